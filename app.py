@@ -1,0 +1,15 @@
+"""Streamlit entry point: navigation and cached resources only. Pages live in app_pages/."""
+
+import streamlit as st
+
+from app_pages import common
+
+st.set_page_config(page_title="factcheck", page_icon="✔", layout="wide")
+
+settings = common.settings()
+st.sidebar.caption(f"Database: `{settings.db_path}`")
+
+pages = [
+    st.Page("app_pages/articles.py", title="Articles", icon=":material/article:", default=True),
+]
+st.navigation(pages).run()

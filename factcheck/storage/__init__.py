@@ -1,0 +1,108 @@
+"""The storage layer: opening the database, migrations, transactions.
+
+All SQL of the project lives in this package (one module per group of tables) and in
+``db/migrations/``. Callers pass a :class:`sqlite_utils.Database` around; writes that
+belong together run inside ``with db.atomic():`` (nested blocks become savepoints).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from ..config import MIGRATIONS_DIR
+from ..errors import DatabaseError
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def utcnow() -> str:
+    """The current time as an ISO 8601 UTC string with seconds and microseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path``: WAL, foreign keys on, migrated."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        if path.exists() and path.is_dir():
+            raise DatabaseError(f"database path {path} is a directory, not a file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(f"cannot create the folder for {path}: {error.strerror}") from None
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 30000")
+        with db.ensure_autocommit_on():
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"cannot open database {path}: {error}") from None
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def migration_files(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """The numbered migration files, in order."""
+    found = []
+    for file in sorted(folder.glob("*.sql")):
+        match = MIGRATION_NAME.match(file.name)
+        if match:
+            found.append((int(match.group(1)), file))
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (trigger bodies kept whole)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        statements.append(buffer.strip())
+    return statements
+
+
+def apply_migrations(db: sqlite_utils.Database, folder: Path = MIGRATIONS_DIR) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction. Returns versions."""
+    try:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"cannot read the database: {error}") from None
+    applied = []
+    for version, file in migration_files(folder):
+        if version in done:
+            continue
+        try:
+            with db.atomic():
+                for statement in _statements(file.read_text(encoding="utf-8")):
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [version, file.name, utcnow()],
+                )
+        except sqlite3.DatabaseError as error:
+            raise DatabaseError(f"migration {file.name} failed: {error}") from None
+        applied.append(version)
+    return applied
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The highest applied migration number (0 for an empty database)."""
+    row = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return row[0] or 0

@@ -1,0 +1,68 @@
+"""SQL for the articles table."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..types import Document
+from . import events, utcnow
+
+ARTICLE_FIELDS = (
+    "id", "source", "source_kind", "title", "publisher", "published_date", "language",
+    "content_hash", "extractor", "ingested_at", "ingested_by",
+)
+
+
+def find_by_hash(db: sqlite_utils.Database, content_hash: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM articles WHERE content_hash = ?", [content_hash]))
+    return rows[0] if rows else None
+
+
+def get(db: sqlite_utils.Database, article_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+    return rows[0] if rows else None
+
+
+def insert(
+    db: sqlite_utils.Database, document: Document, *, content_hash: str, extractor: str, actor: str
+) -> int:
+    """Insert an article and its event; call inside a transaction."""
+    row = {
+        "source": document.source,
+        "source_kind": document.source_kind,
+        "title": document.title,
+        "publisher": document.publisher,
+        "published_date": document.published_date,
+        "language": document.language,
+        "text": document.text,
+        "content_hash": content_hash,
+        "extractor": extractor,
+        "ingested_at": utcnow(),
+        "ingested_by": actor,
+    }
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    article_id = db.execute(
+        f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values())
+    ).lastrowid
+    summary = {k: v for k, v in row.items() if k != "text"} | {"chars": len(document.text)}
+    events.record(
+        db, actor=actor, action="article.ingested", entity="articles", entity_id=article_id,
+        after=summary, article_id=article_id,
+    )
+    return article_id
+
+
+def list_with_counts(db: sqlite_utils.Database) -> list[dict]:
+    """Every article (without its text) with sentence, claim, reviewed and published counts."""
+    fields = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
+    sql = f"""
+        SELECT {fields},
+               count(c.id) AS sentences,
+               coalesce(sum(c.check_worthy), 0) AS claims,
+               coalesce(sum(c.check_worthy AND c.status IN ('verdict', 'published')), 0) AS reviewed,
+               coalesce(sum(c.check_worthy AND c.status = 'published'), 0) AS published
+        FROM articles a LEFT JOIN claims c ON c.article_id = a.id
+        GROUP BY a.id ORDER BY a.id
+    """
+    return list(db.query(sql))
