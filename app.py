@@ -1,4 +1,7 @@
-"""Streamlit entry point: navigation and cached resources only. Pages live in app_pages/."""
+"""Streamlit entry point: navigation, the demo on first start, cached resources only.
+
+Pages live in app_pages/; each reads its widgets, makes one call into factcheck/, renders.
+"""
 
 import streamlit as st
 
@@ -7,6 +10,7 @@ from app_pages import common
 st.set_page_config(page_title="factcheck", page_icon="✔", layout="wide")
 
 settings = common.settings()
+common.load_demo_once()
 st.sidebar.caption(f"Database: `{settings.db_path}`")
 
 pages = [

@@ -24,3 +24,19 @@ def database():
     except FactcheckError as error:
         st.error(str(error))
         st.stop()
+
+
+@st.cache_resource(show_spinner="Loading the demo article…")
+def _demo_loaded(db_path: str) -> str:
+    from factcheck.demo import ensure_demo
+
+    result = ensure_demo(open_db(db_path), settings())
+    return result.message if result else ""
+
+
+def load_demo_once() -> None:
+    """On first start with an empty database, load the demo (once per database path)."""
+    try:
+        _demo_loaded(str(settings().db_path))
+    except FactcheckError as error:
+        st.warning(f"Demo not loaded: {error}")

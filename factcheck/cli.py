@@ -176,5 +176,16 @@ def score(file, fmt, threshold):
     emit(rows, fmt, ["text", "score", "check_worthy", "reasons"])
 
 
+@cli.command()
+@db_option
+def demo(db_path):
+    """Load the demo article (and demo corpus) into the database."""
+    from .demo import load_demo
+
+    settings = settings_from(db_path=db_path)
+    result = load_demo(open_db(settings.db_path), settings)
+    click.echo(f"demo: {result.message}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=argv, prog_name="factcheck")
