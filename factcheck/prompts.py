@@ -17,7 +17,6 @@ from string import Template
 from .config import PROMPTS_DIR
 from .errors import ConfigError
 
-ROLES = ("system", "user")
 _MARKER = re.compile(r"^[ \t]*<!--\s*(system|user)\s*-->[ \t]*$", re.MULTILINE)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
