@@ -187,5 +187,112 @@ def demo(db_path):
     click.echo(f"demo: {result.message}")
 
 
+# --------------------------------------------------------------------------- corpus
+
+CORPUS_FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview", "checkthat")
+SOURCE_KINDS = ("fact-check", "article", "official", "other")
+
+
+@cli.group()
+def corpus():
+    """The reference corpus: import fact-checks and documents, list them, encode them."""
+
+
+@corpus.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(CORPUS_FORMATS), default="auto",
+              show_default=True, help="Input format (auto: from the name and content).")
+@click.option("--text-field", help="Field with the claim or text (default: text, claim, body, ...).")
+@click.option("--title-field", help="Field with the title (default: title, headline).")
+@click.option("--url-field", help="Field with the URL (default: url, link).")
+@click.option("--date-field", help="Field with the date (default: date, published, ...).")
+@click.option("--verdict-field", help="Field with the rating (default: verdict, rating, label, ...).")
+@click.option("--id-field", help="Field with the row id (default: id, vclaim_id, claim_id).")
+@click.option("--publisher", help="Publisher for every imported source.")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default=None,
+              help="Kind of every source (default: fact-check; article for folders and files "
+                   "without a verdict field).")
+@click.option("--skip-bad", is_flag=True, help="Skip malformed rows (listed) instead of failing.")
+@click.option("--embed", "do_embed", is_flag=True, help="Encode the new passages afterwards.")
+@click.option("--model", default=None, help="Embedding model for --embed (default: bundled).")
+@click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is importing.")
+def corpus_import(paths, db_path, fmt, text_field, title_field, url_field, date_field,
+                  verdict_field, id_field, publisher, kind, skip_bad, do_embed, model, actor):
+    """Import reference sources: CSV/TSV/JSON(L) files, folders, ClaimReview, CheckThat!."""
+    from .corpus import ImportOptions, import_paths
+
+    settings = settings_from(db_path=db_path, model=model)
+    given = {"text": text_field, "title": title_field, "url": url_field, "date": date_field,
+             "verdict": verdict_field, "id": id_field}
+    options = ImportOptions(format=fmt, fields={k: v for k, v in given.items() if v},
+                            publisher=publisher, kind=kind, skip_bad=skip_bad, actor=actor)
+    db = open_db(settings.db_path)
+    for result in import_paths(db, paths, options, settings=settings, progress=True):
+        click.echo(f"{result.path}: {result.message} ({result.format})")
+        for bad in result.skipped:
+            click.echo(f"  skipped {bad}", err=True)
+    if do_embed:
+        _embed_corpus(db, settings.model, batch_size=64)
+
+
+@corpus.command("list")
+@db_option
+@format_option
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default=None, help="Only this kind.")
+@click.option("--verdict", default=None, help="Only this verdict (e.g. false, pants-fire).")
+@click.option("--limit", type=click.IntRange(0), default=50, show_default=True,
+              help="At most this many (0: all).")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many first.")
+def corpus_list(db_path, fmt, kind, verdict, limit, offset):
+    """List reference sources (without their text)."""
+    from .storage import corpus as corpus_store
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    rows = corpus_store.list_sources(db, kind=kind, verdict=verdict, limit=limit or None,
+                                     offset=offset)
+    emit(rows, fmt, ["id", "kind", "publisher", "verdict", "date", "title", "external_id",
+                     "passages"] if fmt == "table" else list(rows[0]) if rows else ["id"])
+
+
+@corpus.command("stats")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+def corpus_stats(db_path, fmt):
+    """Counts: sources by kind, publisher and verdict; passages by field; vectors by model."""
+    from .storage import corpus as corpus_store
+
+    stats = corpus_store.stats(open_db(settings_from(db_path=db_path).db_path))
+    if fmt == "json":
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(", ".join(f"{n:,} {table}" for table, n in stats["totals"].items()))
+    for name in ("kinds", "publishers", "verdicts", "fields", "files", "models"):
+        if stats[name]:
+            click.echo(f"\n{name}:")
+            emit(stats[name], "table", list(stats[name][0]))
+
+
+@corpus.command("embed")
+@db_option
+@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
+def corpus_embed(db_path, model, batch_size):
+    """Encode every passage that has no vector for the model yet (cached in the database)."""
+    settings = settings_from(db_path=db_path, model=model)
+    _embed_corpus(open_db(settings.db_path), settings.model, batch_size=batch_size)
+
+
+def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
+    from .embed import detect_device, resolve_model_name
+    from .vectors import embed_passages
+
+    name = resolve_model_name(model)
+    count = embed_passages(db, name, batch_size=batch_size, progress=True)
+    click.echo(f"encoded {count:,} passages with {name} on {detect_device()}"
+               if count else f"every passage already has a vector for {name}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=argv, prog_name="factcheck")

@@ -1,0 +1,152 @@
+"""SQL for the reference corpus: the sources table and their passages."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+from . import events, utcnow
+
+SOURCE_COLUMNS = (
+    "kind", "external_id", "title", "url", "publisher", "author", "date", "date_raw",
+    "claim_date", "claim_date_raw", "claimant", "verdict", "verdict_raw", "rating_value",
+    "best_rating", "worst_rating", "text", "extra", "content_hash", "import_file",
+    "import_format", "imported_at", "imported_by",
+)
+PASSAGE_COLUMNS = ("source_id", "idx", "field", "text", "start", "end", "text_hash")
+LIST_COLUMNS = (
+    "id", "kind", "external_id", "title", "url", "publisher", "date", "claimant", "verdict",
+    "import_file", "imported_at",
+)
+_CHUNK = 500  # bound parameters per IN (...) query
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def existing_hashes(db: sqlite_utils.Database, hashes: Sequence[str]) -> set[str]:
+    """The subset of ``hashes`` already stored as a source's content hash."""
+    found: set[str] = set()
+    for chunk in _chunks(list(hashes)):
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.execute(f"SELECT content_hash FROM sources WHERE content_hash IN ({marks})", chunk)
+        found.update(row[0] for row in rows.fetchall())
+    return found
+
+
+def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[dict]) -> int:
+    """Insert one source and its passages; call inside a transaction. Returns the source id."""
+    row = {name: source.get(name) for name in SOURCE_COLUMNS}
+    row["extra"] = json.dumps(source.get("extra") or {}, ensure_ascii=False, sort_keys=True)
+    row["imported_at"] = row["imported_at"] or utcnow()
+    row["imported_by"] = row["imported_by"] or "cli"
+    columns = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join("?" for _ in row)
+    source_id = db.execute(
+        f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values())
+    ).lastrowid
+    db.conn.executemany(
+        'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(source_id, p["idx"], p["field"], p["text"], p["start"], p["end"], p["text_hash"])
+         for p in passages],
+    )
+    return source_id
+
+
+def record_import(db: sqlite_utils.Database, *, actor: str, summary: dict) -> int:
+    """The one event of an import of one file (counts, first and last new id)."""
+    return events.record(
+        db, actor=actor, action="corpus.imported", entity="sources",
+        entity_id=summary.get("first_id"), after=summary,
+    )
+
+
+def get_source(db: sqlite_utils.Database, source_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+    return _decode(rows[0]) if rows else None
+
+
+def passages_of(db: sqlite_utils.Database, source_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM passages WHERE source_id = ? ORDER BY idx", [source_id]))
+
+
+def list_sources(
+    db: sqlite_utils.Database,
+    *,
+    kind: str | None = None,
+    verdict: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict]:
+    """Sources without their text, with their passage count, in id order."""
+    where, params = [], []
+    if kind:
+        where.append("s.kind = ?")
+        params.append(kind)
+    if verdict:
+        where.append("s.verdict = ?")
+        params.append(verdict)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    columns = ", ".join(f"s.{name}" for name in LIST_COLUMNS)
+    sql = (
+        f"SELECT {columns}, (SELECT count(*) FROM passages p WHERE p.source_id = s.id) AS passages "
+        f"FROM sources s {clause} ORDER BY s.id LIMIT ? OFFSET ?"
+    )
+    return list(db.query(sql, [*params, -1 if limit is None else limit, offset]))
+
+
+def iter_passages(
+    db: sqlite_utils.Database, *, fields: Sequence[str] | None = None
+) -> list[dict]:
+    """Every passage (id, source_id, field, text, text_hash), optionally of some fields only."""
+    clause, params = "", []
+    if fields:
+        clause = f"WHERE field IN ({', '.join('?' for _ in fields)})"
+        params = list(fields)
+    sql = f"SELECT id, source_id, idx, field, text, text_hash FROM passages {clause} ORDER BY id"
+    return list(db.query(sql, params))
+
+
+def counts(db: sqlite_utils.Database) -> dict:
+    """Row counts of the corpus tables (sources, passages, embeddings, matches)."""
+    return {
+        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("sources", "passages", "embeddings", "matches")
+    }
+
+
+def stats(db: sqlite_utils.Database) -> dict:
+    """Counts by kind, publisher, verdict, passage field, import file, and vectors by model."""
+    def grouped(sql: str) -> list[dict]:
+        return list(db.query(sql))
+
+    return {
+        "totals": counts(db),
+        "kinds": grouped("SELECT kind, count(*) AS sources FROM sources GROUP BY kind ORDER BY 2 DESC"),
+        "publishers": grouped(
+            "SELECT coalesce(publisher, '') AS publisher, count(*) AS sources FROM sources "
+            "GROUP BY publisher ORDER BY 2 DESC"),
+        "verdicts": grouped(
+            "SELECT coalesce(verdict, '') AS verdict, count(*) AS sources FROM sources "
+            "GROUP BY verdict ORDER BY 2 DESC"),
+        "fields": grouped(
+            "SELECT field, count(*) AS passages, round(avg(length(text)), 1) AS avg_chars "
+            "FROM passages GROUP BY field ORDER BY 2 DESC"),
+        "files": grouped(
+            "SELECT import_file, import_format, count(*) AS sources, min(imported_at) AS first_at "
+            "FROM sources GROUP BY import_file, import_format ORDER BY first_at"),
+        "models": grouped(
+            "SELECT model, dim, count(*) AS vectors FROM embeddings GROUP BY model, dim ORDER BY 3 DESC"),
+    }
+
+
+def _decode(row: dict) -> dict:
+    row = dict(row)
+    if isinstance(row.get("extra"), str):
+        row["extra"] = json.loads(row["extra"])
+    return row

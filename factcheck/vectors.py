@@ -1,0 +1,138 @@
+"""Texts -> vectors through the database cache: a text is encoded once per model, ever.
+
+The cache key is ``sha256(text.strip())`` (the same hash as ``claims.text_hash`` and
+``passages.text_hash``) with the model name from :func:`factcheck.embed.resolve_model_name`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+import numpy as np
+import sqlite_utils
+from tqdm.auto import tqdm
+
+from . import embed
+from .errors import InputError, ModelError
+from .storage import corpus as corpus_store
+from .storage import embeddings as store
+from .storage.claims import text_hash
+
+
+def embed_texts(
+    db: sqlite_utils.Database,
+    texts: Sequence[str],
+    model: str | None = None,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text in order; only uncached texts are encoded."""
+    name = embed.resolve_model_name(model)
+    clean = [_clean(text, i) for i, text in enumerate(texts)]
+    hashes = [text_hash(text) for text in clean]
+    cached = store.get_many(db, hashes, name)
+    missing = {h: t for h, t in zip(hashes, clean) if h not in cached}
+    if missing:
+        cached.update(encode_missing(db, missing, name, batch_size=batch_size, progress=progress))
+    if not hashes:
+        return np.zeros((0, _dimension(db, name)), dtype=np.float32)
+    return _stack([cached[h] for h in hashes], name)
+
+
+def encode_missing(
+    db: sqlite_utils.Database,
+    texts_by_hash: dict[str, str],
+    model: str,
+    *,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> dict[str, np.ndarray]:
+    """Encode the given texts in batches (longest first), storing each batch in one transaction."""
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, got {batch_size}")
+    order = sorted(texts_by_hash, key=lambda h: -len(texts_by_hash[h]))
+    out: dict[str, np.ndarray] = {}
+    with tqdm(total=len(order), unit="text", desc=f"encoding ({model})", file=sys.stderr,
+              disable=not progress, leave=False) as bar:
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            vectors = embed.encode([texts_by_hash[h] for h in batch], model=model,
+                                   batch_size=batch_size)
+            with db.atomic():
+                store.put_many(db, batch, vectors, model)
+            out.update(zip(batch, vectors))
+            bar.update(len(batch))
+    return out
+
+
+def embed_passages(
+    db: sqlite_utils.Database,
+    model: str | None = None,
+    *,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> int:
+    """Encode every corpus passage that has no vector for ``model`` yet. Returns how many."""
+    name = embed.resolve_model_name(model)
+    wanted = set(store.missing_passage_hashes(db, name))
+    if not wanted:
+        return 0
+    texts = {p["text_hash"]: p["text"].strip() for p in corpus_store.iter_passages(db)
+             if p["text_hash"] in wanted}
+    encode_missing(db, texts, name, batch_size=batch_size, progress=progress)
+    return len(texts)
+
+
+def models_in_db(db: sqlite_utils.Database) -> dict[str, int]:
+    """Each model that has cached vectors, with how many, most first."""
+    return store.models(db)
+
+
+def model_mismatch(db: sqlite_utils.Database, model: str | None = None) -> str | None:
+    """A message when the corpus has vectors but none from ``model``; None when all is well."""
+    name = embed.resolve_model_name(model)
+    present = models_in_db(db)
+    if not present or name in present:
+        return None
+    held = ", ".join(f"{m} ({n:,} texts)" for m, n in present.items())
+    todo = len(store.missing_passage_hashes(db, name))
+    return (
+        f"the database holds vectors from {held}, none from {name!r}. Re-encode the corpus "
+        f"for it with `factcheck corpus embed --model {name}` ({todo:,} passages to encode), "
+        f"or use the model the vectors came from (--model / FACTCHECK_MODEL)."
+    )
+
+
+def require_model(db: sqlite_utils.Database, model: str | None = None) -> str:
+    """The resolved model name, or :class:`ModelError` when the stored vectors are another model's."""
+    message = model_mismatch(db, model)
+    if message:
+        raise ModelError(message)
+    return embed.resolve_model_name(model)
+
+
+def _clean(text: str, index: int) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"text {index + 1} is a {type(text).__name__}, not a string")
+    stripped = text.strip()
+    if not stripped:
+        raise InputError(f"text {index + 1} is empty; nothing to encode")
+    return stripped
+
+
+def _stack(vectors: list[np.ndarray], model: str) -> np.ndarray:
+    dims = {len(v) for v in vectors}
+    if len(dims) > 1:
+        raise ModelError(
+            f"vectors stored for {model!r} have different sizes ({sorted(dims)}): the model "
+            "changed under the same name; delete its vectors and encode again"
+        )
+    return np.vstack(vectors).astype(np.float32, copy=False)
+
+
+def _dimension(db: sqlite_utils.Database, model: str) -> int:
+    stored = store.dimension(db, model)
+    if stored:
+        return stored
+    return int(embed.load_model(model).get_sentence_embedding_dimension())

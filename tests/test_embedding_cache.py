@@ -1,0 +1,143 @@
+"""The embedding cache: encode each (text, model) once, in order, batch by batch."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from factcheck import embed, vectors
+from factcheck.corpus import import_paths
+from factcheck.errors import InputError, ModelError
+from factcheck.storage import embeddings as store
+
+TEXTS = [
+    "The unemployment rate fell to 3.5 percent in September.",
+    "Tajikistan mobilised 20,000 reservists.",
+    "A video shows a ten-metre anaconda crossing a river.",
+    "The unemployment rate fell to 3.5 percent in September.",  # repeated on purpose
+]
+
+
+class Counter:
+    """Wraps embed.encode (the real one by default) and records the texts it was given."""
+
+    def __init__(self, monkeypatch, fake: bool = False):
+        self.calls: list[list[str]] = []
+        self.real = embed.encode
+        self.fake = fake
+        monkeypatch.setattr(embed, "encode", self)
+
+    def __call__(self, texts, *, model=None, batch_size=64, show_progress_bar=False):
+        self.calls.append(list(texts))
+        if self.fake:
+            return fake_vectors(texts)
+        return self.real(texts, model=model, batch_size=batch_size)
+
+    @property
+    def encoded(self) -> list[str]:
+        return [text for call in self.calls for text in call]
+
+
+def fake_vectors(texts, dim: int = 8) -> np.ndarray:
+    """Deterministic unit vectors from the text hash: a stand-in for a second model."""
+    rows = []
+    for text in texts:
+        seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+        row = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+        rows.append(row / np.linalg.norm(row))
+    return np.vstack(rows)
+
+
+@pytest.mark.model
+def test_vectors_match_the_model_and_keep_order(db, bundled_model, monkeypatch):
+    counter = Counter(monkeypatch)
+    got = vectors.embed_texts(db, TEXTS)
+    direct = bundled_model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    assert got.dtype == np.float32 and got.shape == (4, 384)
+    assert np.allclose(got, direct, atol=1e-5)
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert sorted(counter.encoded) == sorted(set(TEXTS))  # the repeated text encoded once
+    assert store.count(db, embed.BUNDLED_MODEL) == 3
+
+
+@pytest.mark.model
+def test_second_call_encodes_nothing(db, bundled_model, monkeypatch):
+    first = vectors.embed_texts(db, TEXTS)
+    counter = Counter(monkeypatch)
+    again = vectors.embed_texts(db, list(reversed(TEXTS)))
+    assert counter.calls == []
+    assert np.array_equal(again, first[::-1])
+
+
+@pytest.mark.model
+def test_only_new_texts_are_encoded(db, bundled_model, monkeypatch):
+    vectors.embed_texts(db, TEXTS[:2])
+    counter = Counter(monkeypatch)
+    vectors.embed_texts(db, ["  " + TEXTS[0] + "\n", TEXTS[2]])  # surrounding space: same key
+    assert counter.encoded == [TEXTS[2]]
+
+
+def test_batches_are_stored_one_transaction_each(db, monkeypatch):
+    counter = Counter(monkeypatch, fake=True)
+    texts = [f"claim number {i}" for i in range(5)]
+    vectors.embed_texts(db, texts, model="fake", batch_size=2)
+    assert [len(call) for call in counter.calls] == [2, 2, 1]
+
+    def failing(texts, **kwargs):
+        if "later text 3" in texts or "later text 4" in texts:
+            raise RuntimeError("out of memory")
+        return fake_vectors(texts)
+
+    monkeypatch.setattr(embed, "encode", failing)
+    later = [f"later text {i}" for i in range(5)]
+    with pytest.raises(RuntimeError):
+        vectors.embed_texts(db, later, model="fake", batch_size=2)
+    kept = store.count(db, "fake")
+    assert 5 < kept < 10  # the batches finished before the failure are kept
+    counter = Counter(monkeypatch, fake=True)
+    vectors.embed_texts(db, later, model="fake", batch_size=2)
+    assert len(counter.encoded) == 10 - kept
+
+
+def test_model_switch_encodes_only_what_that_model_lacks(db, monkeypatch):
+    counter = Counter(monkeypatch, fake=True)
+    vectors.embed_texts(db, TEXTS, model="fake-a")
+    vectors.embed_texts(db, TEXTS[:2], model="fake-b")
+    assert len(counter.calls) == 2
+    vectors.embed_texts(db, TEXTS, model="fake-b")
+    assert counter.calls[-1] == [TEXTS[2]]
+    assert vectors.models_in_db(db) == {"fake-a": 3, "fake-b": 3}
+
+
+def test_stored_vectors_of_another_model_give_a_clear_message(db, tmp_path, monkeypatch):
+    Counter(monkeypatch, fake=True)
+    path = tmp_path / "c.csv"
+    path.write_text("claim,rating\nThe sky is green.,false\nWater is dry.,false\n")
+    import_paths(db, [path])
+    assert vectors.model_mismatch(db, "fake") is None  # nothing stored yet: nothing to clash
+    assert vectors.embed_passages(db, "fake") == 2
+    assert vectors.embed_passages(db, "fake") == 0
+    assert vectors.require_model(db, "fake") == "fake"
+    with pytest.raises(ModelError) as error:
+        vectors.require_model(db, None)
+    message = str(error.value)
+    assert "fake (2 texts)" in message and embed.BUNDLED_MODEL in message
+    assert f"factcheck corpus embed --model {embed.BUNDLED_MODEL}" in message
+    assert "2 passages to encode" in message
+
+
+def test_bad_texts_are_refused_before_anything_is_stored(db, monkeypatch):
+    counter = Counter(monkeypatch, fake=True)
+    with pytest.raises(InputError, match="text 2 is empty"):
+        vectors.embed_texts(db, ["fine", "   "], model="fake")
+    with pytest.raises(InputError, match="not a string"):
+        vectors.embed_texts(db, ["fine", None], model="fake")
+    assert counter.calls == [] and store.count(db) == 0
+
+
+def test_empty_input_gives_an_empty_matrix_of_the_stored_size(db, monkeypatch):
+    Counter(monkeypatch, fake=True)
+    vectors.embed_texts(db, ["one"], model="fake")
+    assert vectors.embed_texts(db, [], model="fake").shape == (0, 8)
