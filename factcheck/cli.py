@@ -119,11 +119,22 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
     settings = settings_from(db_path=db_path, extractor=extractor, threshold=threshold,
                              allow_private_urls=allow_private_urls)
     db = open_db(settings.db_path)
-    for source in sources:
-        result = ingest_source(db, source, settings, actor=actor, title=title,
-                               extractor=extractor,
-                               progress=lambda m: click.echo(f"  {m}…", err=True))
+    failed = []
+    for source in sources:  # each source is its own transaction; a failure skips only it
+        try:
+            result = ingest_source(db, source, settings, actor=actor, title=title,
+                                   extractor=extractor,
+                                   progress=lambda m: click.echo(f"  {m}…", err=True))
+        except FactcheckError as error:
+            click.echo(f"Error: {error}", err=True)
+            failed.append(source)
+            continue
         click.echo(f"{source}: {result.message}")
+    if failed:
+        if len(sources) > 1:
+            click.echo(f"Error: {len(failed)} of {len(sources)} sources failed: "
+                       f"{', '.join(failed)}", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -159,17 +170,18 @@ def claims(db_path, fmt, article_id, min_score, include_all):
 
 
 @cli.command()
-@click.argument("file", type=click.File("rb"), default="-")
+@click.argument("file", default="-")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help="Check-worthiness threshold (default 0.5).")
 def score(file, fmt, threshold):
     """Score sentences for check-worthiness: one sentence a line in FILE (or - for stdin)."""
     from .extract import score_sentences
-    from .sources import decode_lines
+    from .sources import decode_lines, read_input
 
     settings = settings_from(threshold=threshold)
-    lines = decode_lines(file.read(), source=getattr(file, "name", "stdin"), settings=settings)
+    lines = decode_lines(read_input(file, settings), source="stdin" if file == "-" else file,
+                         settings=settings)
     results = score_sentences(lines, threshold=settings.threshold)
     rows = [{"text": r.text, "score": round(float(r.score), 4), "check_worthy": bool(r.check_worthy),
              "reasons": r.reasons} for r in results]
