@@ -1,0 +1,585 @@
+"""SQL for review: reviewers, assignments, verdicts, citations, dismissed evidence, settings,
+the review queue and imported labels. Every write records its event (call inside a transaction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from ..errors import ConflictError, NotFoundError
+from ..types import Document, SentenceClaim
+from . import articles as article_store
+from . import claims as claim_store
+from . import events, utcnow
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Like ``db.atomic()``, but a new transaction begins IMMEDIATE: it takes the write lock
+    first, so its reads are current and a concurrent writer waits instead of failing."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    try:
+        db.conn.commit()
+    except BaseException:
+        db.conn.rollback()
+        raise
+
+
+# ---------------------------------------------------------------- reviewers
+
+
+def get_reviewer(db: sqlite_utils.Database, name: str) -> dict | None:
+    """The reviewer called ``name`` (case-insensitive), or None."""
+    rows = list(db.query("SELECT * FROM reviewers WHERE name = ? COLLATE NOCASE", [name]))
+    return rows[0] if rows else None
+
+
+def insert_reviewer(db: sqlite_utils.Database, name: str, role: str, *, actor: str) -> dict:
+    now = utcnow()
+    reviewer_id = db.execute(
+        "INSERT INTO reviewers (name, role, created_at) VALUES (?, ?, ?)", [name, role, now]
+    ).lastrowid
+    row = {"id": reviewer_id, "name": name, "role": role, "created_at": now}
+    events.record(db, actor=actor, action="reviewer.created", entity="reviewers",
+                  entity_id=reviewer_id, after=row)
+    return row
+
+
+def set_reviewer_role(db: sqlite_utils.Database, reviewer: dict, role: str, *, actor: str) -> dict:
+    db.execute("UPDATE reviewers SET role = ? WHERE id = ?", [role, reviewer["id"]])
+    events.record(db, actor=actor, action="reviewer.role", entity="reviewers",
+                  entity_id=reviewer["id"], before={"role": reviewer["role"]}, after={"role": role})
+    return reviewer | {"role": role}
+
+
+def list_reviewers(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT * FROM reviewers ORDER BY name COLLATE NOCASE"))
+
+
+# ---------------------------------------------------------------- claims (version, status)
+
+
+def lock_claim(db: sqlite_utils.Database, claim_id: int, expected_version: int | None) -> dict:
+    """Compare-and-set: bump the claim's version (first write of the transaction); the new row.
+
+    With ``expected_version`` None the bump is unconditional.
+    """
+    cursor = db.execute(
+        "UPDATE claims SET version = version + 1, updated_at = ? "
+        "WHERE id = ? AND (? IS NULL OR version = ?)",
+        [utcnow(), claim_id, expected_version, expected_version],
+    )
+    if cursor.rowcount != 1:
+        current = claim_store.get(db, claim_id)  # NotFoundError when missing
+        raise ConflictError(
+            f"claim {claim_id} was changed by someone else (now version {current['version']}, "
+            f"you had {expected_version}); reload the claim and save again"
+        )
+    return claim_store.get(db, claim_id)
+
+
+def set_status(
+    db: sqlite_utils.Database, claim: dict, status: str, *, actor: str, reason: str | None = None
+) -> dict:
+    """Change a locked claim's status (no second version bump) and record it."""
+    db.execute("UPDATE claims SET status = ? WHERE id = ?", [status, claim["id"]])
+    after = {"status": status} | ({"reason": reason} if reason else {})
+    events.record(db, actor=actor, action="claim.status", entity="claims", entity_id=claim["id"],
+                  before={"status": claim["status"]}, after=after, claim_id=claim["id"],
+                  article_id=claim["article_id"])
+    return claim | {"status": status}
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def insert_assignment(
+    db: sqlite_utils.Database, claim: dict, reviewer: dict, *, actor: str
+) -> bool:
+    """Assign a reviewer to a claim; False when already assigned (nothing recorded)."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO assignments (claim_id, reviewer_id, assigned_by, assigned_at) "
+        "VALUES (?, ?, ?, ?)",
+        [claim["id"], reviewer["id"], actor, utcnow()],
+    )
+    if cursor.rowcount != 1:
+        return False
+    events.record(db, actor=actor, action="claim.assigned", entity="assignments",
+                  entity_id=cursor.lastrowid, after={"reviewer": reviewer["name"]},
+                  claim_id=claim["id"], article_id=claim["article_id"])
+    return True
+
+
+def assignees(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    """The reviewers assigned to a claim, in assignment order."""
+    sql = (
+        "SELECT r.id, r.name, r.role, s.assigned_by, s.assigned_at FROM assignments s "
+        "JOIN reviewers r ON r.id = s.reviewer_id WHERE s.claim_id = ? ORDER BY s.id"
+    )
+    return list(db.query(sql, [claim_id]))
+
+
+# ---------------------------------------------------------------- verdicts
+
+VERDICT_SELECT = (
+    "SELECT v.*, r.name AS reviewer, r.role AS reviewer_role FROM verdicts v "
+    "JOIN reviewers r ON r.id = v.reviewer_id"
+)
+
+
+def verdicts_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    """A claim's verdicts: individual ones in saving order, then the final one."""
+    sql = f"{VERDICT_SELECT} WHERE v.claim_id = ? ORDER BY v.is_final, v.created_at, v.id"
+    return list(db.query(sql, [claim_id]))
+
+
+def get_verdict(db: sqlite_utils.Database, claim_id: int, reviewer_id: int) -> dict | None:
+    """A reviewer's individual verdict on a claim, or None."""
+    sql = f"{VERDICT_SELECT} WHERE v.claim_id = ? AND v.reviewer_id = ? AND v.is_final = 0"
+    rows = list(db.query(sql, [claim_id, reviewer_id]))
+    return rows[0] if rows else None
+
+
+def get_final(db: sqlite_utils.Database, claim_id: int) -> dict | None:
+    """The editor's final verdict on a claim, or None."""
+    rows = list(db.query(f"{VERDICT_SELECT} WHERE v.claim_id = ? AND v.is_final = 1", [claim_id]))
+    return rows[0] if rows else None
+
+
+VERDICT_FIELDS = ("label", "scale", "ordinal", "confidence", "rationale")
+
+
+def upsert_verdict(
+    db: sqlite_utils.Database,
+    claim: dict,
+    reviewer: dict,
+    values: dict,
+    *,
+    actor: str,
+    is_final: bool = False,
+    at: str | None = None,
+    action: str = "verdict.saved",
+) -> dict:
+    """Insert or update an individual (or the final) verdict and record it; the row after.
+
+    ``at`` sets created_at/updated_at (imported labels keep their own timestamp).
+    """
+    at = at or utcnow()
+    if is_final:
+        before = get_final(db, claim["id"])
+    else:
+        before = get_verdict(db, claim["id"], reviewer["id"])
+    fields = {name: values.get(name) for name in VERDICT_FIELDS}
+    if before is None:
+        row = fields | {"claim_id": claim["id"], "reviewer_id": reviewer["id"],
+                        "is_final": int(is_final), "created_at": at, "updated_at": at}
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        verdict_id = db.execute(
+            f"INSERT INTO verdicts ({columns}) VALUES ({marks})", list(row.values())
+        ).lastrowid
+    else:
+        verdict_id = before["id"]
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        db.execute(
+            f"UPDATE verdicts SET {sets}, reviewer_id = ?, updated_at = ?, version = version + 1 "
+            "WHERE id = ?",
+            [*fields.values(), reviewer["id"], at, verdict_id],
+        )
+    after = list(db.query(f"{VERDICT_SELECT} WHERE v.id = ?", [verdict_id]))[0]
+    events.record(db, actor=actor, action=action, entity="verdicts", entity_id=verdict_id,
+                  before=_verdict_summary(before), after=_verdict_summary(after),
+                  claim_id=claim["id"], article_id=claim["article_id"])
+    return after
+
+
+def _verdict_summary(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    keys = ("reviewer", *VERDICT_FIELDS, "is_final", "version")
+    return {key: row[key] for key in keys}
+
+
+def link_citations(
+    db: sqlite_utils.Database, claim_id: int, verdict_id: int, created_by: str
+) -> int:
+    """Attach a reviewer's not yet attached citations of a claim to their verdict."""
+    cursor = db.execute(
+        "UPDATE citations SET verdict_id = ? WHERE claim_id = ? AND created_by = ? "
+        "AND verdict_id IS NULL",
+        [verdict_id, claim_id, created_by],
+    )
+    return cursor.rowcount
+
+
+# ---------------------------------------------------------------- citations and evidence
+
+
+def get_passage(db: sqlite_utils.Database, passage_id: int) -> dict:
+    """A corpus passage with its source's title, url and publisher."""
+    sql = (
+        "SELECT p.*, s.title AS source_title, s.url AS source_url, s.publisher, "
+        "s.verdict AS source_verdict FROM passages p JOIN sources s ON s.id = p.source_id "
+        "WHERE p.id = ?"
+    )
+    rows = list(db.query(sql, [passage_id]))
+    if not rows:
+        raise NotFoundError(f"no passage with id {passage_id}; pick one of the claim's matches")
+    return rows[0]
+
+
+CITATION_SELECT = (
+    "SELECT c.*, p.text AS passage_text, s.title AS source_title, s.url AS source_url, "
+    "s.publisher AS source_publisher, s.verdict AS source_verdict FROM citations c "
+    "LEFT JOIN passages p ON p.id = c.passage_id LEFT JOIN sources s ON s.id = p.source_id"
+)
+
+
+def citations_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    return list(db.query(f"{CITATION_SELECT} WHERE c.claim_id = ? ORDER BY c.id", [claim_id]))
+
+
+def get_citation(db: sqlite_utils.Database, citation_id: int) -> dict:
+    rows = list(db.query(f"{CITATION_SELECT} WHERE c.id = ?", [citation_id]))
+    if not rows:
+        raise NotFoundError(f"no citation with id {citation_id}; reload the claim")
+    return rows[0]
+
+
+def passage_citation(db: sqlite_utils.Database, claim_id: int, passage_id: int) -> dict | None:
+    sql = f"{CITATION_SELECT} WHERE c.claim_id = ? AND c.passage_id = ?"
+    rows = list(db.query(sql, [claim_id, passage_id]))
+    return rows[0] if rows else None
+
+
+def count_citations(db: sqlite_utils.Database, claim_id: int) -> int:
+    return db.execute("SELECT count(*) FROM citations WHERE claim_id = ?", [claim_id]).fetchone()[0]
+
+
+CITATION_FIELDS = ("verdict_id", "passage_id", "url", "title", "quote", "accessed_at", "stance",
+                   "note")
+
+
+def insert_citation(db: sqlite_utils.Database, claim: dict, values: dict, *, actor: str) -> dict:
+    row = {name: values.get(name) for name in CITATION_FIELDS}
+    row |= {"claim_id": claim["id"], "created_by": actor, "created_at": utcnow()}
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    citation_id = db.execute(
+        f"INSERT INTO citations ({columns}) VALUES ({marks})", list(row.values())
+    ).lastrowid
+    events.record(db, actor=actor, action="citation.added", entity="citations",
+                  entity_id=citation_id, after=row, claim_id=claim["id"],
+                  article_id=claim["article_id"])
+    return get_citation(db, citation_id)
+
+
+def update_citation(
+    db: sqlite_utils.Database, citation: dict, changes: dict, *, actor: str, claim: dict
+) -> dict:
+    sets = ", ".join(f"{name} = ?" for name in changes)
+    db.execute(f"UPDATE citations SET {sets} WHERE id = ?", [*changes.values(), citation["id"]])
+    events.record(db, actor=actor, action="citation.updated", entity="citations",
+                  entity_id=citation["id"], before={k: citation[k] for k in changes},
+                  after=changes, claim_id=claim["id"], article_id=claim["article_id"])
+    return get_citation(db, citation["id"])
+
+
+def delete_citation(db: sqlite_utils.Database, citation: dict, *, actor: str, claim: dict) -> None:
+    db.execute("DELETE FROM citations WHERE id = ?", [citation["id"]])
+    before = {name: citation[name] for name in (*CITATION_FIELDS, "created_by", "created_at")}
+    events.record(db, actor=actor, action="citation.removed", entity="citations",
+                  entity_id=citation["id"], before=before, claim_id=claim["id"],
+                  article_id=claim["article_id"])
+
+
+def get_dismissal(db: sqlite_utils.Database, claim_id: int, passage_id: int) -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND passage_id = ?",
+        [claim_id, passage_id]))
+    return rows[0] if rows else None
+
+
+def dismissals_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT * FROM evidence_dismissals WHERE claim_id = ? ORDER BY id", [claim_id]))
+
+
+def insert_dismissal(
+    db: sqlite_utils.Database, claim: dict, passage_id: int, reason: str | None, *, actor: str
+) -> dict:
+    row = {"claim_id": claim["id"], "passage_id": passage_id, "reason": reason,
+           "dismissed_by": actor, "dismissed_at": utcnow()}
+    dismissal_id = db.execute(
+        "INSERT INTO evidence_dismissals (claim_id, passage_id, reason, dismissed_by, "
+        "dismissed_at) VALUES (?, ?, ?, ?, ?)", list(row.values())
+    ).lastrowid
+    events.record(db, actor=actor, action="evidence.dismissed", entity="evidence_dismissals",
+                  entity_id=dismissal_id, after=row, claim_id=claim["id"],
+                  article_id=claim["article_id"])
+    return {"id": dismissal_id, **row}
+
+
+def delete_dismissal(
+    db: sqlite_utils.Database, dismissal: dict, *, actor: str, claim: dict
+) -> None:
+    db.execute("DELETE FROM evidence_dismissals WHERE id = ?", [dismissal["id"]])
+    events.record(db, actor=actor, action="evidence.restored", entity="evidence_dismissals",
+                  entity_id=dismissal["id"], before=dismissal, claim_id=claim["id"],
+                  article_id=claim["article_id"])
+
+
+def evidence_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    """A claim's matched passages (best score per passage) with source, citation and dismissal."""
+    sql = """
+        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title AS source_title,
+               s.url AS source_url, s.publisher, s.verdict AS source_verdict,
+               max(m.score) AS score, min(m.rank) AS rank,
+               group_concat(DISTINCT m.method) AS methods,
+               (SELECT ct.stance FROM citations ct
+                 WHERE ct.claim_id = m.claim_id AND ct.passage_id = p.id) AS stance,
+               (SELECT ct.id FROM citations ct
+                 WHERE ct.claim_id = m.claim_id AND ct.passage_id = p.id) AS citation_id,
+               EXISTS (SELECT 1 FROM evidence_dismissals d
+                 WHERE d.claim_id = m.claim_id AND d.passage_id = p.id) AS dismissed
+        FROM matches m JOIN passages p ON p.id = m.passage_id JOIN sources s ON s.id = p.source_id
+        WHERE m.claim_id = ? GROUP BY p.id ORDER BY score DESC, p.id
+    """
+    return list(db.query(sql, [claim_id]))
+
+
+# ---------------------------------------------------------------- settings
+
+
+def scope_of(article_id: int | None) -> str:
+    return "global" if article_id is None else f"article:{article_id}"
+
+
+def get_setting(db: sqlite_utils.Database, key: str, article_id: int | None = None) -> Any:
+    """The article's value of ``key`` if set, else the global one, else None."""
+    scopes = [scope_of(article_id), "global"] if article_id is not None else ["global"]
+    for scope in scopes:
+        row = db.execute("SELECT value FROM settings WHERE scope = ? AND key = ?",
+                         [scope, key]).fetchone()
+        if row:
+            return json.loads(row[0])
+    return None
+
+
+def put_setting(
+    db: sqlite_utils.Database, key: str, value: Any, *, actor: str, article_id: int | None = None
+) -> None:
+    scope = scope_of(article_id)
+    row = db.execute("SELECT value FROM settings WHERE scope = ? AND key = ?",
+                     [scope, key]).fetchone()
+    db.execute(
+        "INSERT INTO settings (scope, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, "
+        "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        [scope, key, json.dumps(value), actor, utcnow()],
+    )
+    events.record(db, actor=actor, action="setting.changed", entity="settings", entity_id=None,
+                  before=None if row is None else {key: json.loads(row[0]), "scope": scope},
+                  after={key: value, "scope": scope}, article_id=article_id)
+
+
+# ---------------------------------------------------------------- queue
+
+# The verdict a claim ends with: the final one, else the agreed label once all have saved.
+EFFECTIVE_VERDICT = """coalesce(
+    (SELECT v.label FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1),
+    CASE WHEN c.status IN ('verdict', 'published') THEN
+        (SELECT CASE WHEN count(DISTINCT v.scale || ':' || v.label) = 1 THEN min(v.label) END
+           FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0) END)"""
+
+# Everyone assigned has saved, the labels differ, and no editor has decided yet.
+NEEDS_ADJUDICATION = """(c.status IN ('in_review', 'awaiting_second_review', 'verdict')
+    AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1)
+    AND (SELECT count(DISTINCT v.scale || ':' || v.label) FROM verdicts v
+           WHERE v.claim_id = c.id AND v.is_final = 0) > 1
+    AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.claim_id = c.id AND NOT EXISTS
+           (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.reviewer_id = s.reviewer_id
+              AND v.is_final = 0)))"""
+
+QUEUE_COLUMNS = f"""
+    c.id, c.article_id, a.title AS article_title, c.sentence_index, c.text, c.speaker,
+    c.claim_type, c.score, c.check_worthy, c.status, c.version, c.created_at, c.updated_at,
+    coalesce(a.published_date, a.ingested_at) AS date,
+    (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
+       ON r.id = s.reviewer_id WHERE s.claim_id = c.id) AS assignees,
+    (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match,
+    (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) AS citations,
+    (SELECT count(*) FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0) AS verdicts,
+    {EFFECTIVE_VERDICT} AS verdict,
+    {NEEDS_ADJUDICATION} AS needs_adjudication"""
+
+SORTS = {
+    "score": ("c.score",),
+    "date": ("coalesce(a.published_date, a.ingested_at)", "c.article_id", "c.sentence_index"),
+    "updated": ("c.updated_at",),
+    "position": ("c.article_id", "c.sentence_index"),
+    "match": ("best_match",),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the review queue shows; None means no filter."""
+
+    article_id: int | None = None
+    statuses: tuple[str, ...] | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    claim_type: str | None = None
+    assignee: str | None = None
+    verdict: str | None = None
+    strong_match: float | None = None   # only claims with a match scoring at least this
+    needs_adjudication: bool | None = None
+    search: str | None = None
+    include_all: bool = False            # also sentences that are not check-worthy
+
+
+def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, list]:
+    clauses, params = [], []
+
+    def add(sql: str, *values) -> None:
+        clauses.append(sql)
+        params.extend(values)
+
+    if not filters.include_all:
+        add("c.check_worthy = 1")
+    if filters.article_id is not None:
+        add("c.article_id = ?", filters.article_id)
+    if with_status and filters.statuses:
+        add(f"c.status IN ({', '.join('?' for _ in filters.statuses)})", *filters.statuses)
+    if filters.min_score is not None:
+        add("c.score >= ?", filters.min_score)
+    if filters.max_score is not None:
+        add("c.score <= ?", filters.max_score)
+    if filters.claim_type:
+        add("c.claim_type = ?", filters.claim_type)
+    if filters.assignee:
+        add("EXISTS (SELECT 1 FROM assignments s JOIN reviewers r ON r.id = s.reviewer_id "
+            "WHERE s.claim_id = c.id AND r.name = ? COLLATE NOCASE)", filters.assignee)
+    if filters.verdict:
+        add(f"{EFFECTIVE_VERDICT} = ?", filters.verdict)
+    if filters.strong_match is not None:
+        add("EXISTS (SELECT 1 FROM matches m WHERE m.claim_id = c.id AND m.score >= ?)",
+            filters.strong_match)
+    if filters.needs_adjudication is not None:
+        add(f"{NEEDS_ADJUDICATION} = ?", int(filters.needs_adjudication))
+    if filters.search:
+        pattern = "%" + _escape_like(filters.search) + "%"
+        add("(c.text LIKE ? ESCAPE '\\' OR coalesce(c.speaker, '') LIKE ? ESCAPE '\\')",
+            pattern, pattern)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def queue_rows(
+    db: sqlite_utils.Database,
+    filters: QueueFilters,
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict]:
+    """One page of the queue; ``sort`` is a key of :data:`SORTS` (checked by the caller)."""
+    where, params = _where(filters)
+    direction = "DESC" if descending else "ASC"
+    order = ", ".join(f"{column} {direction}" for column in SORTS[sort])
+    sql = (f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
+           f"{where} ORDER BY {order}, c.id LIMIT ? OFFSET ?")
+    return list(db.query(sql, [*params, limit, offset]))
+
+
+def queue_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
+    """Claims per status matching every filter except the status one."""
+    where, params = _where(filters, with_status=False)
+    sql = (f"SELECT c.status, count(*) FROM claims c JOIN articles a ON a.id = c.article_id "
+           f"{where} GROUP BY c.status")
+    return {status: n for status, n in db.execute(sql, params).fetchall()}
+
+
+def needs_adjudication(db: sqlite_utils.Database, claim_id: int) -> bool:
+    row = db.execute(f"SELECT {NEEDS_ADJUDICATION} FROM claims c WHERE c.id = ?",
+                     [claim_id]).fetchone()
+    return bool(row and row[0])
+
+
+def adjudication_rows(db: sqlite_utils.Database) -> list[dict]:
+    """Claims whose reviewers disagree and that have no final verdict, oldest change first."""
+    sql = (f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
+           f"WHERE {NEEDS_ADJUDICATION} ORDER BY c.updated_at, c.id")
+    return list(db.query(sql))
+
+
+def annotations(
+    db: sqlite_utils.Database, *, scale: str | None = None, include_final: bool = False
+) -> list[dict]:
+    """Verdicts in long form (one row per claim and reviewer) for agreement statistics."""
+    where = [] if include_final else ["v.is_final = 0"]
+    params: list = []
+    if scale:
+        where.append("v.scale = ?")
+        params.append(scale)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    sql = (
+        "SELECT v.claim_id, r.name AS reviewer, r.role, v.label, v.scale, v.ordinal, "
+        "v.confidence, v.is_final, v.created_at, v.updated_at FROM verdicts v "
+        f"JOIN reviewers r ON r.id = v.reviewer_id {clause} ORDER BY v.claim_id, r.name, v.is_final"
+    )
+    return list(db.query(sql, params))
+
+
+# ---------------------------------------------------------------- imported labels
+
+
+def imported_article(db: sqlite_utils.Database, name: str, *, actor: str) -> int:
+    """The id of the 'imported' article called ``name``, created (without text) when missing."""
+    content_hash = hashlib.sha256(f"imported:{name}".encode("utf-8")).hexdigest()
+    row = db.execute("SELECT id FROM articles WHERE content_hash = ?", [content_hash]).fetchone()
+    if row:
+        return row[0]
+    document = Document(text="", source=name, source_kind="imported", title=name)
+    return article_store.insert(db, document, content_hash=content_hash, extractor="imported",
+                                actor=actor)
+
+
+def find_claim_by_text(db: sqlite_utils.Database, text: str) -> int | None:
+    """The oldest claim with exactly this (stripped) text, or None."""
+    row = db.execute("SELECT id FROM claims WHERE text_hash = ? ORDER BY id LIMIT 1",
+                     [claim_store.text_hash(text)]).fetchone()
+    return row[0] if row else None
+
+
+def insert_imported_claim(
+    db: sqlite_utils.Database, article_id: int, text: str, *, actor: str
+) -> int:
+    """A check-worthy claim with no span in its (textless) imported article."""
+    row = db.execute("SELECT coalesce(max(sentence_index) + 1, 0) FROM claims WHERE article_id = ?",
+                     [article_id]).fetchone()
+    claim = SentenceClaim(sentence_index=row[0], text=text.strip(), start=0, end=0, score=1.0,
+                          reasons=["imported"], check_worthy=True, origin="imported",
+                          anchored=False)
+    return claim_store.insert_many(db, article_id, [claim], actor=actor)[0]
+
