@@ -1,0 +1,162 @@
+"""Benchmark claim extraction on 1,000 article-sized texts built from debate transcripts.
+
+    python bench/extraction.py [--articles 1000] [--data ../shared/data]
+
+Each text is a different run of consecutive transcript lines (about the seed article's size),
+grouped into paragraphs by speaker with an occasional heading line. Prints the time per
+article and articles per second for: syntok segmentation alone (the baseline), our
+segmentation, the whole rule-based analysis, and the full extract() with the current
+check-worthiness scorer; speeds are also given as ratios against the baseline measured in
+this run. Also prints how often our segmentation agrees with syntok's on these texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import syntok.segmenter  # noqa: E402
+
+from factcheck.extract import analyse, extract  # noqa: E402
+from factcheck.segment import segment, split_sentences  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_9f6c08b4849e9d93.txt"
+ARTICLE_CHARS = 6000
+LINES_PER_PARAGRAPH = 4
+HEADING_EVERY = 5  # paragraphs
+
+
+def load_transcripts(data: Path) -> list[list[tuple[str, str]]]:
+    """(speaker, sentence) lines of every transcript, one list per file."""
+    files = sorted((data / "checkthat2021-2b" / "transcripts").glob("*.tsv"))
+    if not files:
+        sys.exit(f"no transcripts under {data}/checkthat2021-2b/transcripts (is ../shared there?)")
+    transcripts = []
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = [r for r in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 3]
+        transcripts.append([(r[1].strip(), r[2].strip()) for r in rows if r[2].strip()])
+    return transcripts
+
+
+def build_articles(transcripts: list[list[tuple[str, str]]], count: int) -> list[str]:
+    """``count`` distinct article-sized texts: windows over the transcripts, in turn."""
+    articles: list[str] = []
+    seen: set[str] = set()
+    window = 0
+    while len(articles) < count:
+        for lines in transcripts:
+            start = window * 30
+            if start >= len(lines):
+                continue
+            text = _article(lines[start:])
+            if text not in seen:
+                seen.add(text)
+                articles.append(text)
+            if len(articles) == count:
+                break
+        window += 1
+        if window * 30 > max(len(t) for t in transcripts):
+            sys.exit(f"only {len(articles)} distinct texts could be built")
+    return articles
+
+
+def _article(lines: list[tuple[str, str]]) -> str:
+    paragraphs: list[str] = []
+    current: list[str] = []
+    speaker = None
+    size = 0
+    for who, sentence in lines:
+        if current and (who != speaker or len(current) == LINES_PER_PARAGRAPH):
+            paragraphs.append(" ".join(current))
+            if len(paragraphs) % HEADING_EVERY == 0:
+                paragraphs.append(f"Remarks by {who.title()}")
+            current = []
+        speaker = who
+        current.append(sentence)
+        size += len(sentence) + 1
+        if size >= ARTICLE_CHARS:
+            break
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def syntok_only(text: str) -> list[tuple[int, int]]:
+    """The baseline: syntok on every paragraph."""
+    spans = []
+    for paragraph in text.split("\n\n"):
+        offset = text.find(paragraph)
+        for part in syntok.segmenter.analyze(paragraph):
+            for sentence in part:
+                start = offset + sentence[0].offset
+                last = sentence[-1]
+                spans.append((start, offset + last.offset + len(last.value)))
+    return spans
+
+
+def timed(label: str, function, articles: list[str], baseline: float | None) -> float:
+    started = time.perf_counter()
+    for text in articles:
+        function(text)
+    elapsed = time.perf_counter() - started
+    per_article = elapsed / len(articles)
+    ratio = f"  {baseline / per_article:6.2f}x the baseline's speed" if baseline else "  (baseline)"
+    print(f"{label:<38} {per_article * 1000:8.2f} ms/article {1 / per_article:9.1f} articles/s{ratio}")
+    return per_article
+
+
+def agreement(articles: list[str]) -> float:
+    """Share of syntok's sentence starts that our segmentation also has."""
+    same = total = 0
+    for text in articles:
+        ours = {start for start, _ in _our_spans(text)}
+        theirs = [start for start, _ in syntok_only(text)]
+        same += sum(1 for start in theirs if start in ours)
+        total += len(theirs)
+    return same / total if total else 1.0
+
+
+def _our_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for paragraph in text.split("\n\n"):
+        offset = text.find(paragraph)
+        spans.extend(split_sentences(text, offset, offset + len(paragraph)))
+    return spans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    args = parser.parse_args()
+
+    articles = build_articles(load_transcripts(args.data), args.articles)
+    sizes = sorted(len(a) for a in articles)
+    print(f"{len(articles)} distinct texts, median {sizes[len(sizes) // 2]} characters "
+          f"(seed article: {len(SEED.read_text(encoding='utf-8')) if SEED.exists() else '?'})")
+    extract(articles[0], threshold=0.5)  # warm up: gazetteers and the scorer load once
+
+    baseline = timed("syntok segmentation alone", syntok_only, articles, None)
+    timed("segment() (fast path + syntok)", segment, articles, baseline)
+    timed("analyse() (all rules, no model)", analyse, articles, baseline)
+    timed("extract() (rules + current scorer)", lambda t: extract(t, threshold=0.5), articles, baseline)
+    print(f"sentence starts shared with syntok: {agreement(articles):.2%}")
+    if SEED.exists():
+        seed = SEED.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        claims = extract(seed, threshold=0.5)
+        print(f"seed article, warm: {(time.perf_counter() - started) * 1000:.1f} ms, "
+              f"{len(claims)} sentences, {sum(c.check_worthy for c in claims)} check-worthy")
+
+
+if __name__ == "__main__":
+    main()
