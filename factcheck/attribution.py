@@ -23,6 +23,8 @@ SPEECH_VERBS = (
     "|reassured|assured|stressed|emphasized|emphasised|urged|urges|testified|revealed|conceded"
 )
 MASK = "\x00"
+_CUE_WORDS = frozenset(SPEECH_VERBS.split("|")) | {"according", "quoted"}
+_LOWER_WORD = re.compile(r"[a-z]+")
 _OPENING, _CLOSING = "“«", "”»"
 _QUOTE_CHAR = re.compile('[“”«»"]')
 _VERB = re.compile(
@@ -124,6 +126,8 @@ def _mask_quotes(sentences: list[str]) -> tuple[list[str], list[tuple[int, int]]
 
 def _find(sentence: str, masked: str) -> tuple[str | None, str | None]:
     """The raw speaker phrase and the cue, or (None, None)."""
+    if _CUE_WORDS.isdisjoint(_LOWER_WORD.findall(masked)):
+        return None, None
     quoted = _QUOTED_AS.search(masked)
     if quoted:
         return _subject(sentence, masked, quoted.start()), "quoted ... as saying"
@@ -154,7 +158,8 @@ def _subject(sentence: str, masked: str, end: int) -> str | None:
     return np if _SUBJECT_START.match(np) else None
 
 
-def _resolve(raw: str, sentence: str, entities: list[dict], vocabulary: Vocabulary, state: _Recency) -> str | None:
+def _resolve(raw: str, sentence: str, entities: list[dict], vocabulary: Vocabulary,
+             state: _Recency) -> str | None:
     """A person's full name, an organisation as written ("the Pentagon"), or a pronoun's referent."""
     lowered = raw.lower()
     if lowered in PERSON_PRONOUNS:

@@ -33,7 +33,8 @@ _CUES = (
      "fewer less",
      ("compared with", "compared to", "first time", "half as")),
 )
-_RULES = tuple((name, frozenset(words.split()), phrases) for name, words, phrases in _CUES)
+_RULES = tuple((name, frozenset(words.split()), re.compile(" (?:" + "|".join(phrases) + ") "))
+               for name, words, phrases in _CUES)
 _WORDS = re.compile(r"[a-z][a-z’']*")
 
 
@@ -49,6 +50,6 @@ def classify(sentence: str, *, has_quantity: bool, quoted_share: float, speaker:
     word_list = _WORDS.findall(lowered)
     words, joined = set(word_list), f" {' '.join(word_list)} "
     for name, cue_words, cue_phrases in _RULES:
-        if not words.isdisjoint(cue_words) or any(f" {p} " in joined for p in cue_phrases):
+        if not words.isdisjoint(cue_words) or cue_phrases.search(joined):
             return name
     return "event"

@@ -21,7 +21,9 @@ NAMED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "MISC")
 _TOKEN = re.compile(r"(?<![\w’'-])(?:[A-Z][A-Za-z0-9]*(?:[-’'&.][A-Za-z0-9]+)*\.?|of\b)")
 _FIRST_WORD = re.compile(r"[A-Za-z]")
 _POSSESSIVE_END = re.compile(r"[’']s$")
-_ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+$|^(?:Gen|Lt|Col|Maj|Capt|Adm|Sgt|Cmdr|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|St|Jr|Sr)\.$")
+_ABBREVIATION = re.compile(
+    r"^(?:[A-Z]\.)+$|^(?:Gen|Lt|Col|Maj|Capt|Adm|Sgt|Cmdr|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|St|Jr|Sr)\.$"
+)
 _PLACE_BEFORE = re.compile(
     r"\b(?:city|town|village|capital|province|provinces|district|region|state|county|port)"
     r" of\s+$"
@@ -103,7 +105,7 @@ def relabel_people(entity_lists: list[list[dict]], vocabulary: Vocabulary) -> No
     """Mark lone surnames of the article's people as PERSON (in place)."""
     for entities in entity_lists:
         for entity in entities:
-            if entity["label"] in ("MISC", "ORG") and entity["text"] in vocabulary.people:
+            if entity["label"] in ("MISC", "ORG", "GPE") and entity["text"] in vocabulary.people:
                 entity["label"] = "PERSON"
 
 
@@ -190,7 +192,7 @@ def _titled_person(span: list[Token]) -> list[Token] | None:
     name = span[last_title + 1:]
     if not name or len(name) > 4 or any(t.word in ORG_WORDS or t.word in _CONNECTORS for t in name):
         return None
-    if any(is_place(t.text) or t.text in KNOWN_ORGS for t in name):
+    if is_place(" ".join(t.text for t in name)) or any(t.text in KNOWN_ORGS for t in name):
         return None
     return name
 
@@ -198,7 +200,7 @@ def _titled_person(span: list[Token]) -> list[Token] | None:
 def _prefix_entities(sentence: str, prefix: list[Token], vocabulary: Vocabulary) -> list[dict]:
     """Places, groups and organisations inside a title ("US President", "Senate Committee
     Chairman")."""
-    while prefix and prefix[-1].word in TITLE_WORDS and not prefix[-1].word in ORG_WORDS:
+    while prefix and prefix[-1].word in TITLE_WORDS and prefix[-1].word not in ORG_WORDS:
         prefix = prefix[:-1]
     if _has_org_word(prefix):
         return [_entity(sentence, prefix, "ORG")]
@@ -213,6 +215,8 @@ def _prefix_entities(sentence: str, prefix: list[Token], vocabulary: Vocabulary)
 def _label(sentence: str, span: list[Token], vocabulary: Vocabulary) -> str:
     text = " ".join(t.text for t in span)
     before, after = sentence[: span[0].start], sentence[span[-1].end:]
+    if text in vocabulary.people:
+        return "PERSON"
     if text in KNOWN_ORG_NAMES or _has_org_word(span):
         return "ORG"
     if is_place(text) or text in GPE_ACRONYMS or _PLACE_BEFORE.search(before):

@@ -178,12 +178,10 @@ def _noun_phrase(words: list[tuple[str, int, int]], limit: int = 4) -> list[tupl
         if len(phrase) >= limit:
             break
         following = words[index + 1][0] if index + 1 < len(words) else ""
-        if word[0].lower() == "and" and phrase and following and _content(following, later=True):
-            phrase.append(word)
-        elif _content(word[0], later=bool(phrase)):
-            phrase.append(word)
-        else:
+        joins = word[0].lower() == "and" and phrase and following and _content(following, later=True)
+        if not (joins or _content(word[0], later=bool(phrase))):
             break
+        phrase.append(word)
     while phrase and phrase[-1][0].lower() == "and":
         phrase.pop()
     return phrase

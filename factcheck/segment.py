@@ -29,6 +29,7 @@ WRAPPED_LINE_MIN_CHARS = 60
 _LINE = re.compile(r"[^\n]+")
 _END_PUNCT = re.compile(r"[.!?…:;\"”’')\]]$")
 _WORD = re.compile(r"\S+")
+_BULLET = re.compile(r"(?:[-–—•*·▪►]|\d{1,2}[.)])\s")  # used with .match
 _BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+")
 _SENTENCE_START = re.compile(r"[\"“‘'(\[]?[A-Z]")
 _LAST_WORD = re.compile(r"[A-Za-z]+(?=[\"”’')\]]*$)")
@@ -118,7 +119,7 @@ def _continues(text: str, block: list[int], previous_end: int, start: int) -> bo
     if "\n" in text[previous_end:start].replace("\n", "", 1):
         return False  # a blank line in between
     previous = text[block[0]:previous_end]
-    if _END_PUNCT.search(previous):
+    if _END_PUNCT.search(previous) or _BULLET.match(text, start):
         return False
     first = text[start]
     if first.islower() or first in ",;)":
@@ -216,7 +217,7 @@ def _is_date_line(words: list[str]) -> bool:
 
 def _is_heading(line: str, words: list[str]) -> bool:
     """A short stand-alone line without closing punctuation, such as a title or subheading."""
-    if _END_PUNCT.search(line) and not line.endswith(":"):
+    if (_END_PUNCT.search(line) and not line.endswith(":")) or _BULLET.match(line):
         return False
     if not words or len(words) > HEADING_MAX_WORDS:
         return False

@@ -44,7 +44,8 @@ def test_he_resolves_to_the_most_recent_named_person_across_a_long_quote():
 
 
 def test_a_speaker_after_the_quote():
-    found = speakers("“Fighting continues in the city,” said Badghis provincial council member Zia Gul Habibi.")
+    found = speakers("“Fighting continues in the city,” said Badghis provincial council member "
+                     "Zia Gul Habibi.")
     assert found == [("Zia Gul Habibi", "said")]
 
 

@@ -59,7 +59,17 @@ def test_short_lines_without_closing_punctuation_are_headings():
     assert found["Russia drills attacking armed groups in Tajikistan base"] == "heading"
     assert found["Key figures:"] == "heading"
     assert found["Russia held a drill."] == "sentence"
-    assert found["On Tuesday, the US military said it had withdrawn more than 90% of its troops."] == "sentence"
+    body = "On Tuesday, the US military said it had withdrawn more than 90% of its troops."
+    assert found[body] == "sentence"
+
+
+def test_list_items_without_full_stops_are_sentences_not_headings():
+    long_item = "- Tajikistan mobilised 20,000 military reservists to bolster its border defenses"
+    text = f"Key figures:\n{long_item}\n• Russia held drills\n1. Talks stalled"
+    found = kinds(text)
+    assert found["Key figures:"] == "heading"
+    for item in (long_item, "• Russia held drills", "1. Talks stalled"):
+        assert found[item] == "sentence"
 
 
 def test_a_long_line_without_a_full_stop_is_still_a_sentence():
