@@ -2,8 +2,9 @@
 
 Patterns, tried outside quotation marks in this order: "X was quoted by ... as saying",
 "..." said X, X said / told / warned ..., according to X. A pronoun ("he said") resolves to
-the most recent named person, "it said" to the most recent organisation that spoke, "the
-diplomat" to the most recent person, and a surname to the full name the article gave first.
+the most recent named person, "it said" and "the agency said" to the most recent organisation
+that spoke, "the diplomat" to the most recent person, and a surname to the full name the
+article gave first.
 Sentences inside a quotation that runs over several sentences take its speaker.
 """
 
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .entities import Vocabulary
-from .gazetteer import ROLE_NOUNS
+from .gazetteer import ORG_ROLE_NOUNS, ROLE_NOUNS
 
 SPEECH_VERBS = (
     "said|says|say|told|tells|stated|states|announced|announces|warned|warns|added|adds|claimed"
@@ -126,7 +127,7 @@ def _mask_quotes(sentences: list[str]) -> tuple[list[str], list[tuple[int, int]]
 
 def _find(sentence: str, masked: str) -> tuple[str | None, str | None]:
     """The raw speaker phrase and the cue, or (None, None)."""
-    if _CUE_WORDS.isdisjoint(_LOWER_WORD.findall(masked)):
+    if _CUE_WORDS.isdisjoint(_LOWER_WORD.findall(masked.lower())):
         return None, None
     quoted = _QUOTED_AS.search(masked)
     if quoted:
@@ -169,6 +170,8 @@ def _resolve(raw: str, sentence: str, entities: list[dict], vocabulary: Vocabula
     words = lowered.split()
     if len(words) == 2 and words[0] == "the" and words[1] in ROLE_NOUNS:
         return state.person
+    if len(words) == 2 and words[0] == "the" and words[1] in ORG_ROLE_NOUNS and state.group:
+        return state.group
     start = sentence.find(raw)
     people = [e for e in entities if e["label"] == "PERSON"
               and start <= e["start"] and e["end"] <= start + len(raw)]

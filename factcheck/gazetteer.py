@@ -30,6 +30,12 @@ candidate senator director chairman chairwoman mayor ambassador secretary genera
 lawmaker legislator politician premier chancellor prosecutor judge expert researcher scientist
 """.split())
 
+# "the agency said": a lower-case noun standing for an organisation named before.
+ORG_ROLE_NOUNS = frozenset("""
+agency ministry company group organisation organization department office bureau council
+committee commission service institute government administration military army
+""".split())
+
 # Words that make a capitalised span an organisation.
 ORG_WORDS = frozenset("""
 ministry agency command council department party congress senate parliament committee

@@ -29,8 +29,9 @@ UNITS = {
     "meters": "m", "years": "years", "year": "years", "months": "months", "month": "months",
     "weeks": "weeks", "week": "weeks", "days": "days", "day": "days", "hours": "hours",
     "hour": "hours", "minutes": "minutes", "decades": "decades", "decade": "decades",
+    "°c": "°C", "°f": "°F", "degrees": "degrees", "gigawatts": "GW", "gw": "GW",
+    "megawatts": "MW", "mw": "MW", "kwh": "kWh", "twh": "TWh", "ppm": "ppm",
 }
-DURATIONS = {"years", "months", "weeks", "days", "hours", "minutes", "decades"}
 MEASURE_NOUNS = frozenset("""
 pieces piece loads load units unit tons tonnes barrels cases rounds doses kinds types sorts
 gallons litres liters acres square hectares batches shipments cartons bags boxes tranches
@@ -62,7 +63,7 @@ _AFTER_NUMBER = re.compile(
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|k)\b)?"
     r"(?:\s?(?P<unit>%|(?:percentage points?|per cent|percent|dollars?|euros|pounds"
     r"|kilomet(?:er|re)s|km|miles?|kg|kilograms|tons|tonnes|met(?:er|re)s|years?|months?|weeks?"
-    r"|days?|hours?|minutes|decades?)\b))?",
+    r"|days?|hours?|minutes|decades?|°[CF]|degrees|gigawatts|GW|megawatts|MW|kWh|TWh|ppm)\b))?",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
@@ -141,7 +142,7 @@ def _counted(sentence: str, position: int, unit: str | None) -> tuple[str | None
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence, position)]
     if words and words[0][0].lower() == "of":
         return _after_of(sentence, words[1:]), None
-    if unit in DURATIONS or unit == "percent":
+    if unit:  # a measure ("90%", "1.45 °C", "20 years") counts only what follows "of"
         return None, None
     phrase = _noun_phrase(words)
     if not phrase:
@@ -210,5 +211,5 @@ def _is_date(sentence: str, number: re.Match, after: re.Match) -> bool:
     if not _YEAR.fullmatch(digits):
         return False
     following = rest.split(None, 1)[0].lower() if rest.strip() else ""
-    counted = following.isalpha() and following.endswith("s")
+    counted = following.isalpha() and following.endswith("s") and following not in _STOP
     return bool(_YEAR_WORDS.search(before)) or not counted

@@ -53,7 +53,7 @@ _DATE_WORD = re.compile(
 )
 _DATELINE_PREFIX = re.compile(
     r"^[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"           # KABUL / NEW YORK
-    r"(?:,\s*[A-Z][a-z]+\.?(?: \d{1,2})?)?"              # , July 7
+    r"(?:,\s*[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \d{4})?)?"   # , July 7 / , January 2024
     r"\s*(?:\([A-Za-z .]+\))?"                            # (Reuters)
     r"\s*[-—–]{1,2}\s+(?=[A-Z\"“])"
 )

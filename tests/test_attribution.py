@@ -57,6 +57,19 @@ def test_it_resolves_to_the_organisation_that_spoke_last():
     assert found == [("the US Central Command", "said"), ("the US Central Command", "said")]
 
 
+def test_the_agency_resolves_to_the_organisation_that_spoke_last():
+    found = speakers(
+        "The International Energy Agency reported that 510 gigawatts were added in 2023.",
+        "Solar accounted for three-quarters of those additions, the agency said.",
+    )
+    assert [s for s, _ in found] == ["the International Energy Agency"] * 2
+
+
+def test_according_to_at_the_start_of_a_sentence():
+    assert speakers("According to the Copernicus Climate Change Service, the year was warmer.") == [
+        ("the Copernicus Climate Change Service", "according to")]
+
+
 def test_a_role_noun_resolves_to_the_most_recent_person():
     found = speakers(
         "Russian Foreign Minister Sergei Lavrov has warned about the situation in Afghanistan.",

@@ -65,6 +65,16 @@ def test_dates_times_ordinals_and_model_numbers_are_not_quantities(sentence):
     assert find_quantities(sentence) == []
 
 
+def test_measures_have_units_and_count_nothing_unless_of_follows():
+    found = find_quantities("In 2023 the world was 1.45 °C warmer and added 510 gigawatts of solar capacity.")
+    assert [(q["text"], q["unit"], q["counts"]) for q in found] == [
+        ("1.45 °C", "°C", None), ("510 gigawatts", "GW", "solar capacity")]
+
+
+def test_a_year_before_a_verb_is_a_date():
+    assert find_quantities("Agencies agree that 2023 was the hottest year.") == []
+
+
 def test_a_verb_before_over_is_not_a_qualifier():
     q = only("The military had officially handed over seven facilities to the Afghan Defense Ministry.")
     assert (q["value"], q["counts"], q["qualifier"]) == (7, "facilities", None)

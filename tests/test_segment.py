@@ -103,6 +103,11 @@ def test_a_dateline_prefix_is_split_from_the_first_sentence():
     ]
 
 
+def test_a_dateline_with_a_year_is_split_off():
+    found = [(s.kind, s.text) for s in segment("GENEVA, January 2024 — Agencies agree on the figure.")]
+    assert found == [("dateline", "GENEVA, January 2024"), ("sentence", "Agencies agree on the figure.")]
+
+
 def test_hard_wrapped_lines_are_joined_back():
     text = ("The government said on Tuesday that it would take back every district that\n"
             "the militants had captured. It gave no date for the operation.\n")
