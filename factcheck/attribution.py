@@ -36,8 +36,8 @@ _QUOTED_AS = re.compile(r"\s(?:was|were|is|are|has been|had been) quoted\b[^.;]*
 _INVERTED = re.compile(rf"[{MASK}”\"],?\s+(?P<verb>{SPEECH_VERBS})\s+(?P<np>[^,.;:{MASK}]+)")
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<np>[^,.;:{MASK}]+)", re.IGNORECASE)
 _BOUNDARY = re.compile(
-    rf"(?:^|[,;:—–(){MASK}”“\"]|\b(?:that|as|and|but|while|because|when|which|who|whom|where"
-    rf"|after|before|if|since|though|although|what|how|than|so|or|then|citing)\b)\s*"
+    rf"(?:^|[,;:—–(){MASK}”“\"]|\b(?i:that|as|and|but|while|because|when|which|who|whom|where"
+    rf"|after|before|if|since|though|although|what|how|than|so|or|then|citing|well)\b)\s*"
 )
 _NP_END = re.compile(
     r"\s+(?:on|in|at|during|after|before|while|to|from|with|for|about|that|who|which|last|this"
@@ -45,16 +45,25 @@ _NP_END = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_START = re.compile(
-    r"^(?:the|a|an|his|her|their|its|our|[A-Z“\"]|he\b|she\b|it\b|they\b|we\b|i\b|you\b"
-    r"|reports\b|officials\b|sources\b|analysts\b|witnesses\b|residents\b|experts\b|police\b"
-    r"|critics\b|researchers\b|scientists\b|authorities\b|doctors\b)"
+    r"^(?:[A-Z“\"]|(?:the|a|an|his|her|their|its|our|he|she|it|they|we|i|you|reports|officials"
+    r"|sources|analysts|witnesses|residents|experts|police|critics|researchers|scientists"
+    r"|authorities|doctors)\b)"
 )
 _TRAILING_WORDS = re.compile(
     r"(?:\s+(?:has|have|had|was|were|is|also|further|later|again|reportedly|previously|repeatedly"
-    r"|now|then))+$"
+    r"|now|then|would|will|can|could|should|might|must|may|do|does|did|just|always|never|often"
+    r"|to|want|wanted|going|got|not|n[’']t|once|even|already|publicly|privately|simply))+$",
+    re.IGNORECASE,
 )
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-GROUP_PRONOUNS = frozenset({"it", "they"})
+GROUP_PRONOUNS = frozenset({"it"})
+# The writer's or the audience's own voice: no speaker that the article names.
+OWN_VOICE = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "let"})
+PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | OWN_VOICE | {"they"}
+_CONTRACTION = re.compile(r"[’'](?:m|d|ve|ll|re|s)$")
+_NOT_A_SUBJECT_START = frozenset("""
+in on at for from with by after before during under over into about of to if when while
+""".split())
 MAX_SPEAKER_WORDS = 10
 
 
@@ -162,7 +171,12 @@ def _subject(sentence: str, masked: str, end: int) -> str | None:
 def _resolve(raw: str, sentence: str, entities: list[dict], vocabulary: Vocabulary,
              state: _Recency) -> str | None:
     """A person's full name, an organisation as written ("the Pentagon"), or a pronoun's referent."""
-    lowered = raw.lower()
+    original = [_CONTRACTION.sub("", w) for w in raw.split()]
+    words = [w.lower() for w in original]
+    own_voice = any(w.lower() in OWN_VOICE and not (w.isupper() and len(w) > 1) for w in original)
+    if words[0] in _NOT_A_SUBJECT_START or own_voice or words[-1] == "they":
+        return None
+    lowered = words[-1] if words[-1] in PRONOUNS else " ".join(words)  # "Remember he" -> "he"
     if lowered in PERSON_PRONOUNS:
         return state.person
     if lowered in GROUP_PRONOUNS:

@@ -31,6 +31,9 @@ _PLACE_BEFORE = re.compile(
 _PLACE_AFTER = re.compile(r"^\s+(?:province|district|city|county|region|valley|border)\b")
 _CONNECTORS = frozenset({"of"})
 _DIGIT = re.compile(r"\d")
+_SPEECH_AFTER = re.compile(r",?\s+(?:has |had |also )?(?:said|says|told|tells|wrote|writes|added|"
+                           r"argued|argues|warned|warns|announced|claimed|claims|testified)\b")
+_FIRST_PERSON = re.compile(r"I(?:[’'](?:m|d|ve|ll))?$")
 _CAPITALISED_WORD = re.compile(r"(?<=[\s(\"“‘'])[A-Z][A-Za-z’'.-]*[A-Za-z]")
 
 
@@ -42,7 +45,8 @@ class Token:
     def __init__(self, text: str, start: int, end: int, possessive: bool = False):
         self.text, self.start, self.end, self.possessive = text, start, end, possessive
         self.word = text.rstrip(".").lower()
-        self.capitalised = text[0].isupper() and not _DIGIT.search(text)
+        self.capitalised = (text[0].isupper() and not _DIGIT.search(text)
+                            and not _FIRST_PERSON.match(text))
 
 
 @dataclass
@@ -229,7 +233,7 @@ def _label(sentence: str, span: list[Token], vocabulary: Vocabulary) -> str:
         return "ORG"
     if _PLACE_AFTER.match(after):
         return "GPE"
-    if _role_precedes(before) or (2 <= len(span) <= 4 and all(t.text.istitle() for t in span)):
+    if _role_precedes(before) or (_looks_like_a_name(span) and _SPEECH_AFTER.match(after)):
         return "PERSON"
     return "MISC"
 
@@ -253,6 +257,10 @@ def _single_label(word: str, vocabulary: Vocabulary) -> str | None:
 def _org_noun_follows(after: str) -> bool:
     following = after.split()[:2]
     return any(word.strip(".,;:").lower() in ORG_NOUNS for word in following)
+
+
+def _looks_like_a_name(span: list[Token]) -> bool:
+    return 2 <= len(span) <= 4 and all(t.text.istitle() and t.text.isalpha() for t in span)
 
 
 def _role_precedes(before: str) -> bool:

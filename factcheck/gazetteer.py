@@ -43,7 +43,8 @@ commission directorate administration army navy force forces police court univer
 institute office bureau bank company corporation corp. inc. ltd. group organization
 organisation union association federation foundation fund board service services agency
 authority assembly academy church times post news network league alliance coalition
-cabinet government centre center hospital school college
+cabinet government centre center hospital school college journal magazine press herald
+tribune gazette
 """.split())
 
 # Lower-case nouns after a name that make it an organisation ("the Interfax news agency").

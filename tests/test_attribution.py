@@ -89,3 +89,17 @@ def test_a_sentence_without_a_source_has_no_speaker():
 
 def test_an_unresolvable_pronoun_gives_no_speaker():
     assert speakers("“It is over,” he said.") == [(None, None)]
+
+
+def test_the_writers_own_voice_has_no_named_speaker():
+    found = speakers("Can I say that the plan failed?", "I'd say that the US economy grew.",
+                     "We're told the talks failed.", "Let me just say it worked.")
+    assert found == [(None, None)] * 4
+
+
+def test_a_noun_that_looks_like_a_verb_after_a_preposition_is_no_speaker():
+    assert speakers("In the first two job reports since then, we added 500,000 jobs.") == [(None, None)]
+
+
+def test_us_the_country_is_not_us_the_pronoun():
+    assert speakers("The US Treasury said the deficit fell.") == [("the US Treasury", "said")]
