@@ -1,31 +1,90 @@
-"""Articles: the ingested articles and the claims of the one selected."""
+"""Articles: add one (paste, upload, URL) with progress; the list with claim counts."""
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import database
-from factcheck.storage import articles as article_store
-from factcheck.storage import claims as claim_store
+from app_pages.common import (QUEUE_PAGE, database, queue_state, safe_md, set_queue_state,
+                              settings)
+from factcheck import workbench
+from factcheck.errors import FactcheckError
+from factcheck.storage.review import QueueFilters
 
 st.title("Articles")
 db = database()
-rows = article_store.list_with_counts(db)
+reviewer = st.session_state.get("reviewer")
+
+
+def _add(**source) -> None:
+    if not reviewer:
+        st.warning("Enter your name in the sidebar first: every article added is attributed.")
+        return
+    with st.status("Adding the article…", expanded=True) as status:
+        try:
+            result = workbench.add_article(db, settings(), actor=reviewer["name"],
+                                           progress=lambda message: status.write(
+                                               safe_md(message)), **source)
+        except FactcheckError as error:
+            status.update(label="Not added", state="error")
+            st.error(str(error))
+            return
+        status.update(label="Added" if result.created else "Already there", state="complete",
+                      expanded=False)
+    (st.success if result.created else st.info)(safe_md(result.message))
+    st.session_state["fc_last_article"] = result.article_id
+
+
+with st.expander("Add an article", expanded=True, icon=":material/add:"):
+    paste, upload, link = st.tabs(["Paste text", "Upload a file", "From a URL"])
+    with paste:
+        with st.form("fc_paste_form", clear_on_submit=False, border=False):
+            text = st.text_area("Article text", height=200, key="fc_paste_text")
+            title = st.text_input("Title (optional)", key="fc_paste_title")
+            if st.form_submit_button("Add pasted text", type="primary"):
+                _add(text=text, title=title)
+    with upload:
+        with st.form("fc_upload_form", clear_on_submit=True, border=False):
+            file = st.file_uploader("A .txt, .md or .html file", type=list(workbench.UPLOAD_TYPES),
+                                    key="fc_upload_file",
+                                    max_upload_size=max(1, settings().max_input_bytes // 2**20))
+            title = st.text_input("Title (optional)", key="fc_upload_title")
+            if st.form_submit_button("Add the file", type="primary"):
+                if file is None:
+                    st.warning("Choose a file first.")
+                else:
+                    _add(data=file.getvalue(), filename=file.name, title=title)
+    with link:
+        with st.form("fc_url_form", border=False):
+            url = st.text_input("Article URL", placeholder="https://…", key="fc_url")
+            title = st.text_input("Title (optional)", key="fc_url_title")
+            if st.form_submit_button("Fetch and add", type="primary"):
+                _add(url=url, title=title)
+
+rows = workbench.articles_view(db)
 if not rows:
-    st.info("No articles yet. Ingest one with `factcheck ingest FILE_OR_URL`.")
+    st.info("No articles yet: add one above, or run `factcheck ingest FILE_OR_URL`.")
     st.stop()
 
-st.dataframe(
-    pd.DataFrame(rows)[["id", "title", "publisher", "published_date", "sentences", "claims",
-                        "reviewed", "published", "source"]],
-    hide_index=True, use_container_width=True,
+table = pd.DataFrame(rows)[["id", "title", "publisher", "published_date", "claims", "reviewed",
+                            "published", "sentences", "source", "ingested_by"]]
+st.caption(f"{len(rows)} articles · {int(table['claims'].sum())} claims · "
+           f"{int(table['reviewed'].sum())} reviewed · {int(table['published'].sum())} published")
+picked = st.dataframe(
+    table, hide_index=True, width="stretch", key="fc_articles_table", on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "id": st.column_config.NumberColumn("id", width="small"),
+        "claims": st.column_config.NumberColumn("claims", help="check-worthy sentences"),
+        "reviewed": st.column_config.NumberColumn("reviewed", help="claims with a verdict"),
+        "published": st.column_config.NumberColumn("published"),
+        "sentences": st.column_config.NumberColumn("sentences"),
+    },
 )
-labels = {row["id"]: f"{row['id']}: {row['title'] or row['source']}" for row in rows}
-article_id = st.selectbox("Article", list(labels), format_func=labels.get)
-show_all = st.toggle("Show every sentence (not only claims)", value=False)
-claims = claim_store.list_claims(db, article_id=article_id, include_all=show_all)
-st.caption(f"{len(claims)} {'sentences' if show_all else 'claims'}")
-if claims:
-    table = pd.DataFrame(claims)[["id", "score", "claim_type", "speaker", "text", "reasons"]]
-    table["reasons"] = table["reasons"].map("; ".join)
-    st.dataframe(table, hide_index=True, use_container_width=True,
-                 column_config={"score": st.column_config.ProgressColumn(min_value=0, max_value=1)})
+selected = picked.selection.rows if picked else []
+article_id = int(table.iloc[selected[0]]["id"]) if selected else st.session_state.get(
+    "fc_last_article")
+if article_id is not None and st.button("Open this article's claims in the queue",
+                                        icon=":material/checklist:", key="fc_article_queue"):
+    state = queue_state()
+    set_queue_state(QueueFilters(article_id=int(article_id)), state["sort"], state["descending"])
+    st.session_state["fc_queue_article"] = int(article_id)
+    st.switch_page(QUEUE_PAGE)

@@ -1,0 +1,343 @@
+"""One claim: its sentence in the article, the evidence cards, a verdict on the desk's scale,
+external sources, and the history. Saving uses the version loaded (compare-and-set): when
+someone else saved first the save is refused with a way to reload."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import (QUEUE_PAGE, database, flash, keep, queue_state, require_reviewer,
+                              safe_md, safe_url)
+from factcheck import review, workbench
+from factcheck.errors import ConflictError, FactcheckError
+
+STANCE_LABELS = {"supports": "Supports", "refutes": "Refutes", "mixed": "Mixed",
+                 "context": "Context", "irrelevant": "Irrelevant"}
+NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+
+ss = st.session_state
+reviewer = require_reviewer()
+actor = reviewer["name"]
+db = database()
+queue = queue_state()
+
+# ---------------------------------------------------------------- read the widgets
+requested = st.query_params.get("claim")
+try:
+    requested = int(requested) if requested not in (None, "") else None
+except ValueError:
+    requested = None
+
+# ---------------------------------------------------------------- one call
+try:
+    view = workbench.claim_view(db, requested, actor, filters=queue["filters"],
+                                sort=queue["sort"], descending=queue["descending"],
+                                whole_article=bool(ss.get("fc_whole")))
+except FactcheckError as error:
+    st.title("Claim")
+    st.warning(str(error))
+    st.page_link(QUEUE_PAGE, label="Back to the queue", icon=":material/checklist:")
+    st.stop()
+
+claim = view["claim"]
+cid = claim["id"]
+if requested != cid:
+    st.query_params["claim"] = str(cid)
+versions = ss.setdefault("fc_versions", {})
+loaded = versions.setdefault(cid, claim["version"])
+label_key, conf_key, rationale_key = f"fc_label_{cid}", f"fc_conf_{cid}", f"fc_rationale_{cid}"
+own = view["own_verdict"]
+ss.setdefault(label_key, own["label"] if own else None)
+keep(conf_key, rationale_key, defaults={
+    conf_key: own["confidence"] if own and own["confidence"] is not None else 0.7,
+    rationale_key: own["rationale"] if own else ""})
+neighbours = view["queue"]
+is_open = claim["status"] not in ("published", "dismissed")
+
+
+# ---------------------------------------------------------------- actions (callbacks)
+def _go(claim_id) -> None:
+    if claim_id is not None:
+        st.query_params["claim"] = str(claim_id)
+
+
+def _reload() -> None:
+    versions.pop(cid, None)
+    ss.pop("fc_conflict", None)
+
+
+def _refused(error: ConflictError) -> None:
+    ss["fc_conflict"] = {"claim": cid, "message": str(error)}
+
+
+def _pick(label: str) -> None:
+    ss[label_key] = label
+
+
+def _save(go_next: bool) -> None:
+    label = ss.get(label_key)
+    if not label:
+        flash("Pick a verdict first (number keys 1–9).", "warning")
+        return
+    try:
+        saved = review.save_verdict(database(), actor, cid, label, confidence=ss.get(conf_key),
+                                    rationale=ss.get(rationale_key) or "",
+                                    expected_version=versions.get(cid))
+    except ConflictError as error:
+        _refused(error)
+        return
+    except FactcheckError as error:
+        flash(str(error), "error")
+        return
+    versions[cid] = saved["version"]
+    flash(f"Verdict saved: {label} (claim {cid} is now {saved['status'].replace('_', ' ')}).")
+    if go_next:
+        _go(neighbours["next"])
+
+
+def _take() -> None:
+    try:
+        taken = review.start_review(database(), actor, cid, expected_version=versions.get(cid))
+    except ConflictError as error:
+        _refused(error)
+    except FactcheckError as error:
+        flash(str(error), "error")
+    else:
+        versions[cid] = taken["version"]
+
+
+def _publish() -> None:
+    try:
+        published = review.publish(database(), actor, cid, expected_version=versions.get(cid))
+    except ConflictError as error:
+        _refused(error)
+    except FactcheckError as error:
+        flash(str(error), "error")
+    else:
+        versions[cid] = published["version"]
+        flash(f"Claim {cid} published.")
+
+
+def _evidence(key: str, card: dict) -> None:
+    try:
+        done = workbench.set_evidence(database(), actor, cid, card["passage_id"], ss.get(key),
+                                      card)
+    except FactcheckError as error:
+        flash(str(error), "error")
+    else:
+        flash(done[:1].upper() + done[1:] + ".")
+
+
+def _external() -> None:
+    try:
+        review.cite_external(database(), actor, cid, ss.get("fc_ext_url"),
+                             ss.get("fc_ext_stance"), title=ss.get("fc_ext_title"),
+                             quote=ss.get("fc_ext_quote"), accessed_at=ss.get("fc_ext_date"))
+    except FactcheckError as error:
+        flash(str(error), "error")
+        return
+    flash("External source cited.")
+    for key in ("fc_ext_url", "fc_ext_title", "fc_ext_quote"):
+        ss[key] = ""
+
+
+def _remove_citation(citation_id: int) -> None:
+    try:
+        review.remove_citation(database(), actor, citation_id)
+    except FactcheckError as error:
+        flash(str(error), "error")
+    else:
+        flash("Citation removed.")
+
+
+def highlighted(context: dict) -> None:
+    """The claim's sentence highlighted in its escaped surroundings."""
+    if context["anchored"]:
+        st.markdown(f"{safe_md(context['before'])}:orange-background[**"
+                    f"{safe_md(context['sentence'])}**]{safe_md(context['after'])}")
+    else:
+        st.markdown(safe_md(context["fallback"] or claim["text"]))
+
+
+# ---------------------------------------------------------------- render: header
+position = (f"{neighbours['position']} of {neighbours['total']} in the queue"
+            if neighbours["position"] else "not in the current queue")
+st.title(f"Claim {cid}")
+st.caption(f"{safe_md(view['article'].get('title') or view['article'].get('source'))} · "
+           f"{claim['status'].replace('_', ' ')} · version {claim['version']} · {position}")
+
+nav = st.columns([1, 1, 1, 1, 3])
+nav[0].button("Previous", key="fc_prev", shortcut="K", icon=":material/arrow_back:",
+              disabled=neighbours["previous"] is None, on_click=_go,
+              args=(neighbours["previous"],))
+nav[1].button("Next", key="fc_next", shortcut="J", icon=":material/arrow_forward:",
+              disabled=neighbours["next"] is None, on_click=_go, args=(neighbours["next"],))
+if nav[2].button("Queue", key="fc_back", shortcut="Q", icon=":material/checklist:"):
+    st.switch_page(QUEUE_PAGE)
+if claim["status"] in ("new", "in_review", "awaiting_second_review"):
+    nav[3].button("Take it", key="fc_take", on_click=_take, icon=":material/person_add:",
+                  help="assign yourself and mark the claim in review")
+
+conflict = ss.get("fc_conflict")
+if conflict and conflict["claim"] == cid:
+    with st.container(border=True, key="fc_conflict_box"):
+        st.error(f"Not saved: {conflict['message']}", icon=":material/sync_problem:")
+        st.button("Reload the claim", key="fc_reload", type="primary", on_click=_reload,
+                  icon=":material/refresh:",
+                  help="load the current version; your choices stay filled in to save again")
+elif loaded != claim["version"]:
+    with st.container(border=True, key="fc_stale_box"):
+        st.warning(f"This claim changed since you opened it (version {loaded} → "
+                   f"{claim['version']}): reload before saving.", icon=":material/update:")
+        st.button("Reload the claim", key="fc_reload", on_click=_reload,
+                  icon=":material/refresh:")
+
+left, right = st.columns([5, 4], gap="large")
+
+# ---------------------------------------------------------------- left: the claim
+with left:
+    with st.container(border=True, key="fc_claim_box"):
+        st.markdown(f"#### {safe_md(claim['text'])}")
+        facts = []
+        if claim.get("speaker"):
+            cue = f" ({safe_md(claim['attribution'])})" if claim.get("attribution") else ""
+            facts.append(f"**Speaker:** {safe_md(claim['speaker'])}{cue}")
+        facts.append(f"**Type:** {safe_md(claim.get('claim_type') or 'unknown')}")
+        facts.append(f"**Score:** {claim['score']:.2f}")
+        assigned = ", ".join(a["name"] for a in view["assignees"]) or "nobody"
+        facts.append(f"**Assigned:** {safe_md(assigned)}")
+        st.markdown(" · ".join(facts))
+        if claim.get("reasons"):
+            st.markdown("**Why it scored:** " + "; ".join(safe_md(r) for r in claim["reasons"]))
+        if claim.get("quantities"):
+            st.dataframe(pd.DataFrame(claim["quantities"]), hide_index=True, width="stretch",
+                         height="content")
+
+    st.markdown("**In the article**")
+    highlighted(view["context"])
+    whole = st.expander("Whole article", key="fc_whole", on_change="rerun",
+                        icon=":material/article:")
+    if view["whole_article"]:
+        with whole:
+            highlighted(view["whole_article"])
+            if view["whole_article"]["truncated"]:
+                st.caption(f"Shortened around the claim ({view['whole_article']['article_chars']}"
+                           " characters in all).")
+
+    # -------------------------------------------------------- verdict
+    with st.container(border=True, key="fc_verdict_box"):
+        st.markdown(f"**Your verdict** on the {safe_md(view['scale'])} scale")
+        if view["blind"] and view["hidden_verdicts"]:
+            st.caption(f"Blind review: {view['hidden_verdicts']} other verdict(s) are hidden "
+                       "until you save yours.")
+        chosen = ss.get(label_key)
+        buttons = st.container(horizontal=True, key="fc_labels")
+        for i, label in enumerate(view["labels"]):
+            buttons.button(label, key=f"fc_pick_{i}", on_click=_pick, args=(label,),
+                           type="primary" if label == chosen else "secondary",
+                           shortcut=NUMBER_KEYS[i] if i < len(NUMBER_KEYS) else None,
+                           disabled=not is_open)
+        st.slider("Confidence", 0.0, 1.0, step=0.05, key=conf_key, disabled=not is_open)
+        st.text_area("Rationale", key=rationale_key, height=110, disabled=not is_open,
+                     placeholder="What the evidence shows, in a sentence or two")
+        actions = st.columns([1, 1, 2])
+        actions[0].button("Save", key="fc_save", on_click=_save, args=(False,),
+                          disabled=not is_open, icon=":material/save:")
+        actions[1].button("Save & next", key="fc_save_next", on_click=_save, args=(True,),
+                          type="primary", shortcut="S", disabled=not is_open,
+                          icon=":material/skip_next:")
+        if reviewer["role"] == "editor" and claim["status"] == "verdict":
+            actions[2].button("Publish", key="fc_publish", on_click=_publish,
+                              icon=":material/publish:",
+                              help="needs at least one cited source")
+        if not is_open:
+            st.caption(f"The claim is {claim['status']}: an editor can reopen it from the queue.")
+
+    others = [v for v in view["verdicts"] if own is None or v["id"] != own["id"]]
+    if others or view["final_verdict"]:
+        rows = [{"reviewer": v["reviewer"], "label": v["label"], "confidence": v["confidence"],
+                 "rationale": v["rationale"], "saved": v["updated_at"]} for v in others]
+        if view["final_verdict"]:
+            final = view["final_verdict"]
+            rows.append({"reviewer": f"{final['reviewer']} (final)", "label": final["label"],
+                         "confidence": final["confidence"], "rationale": final["rationale"],
+                         "saved": final["updated_at"]})
+        st.markdown("**Other verdicts**")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if view["needs_adjudication"]:
+        st.info("The reviewers disagree: this claim is on the editor's desk.")
+
+# ---------------------------------------------------------------- right: evidence
+with right:
+    cards = view["cards"]
+    st.markdown(f"**Evidence** · {len(cards)} matched passage(s)")
+    if not cards:
+        st.caption("No matched passages: cite an external source below.")
+    for card in cards:
+        pid = card["passage_id"]
+        with st.container(border=True, key=f"fc_card_{pid}"):
+            title = safe_md(card.get("title") or "Untitled source")
+            meta = " · ".join(safe_md(part) for part in (card.get("publisher"), card.get("date"))
+                              if part)
+            score = f"{card['score']:.2f}" if card.get("score") is not None else "–"
+            st.markdown(f"**{title}**" + (f" · {meta}" if meta else ""))
+            badge = ":green-badge[strong match]" if card["strength"] == "strong" else \
+                ":gray-badge[suggested]"
+            verdict = (f" · published verdict: :orange-badge[{safe_md(card['verdict'])}]"
+                       if card.get("verdict") else "")
+            method = " / ".join(safe_md(p) for p in (card.get("method"), card.get("model")) if p)
+            st.markdown(f"{badge} similarity {score} · {method}{verdict}")
+            st.markdown(safe_md(card.get("text")))
+            row = st.container(horizontal=True)
+            url = safe_url(card.get("url"))
+            if url:
+                row.link_button("Source", url, icon=":material/open_in_new:")
+            key = f"fc_ev_{cid}_{pid}_{card['choice']}"
+            row.segmented_control("Use as", list(STANCE_LABELS), default=card["choice"],
+                                  format_func=STANCE_LABELS.get, key=key,
+                                  label_visibility="collapsed", on_change=_evidence,
+                                  args=(key, card), disabled=not is_open)
+            if card["cited_by"] or card["dismissed"]:
+                st.caption(f"by {safe_md(card['cited_by'] or card.get('dismissed_by') or '')}")
+
+    with st.expander("Cite an external source", icon=":material/link:", key="fc_ext_box"):
+        with st.form("fc_ext_form", border=False, enter_to_submit=False):
+            st.text_input("URL", key="fc_ext_url", placeholder="https://…")
+            st.text_input("Title", key="fc_ext_title")
+            st.text_area("Quoted passage", key="fc_ext_quote", height=80)
+            cols = st.columns(2)
+            cols[0].date_input("Accessed", value=date.today(), key="fc_ext_date")
+            cols[1].selectbox("Stance", list(review.STANCES), key="fc_ext_stance",
+                              index=1, format_func=STANCE_LABELS.get)
+            st.form_submit_button("Cite", on_click=_external, disabled=not is_open)
+
+    citations = view["citations"]
+    if citations:
+        st.markdown(f"**Cited** · {len(citations)}")
+        table = pd.DataFrame([{
+            "stance": c["stance"],
+            "source": c["title"] or c["source_title"] or "",
+            "link": safe_url(c["url"] or c["source_url"]),
+            "quote": c["quote"] or c["passage_text"] or "",
+            "by": c["created_by"],
+        } for c in citations])
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"link": st.column_config.LinkColumn("link")})
+        mine = [c for c in citations
+                if c["passage_id"] is None and (c["created_by"] == actor
+                                                or reviewer["role"] == "editor")]
+        if mine and is_open:
+            cols = st.columns([3, 1])
+            picked = cols[0].selectbox(
+                "Remove an external citation", [c["id"] for c in mine], key="fc_uncite",
+                format_func=lambda i: next((c["title"] or c["url"]) for c in mine if c["id"] == i))
+            cols[1].button("Remove", key="fc_uncite_button", on_click=_remove_citation,
+                           args=(picked,))
+
+# ---------------------------------------------------------------- history
+st.markdown("**History**")
+history = pd.DataFrame([{"at": e["at"][:19].replace("T", " "), "who": e["actor"],
+                         "action": e["action"], "change": e["change"]} for e in view["history"]])
+st.dataframe(history.iloc[::-1], hide_index=True, width="stretch", key="fc_history",
+             column_config={"change": st.column_config.TextColumn("change", width="large")})

@@ -1,0 +1,111 @@
+"""SQL behind the review workbench pages: queue neighbours, filter options, evidence cards.
+
+The queue's own filters and sorts come from :mod:`factcheck.storage.review` so the pages and
+the queue never disagree on what a filter means.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from .review import SORTS, QueueFilters, _where
+
+
+def queue_ids(
+    db: sqlite_utils.Database, filters: QueueFilters, *, sort: str = "score",
+    descending: bool = True,
+) -> list[int]:
+    """Every claim id of the queue in queue order (ids only: cheap even for 10,000 claims)."""
+    where, params = _where(filters)
+    direction = "DESC" if descending else "ASC"
+    columns = SORTS[sort]
+    if sort == "match":  # the alias only exists in the full queue select
+        columns = ("(SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id)",)
+    order = ", ".join(f"{column} {direction}" for column in columns)
+    sql = (f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id {where} "
+           f"ORDER BY {order}, c.id")
+    return [row[0] for row in db.execute(sql, params).fetchall()]
+
+
+def article_choices(db: sqlite_utils.Database) -> list[dict]:
+    """Articles for a filter: id and title (or source), in id order."""
+    return list(db.query(
+        "SELECT id, coalesce(nullif(title, ''), source, 'article ' || id) AS title "
+        "FROM articles ORDER BY id"))
+
+
+def claim_types(db: sqlite_utils.Database) -> list[str]:
+    rows = db.execute("SELECT DISTINCT claim_type FROM claims WHERE claim_type IS NOT NULL "
+                      "AND check_worthy = 1 ORDER BY claim_type").fetchall()
+    return [row[0] for row in rows]
+
+
+def verdict_labels(db: sqlite_utils.Database) -> list[str]:
+    rows = db.execute("SELECT DISTINCT label FROM verdicts ORDER BY label").fetchall()
+    return [row[0] for row in rows]
+
+
+def article_text(db: sqlite_utils.Database, article_id: int) -> str:
+    row = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+    return row[0] if row else ""
+
+
+def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    """A claim's matched passages, best match per passage, with source, date, method, model
+    and this claim's citation/dismissal of each (used when no matching module is installed)."""
+    sql = """
+        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title, s.url,
+               s.publisher, s.date, s.verdict, s.verdict_raw, s.kind,
+               m.score, m.rank, m.method, m.model,
+               ct.stance, ct.id AS citation_id, ct.created_by AS cited_by,
+               (d.id IS NOT NULL) AS dismissed, d.dismissed_by
+        FROM matches m
+        JOIN passages p ON p.id = m.passage_id
+        JOIN sources s ON s.id = p.source_id
+        LEFT JOIN citations ct ON ct.claim_id = m.claim_id AND ct.passage_id = p.id
+        LEFT JOIN evidence_dismissals d ON d.claim_id = m.claim_id AND d.passage_id = p.id
+        WHERE m.claim_id = ?
+          AND m.id = (SELECT m2.id FROM matches m2 WHERE m2.claim_id = m.claim_id
+                        AND m2.passage_id = m.passage_id ORDER BY m2.score DESC, m2.id LIMIT 1)
+        ORDER BY m.score DESC, p.id
+    """
+    return list(db.query(sql, [claim_id]))
+
+
+def evidence_state(db: sqlite_utils.Database, claim_id: int) -> dict[int, dict]:
+    """This claim's citation and dismissal of each passage, keyed by passage id."""
+    state: dict[int, dict] = {}
+    for passage_id, stance, citation_id, cited_by in db.execute(
+            "SELECT passage_id, stance, id, created_by FROM citations "
+            "WHERE claim_id = ? AND passage_id IS NOT NULL", [claim_id]).fetchall():
+        state.setdefault(passage_id, {}).update(
+            stance=stance, citation_id=citation_id, cited_by=cited_by)
+    for passage_id, dismissed_by in db.execute(
+            "SELECT passage_id, dismissed_by FROM evidence_dismissals WHERE claim_id = ?",
+            [claim_id]).fetchall():
+        state.setdefault(passage_id, {}).update(dismissed=1, dismissed_by=dismissed_by)
+    return state
+
+
+def source_rows(db: sqlite_utils.Database, source_ids: list[int]) -> dict[int, dict]:
+    """Title, url, publisher, date and verdict of sources, keyed by id."""
+    if not source_ids:
+        return {}
+    marks = ", ".join("?" for _ in source_ids)
+    rows = db.query(f"SELECT id, title, url, publisher, date, verdict, verdict_raw, kind "
+                    f"FROM sources WHERE id IN ({marks})", list(source_ids))
+    return {row["id"]: row for row in rows}
+
+
+def ready_to_publish(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
+    """Claims with an agreed or adjudicated verdict, not yet published, oldest change first."""
+    sql = """
+        SELECT c.id, c.text, c.status, c.version, c.updated_at, a.title AS article_title,
+               (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) AS citations,
+               coalesce((SELECT v.label FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1),
+                        (SELECT min(v.label) FROM verdicts v
+                          WHERE v.claim_id = c.id AND v.is_final = 0)) AS verdict
+        FROM claims c JOIN articles a ON a.id = c.article_id
+        WHERE c.status = 'verdict' ORDER BY c.updated_at, c.id LIMIT ?
+    """
+    return list(db.query(sql, [limit]))

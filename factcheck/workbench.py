@@ -1,0 +1,407 @@
+"""The review workbench behind the Streamlit pages: one call per page view, plus its actions.
+
+Each ``*_view`` function gathers everything a page shows in one call (the page reads its
+widgets, calls one of them, renders); the actions wrap :mod:`factcheck.review` where a page
+needs a choice made for it (what clicking an evidence card's stance means, signing in).
+Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import sqlite_utils
+
+from . import review, sources
+from .config import Settings
+from .errors import FactcheckError, InputError, NotFoundError
+from .ingest import ingest_document, ingest_source
+from .scales import get_scale, list_scales
+from .storage import review as review_store
+from .storage import workbench as store
+from .storage.articles import list_with_counts
+from .storage.review import QueueFilters
+
+Progress = Callable[[str], None]
+
+STRONG_MATCH = 0.75          # fallback "strong match" score when matching does not say
+CONTEXT_CHARS = 1500         # at most this much article text each side of the claim
+WHOLE_ARTICLE_CHARS = 200_000
+UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
+EVIDENCE_CHOICES = ("supports", "refutes", "mixed", "context", "irrelevant")
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+def _matches_module():
+    """The claim-matching storage module when it is installed (it lands separately)."""
+    try:
+        from .storage import matches
+    except ImportError:
+        return None
+    return matches if hasattr(matches, "for_claim") else None
+
+
+def strong_match_threshold() -> float:
+    """The score from which a match counts as strong (the matching module's, else 0.75)."""
+    module = _matches_module()
+    for name in ("STRONG_THRESHOLD", "STRONG_SCORE", "STRONG"):
+        value = getattr(module, name, None) if module else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return STRONG_MATCH
+
+
+# ---------------------------------------------------------------- who is working
+
+
+def sign_in(db: sqlite_utils.Database, name: str, role: str) -> tuple[dict, str | None]:
+    """The reviewer called ``name``: created with ``role`` when new, else as registered.
+
+    Returns the reviewer and a note when the registered role differs from the one asked for.
+    """
+    try:
+        return review.ensure_reviewer(db, name, role), None
+    except review.PermissionDeniedError as error:
+        return review.ensure_reviewer(db, name), str(error)
+
+
+def reviewer_names(db: sqlite_utils.Database) -> list[str]:
+    return [row["name"] for row in review_store.list_reviewers(db)]
+
+
+# ---------------------------------------------------------------- articles
+
+
+@dataclass
+class AddResult:
+    article_id: int
+    created: bool
+    title: str | None
+    sentences: int
+    claims: int
+    matched: int | None
+    message: str
+
+
+def add_article(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    *,
+    actor: str,
+    text: str | None = None,
+    data: bytes | None = None,
+    filename: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Ingest a pasted text, an uploaded file (``data`` + ``filename``) or a URL, then match
+    its claims against the reference corpus when matching is available."""
+    given = [value for value in (text, data, url) if value not in (None, "", b"")]
+    if len(given) != 1:
+        raise InputError("give one of: pasted text, an uploaded file, or a URL")
+    title = (title or "").strip() or None
+    say = progress or (lambda _message: None)
+    if url:
+        result = ingest_source(db, url.strip(), settings, actor=actor, title=title, progress=say)
+    else:
+        if text:
+            say("reading the pasted text")
+            document = sources.load_bytes(text.encode("utf-8"), source="paste",
+                                          source_kind="paste", settings=settings)
+        else:
+            name = filename or "upload"
+            if name.rsplit(".", 1)[-1].lower() not in UPLOAD_TYPES:
+                raise InputError(f"{name}: upload a .txt, .md or .html file")
+            say(f"reading {name}")
+            document = sources.load_bytes(data, source=f"upload:{name}", source_kind="upload",
+                                          settings=settings, name=name)
+        if title:
+            document.title = title
+        result = ingest_document(db, document, settings, actor=actor, progress=say)
+    matched = None
+    message = result.message
+    if result.created:
+        matched, note = match_article(db, settings, result.article_id, progress=say)
+        if note:
+            message = f"{message}; {note}"
+    return AddResult(article_id=result.article_id, created=result.created, title=result.title,
+                     sentences=result.sentences, claims=result.claims, matched=matched,
+                     message=message)
+
+
+def match_article(
+    db: sqlite_utils.Database, settings: Settings, article_id: int,
+    progress: Progress | None = None,
+) -> tuple[int | None, str | None]:
+    """Match an article's claims with the claim-matching module, when it is installed.
+
+    Returns the number of matches stored (None when matching did not run) and a note.
+    """
+    try:
+        from . import match
+    except ImportError:
+        return None, "claim matching is not installed yet, so no evidence was matched"
+    run = getattr(match, "match_article", None)
+    if run is None:
+        return None, "claim matching is not installed yet, so no evidence was matched"
+    if progress:
+        progress("matching claims against the reference corpus")
+    try:
+        found = run(db, article_id, settings, progress=progress)
+    except FactcheckError as error:
+        return None, f"matching failed: {error}"
+    count = found if isinstance(found, int) else getattr(found, "matches", None)
+    return count, (f"{count} matches" if isinstance(count, int) else None)
+
+
+def articles_view(db: sqlite_utils.Database) -> list[dict]:
+    """Every article with counts of sentences, claims, reviewed and published claims."""
+    return list_with_counts(db)
+
+
+# ---------------------------------------------------------------- queue
+
+
+def queue_view(
+    db: sqlite_utils.Database,
+    filters: QueueFilters | None = None,
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    page: int = 0,
+    page_size: int = 50,
+) -> dict:
+    """One page of the queue (``rows``, ``total``, ``counts``) and the filters' choices."""
+    result = review.queue(db, filters, sort=sort, descending=descending, limit=page_size,
+                          offset=max(0, int(page)) * page_size)
+    scale = review.claim_scale(db)
+    labels = list(dict.fromkeys([*scale.names, *store.verdict_labels(db)]))
+    return result | {
+        "page": page,
+        "pages": max(1, -(-result["total"] // page_size)),
+        "options": {
+            "articles": store.article_choices(db),
+            "claim_types": store.claim_types(db),
+            "assignees": reviewer_names(db),
+            "verdicts": labels,
+            "statuses": list(review.STATUSES),
+            "manual_statuses": list(review.MANUAL_STATUSES),
+            "strong_match": strong_match_threshold(),
+        },
+    }
+
+
+def neighbours(
+    db: sqlite_utils.Database, claim_id: int, filters: QueueFilters | None = None, *,
+    sort: str = "score", descending: bool = True,
+) -> dict:
+    """The previous and next claim of the queue around ``claim_id`` (None at the ends); a
+    claim no longer in the queue has the queue's first claim as its next."""
+    ids = store.queue_ids(db, filters or QueueFilters(), sort=sort, descending=descending)
+    try:
+        position = ids.index(int(claim_id))
+    except ValueError:
+        following = [i for i in ids if i != claim_id]
+        return {"previous": None, "next": following[0] if following else None,
+                "position": None, "total": len(ids)}
+    return {"previous": ids[position - 1] if position > 0 else None,
+            "next": ids[position + 1] if position + 1 < len(ids) else None,
+            "position": position + 1, "total": len(ids)}
+
+
+# ---------------------------------------------------------------- one claim
+
+
+def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = text.rfind("\n\n", 0, start)
+    left = 0 if left < 0 else left + 2
+    right = text.find("\n\n", end)
+    right = len(text) if right < 0 else right
+    return max(left, start - CONTEXT_CHARS), min(right, end + CONTEXT_CHARS)
+
+
+def article_context(text: str, claim: dict, *, whole: bool = False) -> dict:
+    """The claim's sentence in its paragraph (or the whole article): before, sentence, after."""
+    start, end = int(claim.get("start") or 0), int(claim.get("end") or 0)
+    anchored = claim.get("anchored", True) and text and 0 <= start < end <= len(text)
+    if not anchored:
+        return {"before": "", "sentence": claim["text"], "after": "", "anchored": False,
+                "fallback": claim.get("context") or "", "truncated": False,
+                "article_chars": len(text or "")}
+    if whole:
+        left = max(0, start - WHOLE_ARTICLE_CHARS // 2)
+        right = min(len(text), end + WHOLE_ARTICLE_CHARS // 2)
+    else:
+        left, right = _paragraph_bounds(text, start, end)
+    return {"before": text[left:start], "sentence": text[start:end], "after": text[end:right],
+            "anchored": True, "fallback": "", "truncated": left > 0 or right < len(text),
+            "article_chars": len(text)}
+
+
+def _strength(score: float | None, threshold: float) -> str:
+    return "strong" if score is not None and score >= threshold else "suggested"
+
+
+def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    """The claim's matched passages as cards: passage, source, date, link, score, method,
+    model, strength, the source's published verdict, and this claim's stance or dismissal."""
+    module = _matches_module()
+    threshold = strong_match_threshold()
+    state = store.evidence_state(db, claim_id)
+    if module is None:
+        rows = store.evidence_cards(db, claim_id)
+    else:
+        rows = []
+        for match in module.for_claim(db, claim_id):
+            row = dict(match)
+            row.setdefault("text", row.get("passage") or row.get("passage_text") or "")
+            rows.append(row)
+        sources_by_id = store.source_rows(
+            db, sorted({r["source_id"] for r in rows if r.get("source_id") is not None}))
+        for row in rows:
+            source = sources_by_id.get(row.get("source_id"), {})
+            for key in ("title", "url", "publisher", "date", "verdict", "kind"):
+                if row.get(key) in (None, ""):
+                    row[key] = source.get(key)
+    cards = []
+    for row in rows:
+        found = state.get(row["passage_id"], {})
+        card = {key: row.get(key) for key in (
+            "passage_id", "text", "source_id", "title", "url", "publisher", "date", "verdict",
+            "score", "rank", "method", "model")}
+        card["strength"] = row.get("strength") or _strength(row.get("score"), threshold)
+        card["stance"] = found.get("stance")
+        card["citation_id"] = found.get("citation_id")
+        card["cited_by"] = found.get("cited_by")
+        card["dismissed"] = bool(found.get("dismissed"))
+        card["choice"] = "irrelevant" if card["dismissed"] else card["stance"]
+        cards.append(card)
+    return cards
+
+
+def describe_event(event: dict) -> str:
+    """One readable line for a history event's change."""
+    before, after = event.get("before"), event.get("after")
+    if event.get("hidden"):
+        return "(hidden until you save your own verdict)"
+    action = event["action"]
+    if action == "claim.status" and before and after:
+        reason = f" ({after['reason']})" if after.get("reason") else ""
+        return f"{before.get('status')} → {after.get('status')}{reason}"
+    if action.startswith("verdict") and after:
+        confidence = after.get("confidence")
+        text = f"{after.get('label')} ({after.get('scale')})"
+        if confidence is not None:
+            text += f", confidence {confidence:.2f}"
+        if before:
+            text = f"{before.get('label')} → {text}"
+        if after.get("rationale"):
+            text += f": {after['rationale']}"
+        return text
+    if action.startswith("citation") and (after or before):
+        row = after or before
+        where = row.get("url") or (f"passage {row['passage_id']}" if row.get("passage_id")
+                                   else "")
+        return f"{row.get('stance') or ''} {where}".strip()
+    if action == "claim.assigned" and after:
+        return f"assigned {after.get('reviewer')}"
+    if action.startswith("evidence") and (after or before):
+        row = after or before
+        return f"passage {row.get('passage_id')}" + (
+            f" ({row['reason']})" if row.get("reason") else "")
+    if action == "claim.created":
+        return "extracted from the article"
+    value = after if after is not None else before
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)[:300]
+
+
+def claim_view(
+    db: sqlite_utils.Database,
+    claim_id: int | None,
+    viewer: str,
+    *,
+    filters: QueueFilters | None = None,
+    sort: str = "score",
+    descending: bool = True,
+    whole_article: bool = False,
+) -> dict:
+    """Everything the claim page shows: :func:`review.claim_detail` (blind mode applied),
+    the article context, evidence cards, the history, and the queue's previous/next claim.
+
+    Without ``claim_id`` the queue's first claim is shown.
+    """
+    if claim_id is None:
+        claim_id = neighbours(db, -1, filters, sort=sort, descending=descending)["next"]
+        if claim_id is None:
+            raise NotFoundError("the queue is empty: no claim matches its filters")
+    detail = review.claim_detail(db, int(claim_id), viewer)
+    claim = detail["claim"]
+    text = store.article_text(db, claim["article_id"])
+    history = [event | {"change": describe_event(event)}
+               for event in review.history(db, claim["id"], viewer)]
+    scale = get_scale(detail["scale"])
+    return detail | {
+        "context": article_context(text, claim),
+        "whole_article": article_context(text, claim, whole=True) if whole_article else None,
+        "cards": evidence_cards(db, claim["id"]),
+        "history": history,
+        "queue": neighbours(db, claim["id"], filters, sort=sort, descending=descending),
+        "scale_description": scale.description,
+        "external_citations": [c for c in detail["citations"] if c["passage_id"] is None],
+    }
+
+
+def set_evidence(
+    db: sqlite_utils.Database, actor: str, claim_id: int, passage_id: int, choice: str | None,
+    card: dict | None = None,
+) -> str:
+    """Apply a card's choice: cite with a stance, ``irrelevant`` dismisses, None clears what
+    the card had (removes its citation or restores it). Returns what was done."""
+    if choice in review.STANCES:
+        review.cite_passage(db, actor, claim_id, passage_id, choice)
+        return f"cited passage {passage_id} as {choice}"
+    if choice == "irrelevant":
+        review.dismiss_evidence(db, actor, claim_id, passage_id)
+        return f"dismissed passage {passage_id} as irrelevant"
+    if choice is not None:
+        raise InputError(f"unknown evidence choice {choice!r}; choose one of: "
+                         f"{', '.join(EVIDENCE_CHOICES)}")
+    card = card or {}
+    if card.get("dismissed"):
+        review.restore_evidence(db, actor, claim_id, passage_id)
+        return f"restored passage {passage_id}"
+    if card.get("citation_id"):
+        review.remove_citation(db, actor, card["citation_id"])
+        return f"removed the citation of passage {passage_id}"
+    return "nothing to change"
+
+
+# ---------------------------------------------------------------- editors
+
+
+def adjudication_view(db: sqlite_utils.Database, viewer: str) -> dict:
+    """The editor's desk: disagreements to adjudicate, verdicts ready to publish, settings."""
+    reviewer = review_store.get_reviewer(db, viewer)
+    if reviewer is None:
+        raise NotFoundError(f"unknown reviewer {viewer!r}; sign in with your name and role first")
+    rows = []
+    for row in review.adjudication_queue(db):
+        scales = sorted({v["scale"] for v in row["verdicts"]}) or [review.claim_scale(
+            db, row["article_id"]).name]
+        rows.append(row | {"scale": scales[0], "labels": get_scale(scales[0]).names})
+    return {
+        "role": reviewer["role"],
+        "disagreements": rows,
+        "ready": store.ready_to_publish(db),
+        "blind": review.blind_mode(db),
+        "scale": review.claim_scale(db).name,
+        "scales": list_scales(),
+        "reviewers": review_store.list_reviewers(db),
+    }
+
+
+def filters_to_dict(filters: QueueFilters) -> dict:
+    return asdict(filters)

@@ -1,0 +1,102 @@
+"""AppTest: the Articles page and the demo — the demo on first start, adding an article by
+paste, upload and URL (with its progress and refusals), the list with its counts, and the
+whole flow ingest -> queue -> claim -> verdict saved -> history."""
+
+from app_seed import open_app, texts
+
+from factcheck.storage import articles as article_store
+
+ARTICLES = "app_pages/articles.py"
+QUEUE = "app_pages/queue.py"
+CLAIM = "app_pages/claim.py"
+ARTICLE = ("The city council approved a budget of 12 million euros on Monday. "
+           "Unemployment in the region fell to 4.1% in March, the statistics office said. "
+           "Officials said the new tram line will open in 2027.")
+
+
+def _articles(db):
+    """The articles added by a test (an empty database also gets the demo on first start)."""
+    return [a for a in article_store.list_with_counts(db) if a["ingested_by"] != "demo"]
+
+
+def test_the_demo_is_loaded_on_first_start(db_path):
+    at = open_app("Ann")
+    assert not at.exception
+    assert texts(at.title) == ["Claims queue"]
+    from factcheck.storage import open_db
+
+    db = open_db(db_path)
+    (demo,) = article_store.list_with_counts(db)
+    assert demo["ingested_by"] == "demo"
+    assert demo["claims"] > 0
+    assert len(at.dataframe[0].value) == min(50, demo["claims"])
+
+
+def test_paste_an_article_then_review_a_claim_to_the_history(db):
+    at = open_app("Ann", page=ARTICLES)
+    assert not at.exception
+    at.text_area(key="fc_paste_text").set_value(ARTICLE)
+    at.text_input(key="fc_paste_title").set_value("Council news")
+    at.button(key="FormSubmitter:fc_paste_form-Add pasted text").click().run()
+    assert not at.exception
+    assert any("claims from" in s for s in texts(at.success))
+    (article,) = _articles(db)
+    assert (article["title"], article["source_kind"], article["ingested_by"]) == (
+        "Council news", "paste", "Ann")
+    assert article["claims"] >= 1
+    listed = at.dataframe[0].value.set_index("title")
+    assert int(listed.loc["Council news", "claims"]) == article["claims"]
+
+    at.button(key="fc_article_queue").click().run()
+    assert texts(at.title) == ["Claims queue"]
+    at.switch_page(QUEUE)  # AppTest stays on a page it was sent to; follow st.switch_page
+    assert at.selectbox(key="fc_q_article").value == article["id"]
+    at.button(key="fc_q_open").click().run()
+    at.switch_page(CLAIM)
+    claim_id = int(at.query_params["claim"])
+    at.button(key="fc_pick_2").click().run()                   # "Mostly False"
+    at.button(key="fc_save").click().run()
+    (row,) = db.query("SELECT label, r.name FROM verdicts v JOIN reviewers r "
+                      "ON r.id = v.reviewer_id WHERE claim_id = ?", [claim_id])
+    assert row == {"label": "Mostly False", "name": "Ann"}
+    assert any("Mostly False (politifact)" in change for change in at.dataframe[-1].value["change"])
+
+    at.switch_page(ARTICLES).run()
+    assert int(at.dataframe[0].value.set_index("title").loc["Council news", "reviewed"]) == 1
+
+
+def test_upload_a_markdown_file(db):
+    at = open_app("Ann", page=ARTICLES)
+    uploader = at.get("file_uploader")
+    assert uploader, "the upload form has a file uploader"
+    assert sorted(uploader[0].proto.type) == sorted(
+        [".txt", ".md", ".markdown", ".html", ".htm"])
+
+
+def test_the_same_article_twice_adds_nothing(db):
+    at = open_app("Ann", page=ARTICLES)
+    for _ in range(2):
+        at.text_area(key="fc_paste_text").set_value(ARTICLE)
+        at.button(key="FormSubmitter:fc_paste_form-Add pasted text").click().run()
+    assert any("nothing added" in i for i in texts(at.info))
+    assert len(_articles(db)) == 1
+
+
+def test_refusals_are_shown_as_messages(db):
+    at = open_app("Ann", page=ARTICLES)
+    at.text_input(key="fc_url").set_value("http://127.0.0.1:9/private")
+    at.button(key="FormSubmitter:fc_url_form-Fetch and add").click().run()
+    assert not at.exception
+    assert at.error and "127.0.0.1" in " ".join(texts(at.error))
+    at.text_area(key="fc_paste_text").set_value("   ")
+    at.button(key="FormSubmitter:fc_paste_form-Add pasted text").click().run()
+    assert not at.exception and at.error
+    assert _articles(db) == []
+
+
+def test_adding_needs_a_name(db):
+    at = open_app(page=ARTICLES)
+    at.text_area(key="fc_paste_text").set_value(ARTICLE)
+    at.button(key="FormSubmitter:fc_paste_form-Add pasted text").click().run()
+    assert any("Enter your name" in w for w in texts(at.warning))
+    assert _articles(db) == []
