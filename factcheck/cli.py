@@ -290,20 +290,27 @@ def corpus_stats(db_path, fmt):
 @db_option
 @click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
-def corpus_embed(db_path, model, batch_size):
+@click.option("--backend", type=click.Choice(["torch", "onnx", "onnx-int8"]), default=None,
+              help="Embedding backend (default: $FACTCHECK_EMBED_BACKEND, else torch). onnx: "
+                   "the same vectors, faster on a CPU; onnx-int8: faster still, approximate "
+                   "vectors cached under their own key.")
+def corpus_embed(db_path, model, batch_size, backend):
     """Encode every passage that has no vector for the model yet (cached in the database)."""
+    if backend:
+        os.environ["FACTCHECK_EMBED_BACKEND"] = backend
     settings = settings_from(db_path=db_path, model=model)
     _embed_corpus(open_db(settings.db_path), settings.model, batch_size=batch_size)
 
 
 def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
-    from .embed import detect_device, resolve_model_name
-    from .vectors import embed_passages
+    from .embed import detect_device
+    from .embed_onnx import backend
+    from .vectors import cache_key, embed_passages
 
-    name = resolve_model_name(model)
-    count = embed_passages(db, name, batch_size=batch_size, progress=True)
-    click.echo(f"encoded {count:,} passages with {name} on {detect_device()}"
-               if count else f"every passage already has a vector for {name}")
+    count = embed_passages(db, model, batch_size=batch_size, progress=True)
+    where = detect_device() if backend() == "torch" else f"cpu with {backend()}"
+    click.echo(f"encoded {count:,} passages with {cache_key(model)} on {where}"
+               if count else f"every passage already has a vector for {cache_key(model)}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

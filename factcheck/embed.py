@@ -116,6 +116,11 @@ def encode(
     if len(texts) == 0:
         dim = load_model(model).get_sentence_embedding_dimension()
         return np.zeros((0, dim), dtype=np.float32)
+    from .embed_onnx import backend, encode as onnx_encode
+
+    if (kind := backend()) != "torch":  # FACTCHECK_EMBED_BACKEND=onnx|onnx-int8 (CPU)
+        return onnx_encode(load_model(model, device="cpu"), resolve_model_name(model), texts,
+                           batch_size=batch_size, quantized=kind == "onnx-int8")
     vectors = load_model(model).encode(
         list(texts), batch_size=batch_size, show_progress_bar=show_progress_bar,
         normalize_embeddings=True, convert_to_numpy=True,

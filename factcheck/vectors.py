@@ -1,7 +1,9 @@
 """Texts -> vectors through the database cache: a text is encoded once per model, ever.
 
 The cache key is ``sha256(text.strip())`` (the same hash as ``claims.text_hash`` and
-``passages.text_hash``) with the model name from :func:`factcheck.embed.resolve_model_name`.
+``passages.text_hash``) with :func:`cache_key`: the model name from
+:func:`factcheck.embed.resolve_model_name`, plus ``@onnx-int8`` when that backend is on
+(its vectors differ; the ``onnx`` float32 backend gives the torch vectors and shares the key).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 import sqlite_utils
 from tqdm.auto import tqdm
 
-from . import embed
+from . import embed, embed_onnx
 from .errors import InputError, ModelError
 from .storage import corpus as corpus_store
 from .storage import embeddings as store
@@ -28,16 +30,21 @@ def embed_texts(
     progress: bool = False,
 ) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text in order; only uncached texts are encoded."""
-    name = embed.resolve_model_name(model)
+    name, key = embed.resolve_model_name(model), cache_key(model)
     clean = [_clean(text, i) for i, text in enumerate(texts)]
     hashes = [text_hash(text) for text in clean]
-    cached = store.get_many(db, hashes, name)
+    cached = store.get_many(db, hashes, key)
     missing = {h: t for h, t in zip(hashes, clean) if h not in cached}
     if missing:
         cached.update(encode_missing(db, missing, name, batch_size=batch_size, progress=progress))
     if not hashes:
         return np.zeros((0, _dimension(db, name)), dtype=np.float32)
-    return _stack([cached[h] for h in hashes], name)
+    return _stack([cached[h] for h in hashes], key)
+
+
+def cache_key(model: str | None = None) -> str:
+    """The name vectors are stored under: the model, and the backend when it changes them."""
+    return embed.resolve_model_name(model) + embed_onnx.key_suffix()
 
 
 def encode_missing(
@@ -51,16 +58,17 @@ def encode_missing(
     """Encode the given texts in batches (longest first), storing each batch in one transaction."""
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}")
+    key = cache_key(model)
     order = sorted(texts_by_hash, key=lambda h: -len(texts_by_hash[h]))
     out: dict[str, np.ndarray] = {}
-    with tqdm(total=len(order), unit="text", desc=f"encoding ({model})", file=sys.stderr,
+    with tqdm(total=len(order), unit="text", desc=f"encoding ({key})", file=sys.stderr,
               disable=not progress, leave=False) as bar:
         for start in range(0, len(order), batch_size):
             batch = order[start:start + batch_size]
             vectors = embed.encode([texts_by_hash[h] for h in batch], model=model,
                                    batch_size=batch_size)
             with db.atomic():
-                store.put_many(db, batch, vectors, model)
+                store.put_many(db, batch, vectors, key)
             out.update(zip(batch, vectors))
             bar.update(len(batch))
     return out
@@ -75,7 +83,7 @@ def embed_passages(
 ) -> int:
     """Encode every corpus passage that has no vector for ``model`` yet. Returns how many."""
     name = embed.resolve_model_name(model)
-    wanted = set(store.missing_passage_hashes(db, name))
+    wanted = set(store.missing_passage_hashes(db, cache_key(model)))
     if not wanted:
         return 0
     texts = {p["text_hash"]: p["text"].strip() for p in corpus_store.iter_passages(db)
@@ -91,25 +99,25 @@ def models_in_db(db: sqlite_utils.Database) -> dict[str, int]:
 
 def model_mismatch(db: sqlite_utils.Database, model: str | None = None) -> str | None:
     """A message when the corpus has vectors but none from ``model``; None when all is well."""
-    name = embed.resolve_model_name(model)
+    name, key = embed.resolve_model_name(model), cache_key(model)
     present = models_in_db(db)
-    if not present or name in present:
+    if not present or key in present:
         return None
     held = ", ".join(f"{m} ({n:,} texts)" for m, n in present.items())
-    todo = len(store.missing_passage_hashes(db, name))
+    todo = len(store.missing_passage_hashes(db, key))
     return (
-        f"the database holds vectors from {held}, none from {name!r}. Re-encode the corpus "
+        f"the database holds vectors from {held}, none from {key!r}. Re-encode the corpus "
         f"for it with `factcheck corpus embed --model {name}` ({todo:,} passages to encode), "
         f"or use the model the vectors came from (--model / FACTCHECK_MODEL)."
     )
 
 
 def require_model(db: sqlite_utils.Database, model: str | None = None) -> str:
-    """The resolved model name, or :class:`ModelError` when the stored vectors are another model's."""
+    """The cache key of ``model``, or :class:`ModelError` when the stored vectors are another's."""
     message = model_mismatch(db, model)
     if message:
         raise ModelError(message)
-    return embed.resolve_model_name(model)
+    return cache_key(model)
 
 
 def _clean(text: str, index: int) -> str:
@@ -132,7 +140,7 @@ def _stack(vectors: list[np.ndarray], model: str) -> np.ndarray:
 
 
 def _dimension(db: sqlite_utils.Database, model: str) -> int:
-    stored = store.dimension(db, model)
+    stored = store.dimension(db, cache_key(model))
     if stored:
         return stored
-    return int(embed.load_model(model).get_sentence_embedding_dimension())
+    return embed_onnx.dimension(embed.load_model(model))

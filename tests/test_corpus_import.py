@@ -360,3 +360,19 @@ def test_cli_bad_input_is_one_line_and_exit_1(db_path, tmp_path):
     assert result.exit_code == 1
     assert "line 2: broken JSON" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_embed_encodes_once(db_path, tmp_path, monkeypatch):
+    from factcheck import embed
+
+    calls = []
+    monkeypatch.setattr(embed, "encode", lambda texts, **kw: calls.append(len(texts)) or
+                        __import__("numpy").eye(len(texts), 4, dtype="float32"))
+    path = write(tmp_path / "checks.csv", CSV)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["corpus", "import", str(path), "--db", str(db_path),
+                                 "--embed", "--model", "fake"])
+    assert result.exit_code == 0, result.output
+    assert "encoded 4 passages with fake" in result.output and sum(calls) == 4
+    again = runner.invoke(cli, ["corpus", "embed", "--db", str(db_path), "--model", "fake"])
+    assert "every passage already has a vector for fake" in again.output and sum(calls) == 4

@@ -9,7 +9,7 @@ import pytest
 
 from factcheck import embed, vectors
 from factcheck.corpus import import_paths
-from factcheck.errors import InputError, ModelError
+from factcheck.errors import ConfigError, InputError, ModelError
 from factcheck.storage import embeddings as store
 
 TEXTS = [
@@ -141,3 +141,28 @@ def test_empty_input_gives_an_empty_matrix_of_the_stored_size(db, monkeypatch):
     Counter(monkeypatch, fake=True)
     vectors.embed_texts(db, ["one"], model="fake")
     assert vectors.embed_texts(db, [], model="fake").shape == (0, 8)
+
+
+def test_unknown_backend_is_a_config_error(db, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_EMBED_BACKEND", "tpu")
+    with pytest.raises(ConfigError, match="onnx-int8"):
+        vectors.embed_texts(db, ["x"])
+
+
+@pytest.mark.model
+def test_onnx_backends_match_torch_and_int8_gets_its_own_key(db, bundled_model, tmp_path,
+                                                             monkeypatch):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(tmp_path / "onnx"))
+    torch_vectors = bundled_model.encode(TEXTS[:3], normalize_embeddings=True)
+    monkeypatch.setenv("FACTCHECK_EMBED_BACKEND", "onnx")
+    got = vectors.embed_texts(db, TEXTS[:3])
+    assert np.allclose(got, torch_vectors, atol=1e-4)  # float32 graph: the same vectors
+    assert vectors.models_in_db(db) == {embed.BUNDLED_MODEL: 3}
+    monkeypatch.setenv("FACTCHECK_EMBED_BACKEND", "onnx-int8")
+    quantised = vectors.embed_texts(db, TEXTS[:3])
+    assert vectors.models_in_db(db)[f"{embed.BUNDLED_MODEL}@onnx-int8"] == 3
+    assert np.all(np.sum(quantised * torch_vectors, axis=1) > 0.85)
+    assert sorted(p.name.endswith("-int8.onnx") for p in (tmp_path / "onnx").iterdir()) == [
+        False, True]
