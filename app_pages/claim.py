@@ -167,16 +167,16 @@ st.title(f"Claim {cid}")
 st.caption(f"{safe_md(view['article'].get('title') or view['article'].get('source'))} · "
            f"{claim['status'].replace('_', ' ')} · version {claim['version']} · {position}")
 
-nav = st.columns([1, 1, 1, 1, 3])
-nav[0].button("Previous", key="fc_prev", shortcut="K", icon=":material/arrow_back:",
+nav = st.container(horizontal=True, key="fc_nav")
+nav.button("Previous", key="fc_prev", shortcut="K", icon=":material/arrow_back:",
               disabled=neighbours["previous"] is None, on_click=_go,
               args=(neighbours["previous"],))
-nav[1].button("Next", key="fc_next", shortcut="J", icon=":material/arrow_forward:",
+nav.button("Next", key="fc_next", shortcut="J", icon=":material/arrow_forward:",
               disabled=neighbours["next"] is None, on_click=_go, args=(neighbours["next"],))
-if nav[2].button("Queue", key="fc_back", shortcut="Q", icon=":material/checklist:"):
+if nav.button("Queue", key="fc_back", shortcut="Q", icon=":material/checklist:"):
     st.switch_page(QUEUE_PAGE)
 if claim["status"] in ("new", "in_review", "awaiting_second_review"):
-    nav[3].button("Take it", key="fc_take", on_click=_take, icon=":material/person_add:",
+    nav.button("Take it", key="fc_take", on_click=_take, icon=":material/person_add:",
                   help="assign yourself and mark the claim in review")
 
 conflict = ss.get("fc_conflict")
@@ -241,16 +241,15 @@ with left:
         st.slider("Confidence", 0.0, 1.0, step=0.05, key=conf_key, disabled=not is_open)
         st.text_area("Rationale", key=rationale_key, height=110, disabled=not is_open,
                      placeholder="What the evidence shows, in a sentence or two")
-        actions = st.columns([1, 1, 2])
-        actions[0].button("Save", key="fc_save", on_click=_save, args=(False,),
-                          disabled=not is_open, icon=":material/save:")
-        actions[1].button("Save & next", key="fc_save_next", on_click=_save, args=(True,),
-                          type="primary", shortcut="S", disabled=not is_open,
-                          icon=":material/skip_next:")
+        actions = st.container(horizontal=True, key="fc_actions")
+        actions.button("Save", key="fc_save", on_click=_save, args=(False,),
+                       disabled=not is_open, icon=":material/save:")
+        actions.button("Save & next", key="fc_save_next", on_click=_save, args=(True,),
+                       type="primary", shortcut="S", disabled=not is_open,
+                       icon=":material/skip_next:")
         if reviewer["role"] == "editor" and claim["status"] == "verdict":
-            actions[2].button("Publish", key="fc_publish", on_click=_publish,
-                              icon=":material/publish:",
-                              help="needs at least one cited source")
+            actions.button("Publish", key="fc_publish", on_click=_publish,
+                           icon=":material/publish:", help="needs at least one cited source")
         if not is_open:
             st.caption(f"The claim is {claim['status']}: an editor can reopen it from the queue.")
 

@@ -35,15 +35,21 @@ SHORTCUTS = [
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'@%/])")
 _LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
+# GFM turns bare URLs, www. names and e-mail addresses into links even when escaped: a word
+# joiner (U+2060, invisible) after the scheme, "www" or before "@" stops that.
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto)(?=:)|\bwww(?=\.)")
 
 
 def safe_md(text) -> str:
     """``text`` with every Markdown/HTML special character backslash-escaped, for untrusted
     text going into st.markdown, st.write, captions or labels: no links, images, HTML,
-    colour directives, emoji shortcodes or maths survive. Line breaks are kept."""
+    colour directives, emoji shortcodes or maths survive (bare URLs get an invisible word
+    joiner so they are not turned into links). Line breaks are kept."""
     if text is None:
         return ""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", ""))
+    text = str(text).replace("\r", "").replace("@", "\u2060@")
+    text = _AUTOLINK.sub(lambda found: found.group(0) + "\u2060", text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
     lines = "\n".join(line.lstrip() for line in escaped.split("\n"))
     return _LONE_NEWLINE.sub("  \n", lines)
 
