@@ -313,5 +313,108 @@ def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
                if count else f"every passage already has a vector for {cache_key(model)}")
 
 
+# --------------------------------------------------------------------------- export, labels, agreement
+
+EXPORT_FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "markdown", "claimreview",
+                  "annotations", "trec-run")
+CLAIM_STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published",
+                  "dismissed")
+
+
+def _write_output(data: bytes, output: str | None, fmt: str) -> None:
+    """Write to OUTPUT, else stdout (binary formats only when stdout is not a terminal)."""
+    if output:
+        try:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise FactcheckError(f"cannot write {output} ({error.strerror})") from None
+        click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
+        return
+    sys.stdout.flush()
+    stream = sys.stdout.buffer
+    if fmt == "xlsx" and stream.isatty():
+        raise FactcheckError("xlsx is binary: name a file with -o FILE.xlsx or redirect stdout")
+    stream.write(data)
+    stream.flush()
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv",
+              show_default=True, help="csv/tsv/xlsx/json/jsonl/markdown: the verdict table; "
+              "claimreview: schema.org JSON-LD of published verdicts (FACTCHECK_ORG_NAME, "
+              "FACTCHECK_ORG_URL, FACTCHECK_REVIEW_URL); annotations: each reviewer's label, "
+              "long form; trec-run: the matches.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: stdout; xlsx only to a file or a pipe).")
+@click.option("--article", "article_id", type=int, default=None, help="Only this article.")
+@click.option("--status", "statuses", type=click.Choice(CLAIM_STATUSES), multiple=True,
+              help="Only claims with this status (repeatable).")
+@click.option("--from", "date_from", default=None, help="Verdicts given on or after this date.")
+@click.option("--to", "date_to", default=None, help="Verdicts given on or before this date.")
+@click.option("--reviewer", default=None, help="Only claims this reviewer is assigned to or judged.")
+@click.option("--verdict", default=None, help="Only this final verdict (e.g. false, pants-fire).")
+def export_command(db_path, fmt, output, article_id, statuses, date_from, date_to, reviewer,
+                   verdict):
+    """Export the verdict table, ClaimReview JSON-LD, annotations or a TREC run."""
+    from .export import ExportFilters, export
+
+    filters = ExportFilters(article_id, statuses or None, date_from, date_to, reviewer, verdict)
+    data = export(open_db(settings_from(db_path=db_path).db_path), fmt, filters)
+    _write_output(data, output, fmt)
+
+
+@cli.group()
+def verdicts():
+    """Reviewers' verdicts: import labels given in other tools."""
+
+
+@verdicts.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--scale", default=None, help="Verdict scale of the labels (default: the "
+              "configured one, else politifact), e.g. ordinal-1-5.")
+@click.option("--skip-bad", is_flag=True, help="Import the good rows and list the bad ones "
+              "(default: any bad row imports nothing).")
+@click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is importing.")
+def verdicts_import(file, db_path, scale, skip_bad, actor):
+    """Import a long CSV of labels: claim (id or text), reviewer, label[, timestamp]."""
+    from .label_import import import_labels
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    result = import_labels(db, file, scale=scale, actor=actor, skip_bad=skip_bad)
+    for bad in result.skipped:
+        click.echo(f"  skipped {bad}", err=True)
+    click.echo(f"{file}: {result.message}")
+
+
+@cli.command("agreement")
+@db_option
+@click.option("--scope", type=click.Choice(["reviewers", "sources"]), default="reviewers",
+              show_default=True, help="Agreement between reviewers, or between cited sources.")
+@format_option
+@click.option("--scale", default=None, help="Verdict scale to measure (needed when verdicts "
+              "use several).")
+@click.option("--resamples", type=click.IntRange(0), default=1000, show_default=True,
+              help="Bootstrap resamples for the 95% intervals (0: none).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+def agreement_command(db_path, scope, fmt, scale, resamples, seed):
+    """Agreement statistics: Krippendorff's alpha, Fleiss' and Cohen's kappa, per label/reviewer."""
+    from .research import ROW_COLUMNS, agreement, agreement_csv, agreement_rows
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    report = agreement(db, scope, scale, resamples=resamples, seed=seed)
+    if fmt == "json":
+        click.echo(json.dumps({"scope": scope, **report.to_dict()}, ensure_ascii=False,
+                              indent=2))
+        return
+    rows = agreement_rows(report)
+    if fmt == "csv":  # spreadsheet-safe: reviewer and source names are untrusted text
+        _write_output(agreement_csv(rows), None, fmt)
+        return
+    emit(rows, fmt, ROW_COLUMNS)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     cli.main(args=argv, prog_name="factcheck")
