@@ -503,13 +503,26 @@ def queue_rows(
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict]:
-    """One page of the queue; ``sort`` is a key of :data:`SORTS` (checked by the caller)."""
+    """One page of the queue; ``sort`` is a key of :data:`SORTS` (checked by the caller).
+
+    Two steps: the page's ids (sorting only what the order needs), then the page's columns,
+    so the per-row subqueries run for the page and not for every row before the offset.
+    """
     where, params = _where(filters)
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{column} {direction}" for column in SORTS[sort])
-    sql = (f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
-           f"{where} ORDER BY {order}, c.id LIMIT ? OFFSET ?")
-    return list(db.query(sql, [*params, limit, offset]))
+    extra = (", (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match"
+             if sort == "match" else "")
+    ids = [row[0] for row in db.execute(
+        f"SELECT c.id{extra} FROM claims c JOIN articles a ON a.id = c.article_id "
+        f"{where} ORDER BY {order}, c.id LIMIT ? OFFSET ?", [*params, limit, offset])]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = {row["id"]: row for row in db.query(
+        f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
+        f"WHERE c.id IN ({marks})", ids)}
+    return [rows[claim_id] for claim_id in ids]
 
 
 def queue_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
