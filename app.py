@@ -22,6 +22,10 @@ pages = [
             url_path="claim"),
     st.Page("app_pages/adjudication.py", title="Editor's desk", icon=":material/gavel:",
             url_path="adjudication"),
+    st.Page("app_pages/export.py", title="Export", icon=":material/download:",
+            url_path="export"),
+    st.Page("app_pages/agreement.py", title="Agreement", icon=":material/analytics:",
+            url_path="agreement"),
 ]
 page = st.navigation(pages)
 try:
