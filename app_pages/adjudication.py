@@ -61,6 +61,15 @@ def _settings() -> None:
         flash("Review settings saved.")
 
 
+def _set_role() -> None:
+    try:
+        changed = review.set_role(database(), actor, ss.get("fc_role_who"), ss.get("fc_role_new"))
+    except FactcheckError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{changed['name']} is now {changed['role']}.")
+
+
 # ---------------------------------------------------------------- disagreements
 disagreements = view["disagreements"]
 st.subheader(f"Disagreements · {len(disagreements)}")
@@ -115,5 +124,12 @@ if editor:
                          index=scales.index(view["scale"]) if view["scale"] in scales else 0,
                          help="presets, plus custom scales from FACTCHECK_SCALES_FILE")
             st.form_submit_button("Save settings", on_click=_settings)
-        st.caption("Reviewers: " + ", ".join(
-            f"{safe_md(r['name'])} ({r['role']})" for r in view["reviewers"]))
+    with st.expander("Reviewers and roles", icon=":material/group:"):
+        st.dataframe(pd.DataFrame(view["reviewers"])[["name", "role", "created_at"]],
+                     hide_index=True, width="stretch")
+        cols = st.columns([2, 2, 1])
+        cols[0].selectbox("Reviewer", [r["name"] for r in view["reviewers"]], index=None,
+                          key="fc_role_who", placeholder="choose a reviewer")
+        cols[1].radio("New role", list(review.ROLES), key="fc_role_new", horizontal=True)
+        cols[2].button("Change role", key="fc_role_set", on_click=_set_role,
+                       disabled=not ss.get("fc_role_who"))

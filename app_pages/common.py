@@ -148,7 +148,8 @@ def reviewer_sidebar() -> dict | None:
     keep("fc_name", "fc_role", defaults={"fc_name": "", "fc_role": "checker"})
     with st.sidebar:
         st.subheader("Reviewer")
-        known = workbench.reviewer_names(db)
+        roles = workbench.reviewer_roles(db)
+        known = list(roles)
         st.text_input("Your name", key="fc_name", placeholder="e.g. Ann",
                       help="No passwords on a local install: every change is recorded "
                            "under this name.")
@@ -175,6 +176,8 @@ def reviewer_sidebar() -> dict | None:
                 current = {"name": found["name"], "role": found["role"], "requested": role,
                            "note": note}
                 st.session_state["reviewer"] = current
+        if current and roles.get(current["name"], current["role"]) != current["role"]:
+            current["role"] = roles[current["name"]]  # an editor changed it meanwhile
         if current:
             st.success(f"Signed in as **{safe_md(current['name'])}** ({current['role']})")
             if current.get("note"):

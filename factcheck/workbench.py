@@ -71,6 +71,11 @@ def reviewer_names(db: sqlite_utils.Database) -> list[str]:
     return [row["name"] for row in review_store.list_reviewers(db)]
 
 
+def reviewer_roles(db: sqlite_utils.Database) -> dict[str, str]:
+    """Every reviewer's current role, by name."""
+    return {row["name"]: row["role"] for row in review_store.list_reviewers(db)}
+
+
 # ---------------------------------------------------------------- articles
 
 

@@ -79,3 +79,16 @@ def test_settings_blind_mode_and_scale(db):
     at.switch_page("app_pages/claim.py").run()
     labels = [b.label for b in at.button if b.key and b.key.startswith("fc_pick_")]
     assert labels == ["False", "Misleading", "True", "Unproven"]
+
+
+def test_an_editor_changes_a_role(db):
+    small_desk(db)
+    review.ensure_reviewer(db, "Eve", "editor")
+    review.ensure_reviewer(db, "Ann", "checker")
+    at = open_app("Eve", "editor", page=DESK)
+    at.selectbox(key="fc_role_who").set_value("Ann").run()
+    at.radio(key="fc_role_new").set_value("editor")
+    at.button(key="fc_role_set").click().run()
+    assert not at.exception
+    assert any("Ann is now editor" in s for s in texts(at.success))
+    assert review.ensure_reviewer(db, "Ann")["role"] == "editor"

@@ -65,12 +65,23 @@ def test_paste_an_article_then_review_a_claim_to_the_history(db):
     assert int(at.dataframe[0].value.set_index("title").loc["Council news", "reviewed"]) == 1
 
 
-def test_upload_a_markdown_file(db):
+def test_upload_a_markdown_and_an_html_file(db):
     at = open_app("Ann", page=ARTICLES)
-    uploader = at.get("file_uploader")
-    assert uploader, "the upload form has a file uploader"
-    assert sorted(uploader[0].proto.type) == sorted(
-        [".txt", ".md", ".markdown", ".html", ".htm"])
+    uploader = at.file_uploader(key="fc_upload_file")
+    assert sorted(uploader.allowed_type) == sorted([".txt", ".md", ".markdown", ".html", ".htm"])
+    markdown = f"# Council news\n\n{ARTICLE}\n".encode()
+    uploader.set_value(("council.md", markdown, "text/markdown"))
+    at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
+    assert not at.exception
+    assert any("claims from" in s for s in texts(at.success))
+    html = (f"<html><head><title>Tram news</title><script>alert(1)</script></head><body>"
+            f"<article><p>{ARTICLE.replace('council', 'tram board')}</p></article></body></html>")
+    at.file_uploader(key="fc_upload_file").set_value(("tram.html", html.encode(), "text/html"))
+    at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
+    added = {a["source"]: a for a in _articles(db)}
+    assert set(added) == {"upload:council.md", "upload:tram.html"}
+    assert added["upload:council.md"]["title"] == "Council news"
+    assert added["upload:tram.html"]["source_kind"] == "upload"
 
 
 def test_the_same_article_twice_adds_nothing(db):
