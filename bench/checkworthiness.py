@@ -1,0 +1,142 @@
+"""Check-worthiness: the shipped scorer against a baseline on the held-out ClaimBuster part.
+
+Baseline: logistic regression on all-MiniLM-L6-v2 sentence embeddings (fitted here on the
+training part of the same fixed split). Shipped: factcheck/data/checkworthiness.npz.
+Prints precision, recall, F1 at 0.5 and average precision on the held-out 20%, throughput
+of both (sentences/s, same run, same sentences) and the scores of the seed article's
+sentences. The baseline's training embeddings are cached under /tmp.
+
+    python bench/checkworthiness.py [--data PATH] [--seed-article PATH] [--no-int8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import average_precision_score, precision_recall_fscore_support  # noqa: E402
+
+from factcheck import checkworthiness as cw  # noqa: E402
+from factcheck.embed import encode  # noqa: E402
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CACHE = Path("/tmp/factcheck-bench")
+
+
+def metrics(labels: np.ndarray, probs: np.ndarray) -> str:
+    p, r, f, _ = precision_recall_fscore_support(labels, probs >= 0.5, average="binary")
+    return f"P={p:.3f} R={r:.3f} F1={f:.3f} AP={average_precision_score(labels, probs):.3f}"
+
+
+def cached_embeddings(texts: list[str]) -> np.ndarray:
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    path = CACHE / f"minilm-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    vectors = encode(texts)
+    np.save(path, vectors)
+    return vectors
+
+
+def timed(fn, texts):
+    start = time.perf_counter()
+    out = fn(texts)
+    return out, len(texts) / (time.perf_counter() - start)
+
+
+def int8_scorer(scorer: cw.Scorer) -> cw.Scorer:
+    """The shipped weights over a dynamic-int8 copy of the encoder (not shipped: int8
+    activations are scaled per batch, so a sentence's score depends on its batch)."""
+    import copy
+    import warnings
+
+    import torch
+
+    features = copy.copy(scorer.features)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        features.model = torch.ao.quantization.quantize_dynamic(
+            copy.deepcopy(scorer.features.model), {torch.nn.Linear}, dtype=torch.qint8)
+    return cw.Scorer(scorer.coef, scorer.intercept, features)
+
+
+def batch_dependence(scorer: cw.Scorer, texts: list[str]) -> str:
+    """How far log-odds move when each text is scored alone instead of in a batch."""
+    batched = scorer.decision(texts)
+    alone = np.concatenate([scorer.decision([text]) for text in texts])
+    flips = int(((batched > 0) != (alone > 0)).sum())
+    return f"max |change| {np.abs(batched - alone).max():.2g} log-odds, {flips}/{len(texts)} decisions flip"
+
+
+def seed_sentences(path: Path) -> list[str]:
+    """Lines of the article, split after . ? ! (headings stay whole)."""
+    text = path.read_text(encoding="utf-8")
+    parts = []
+    for line in text.splitlines():
+        parts += [s.strip() for s in re.split(r"(?:(?<=[.?!])|(?<=[.?!][”\"]))\s+(?=[A-Z“\"])", line) if s.strip()]
+    return parts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=SHARED / "data/claimbuster/sentences-dev.csv")
+    parser.add_argument("--seed-article", type=Path, default=SHARED / "seeds/000_9f6c08b4849e9d93.txt")
+    parser.add_argument("--no-int8", action="store_true", help="skip the int8 variant")
+    args = parser.parse_args()
+
+    texts, labels = cw.read_labelled(args.data)
+    train_rows, held_rows = cw.split_indices(labels)
+    held = [texts[i] for i in held_rows]
+    y_held = labels[held_rows]
+    print(f"ClaimBuster: {len(train_rows)} training / {len(held)} held-out sentences "
+          f"({y_held.mean():.1%} check-worthy)")
+
+    baseline = LogisticRegression(max_iter=5000).fit(
+        cached_embeddings([texts[i] for i in train_rows]), labels[train_rows])
+    scorer = cw.load_scorer()
+    scorer.score(held[:8]), encode(held[:8])  # warm both up
+
+    def baseline_score(batch):
+        return baseline.predict_proba(encode(batch))[:, 1]
+
+    base_probs, base_speed = timed(baseline_score, held)
+    ship_probs, ship_speed = timed(scorer.score, held)
+    rows = [("baseline LR on MiniLM embeddings", base_probs, base_speed),
+            ("shipped (MiniLM layers 1-4 + LR)", ship_probs, ship_speed)]
+    variants = [("shipped", scorer)]
+    if not args.no_int8:
+        variant = int8_scorer(scorer)
+        variant.score(held[:8])
+        int8_probs, int8_speed = timed(variant.score, held)
+        rows.append(("same weights, int8 encoder (not shipped)", int8_probs, int8_speed))
+        variants.append(("int8", variant))
+    print(f"\nheld-out, threshold 0.5 ({len(held)} sentences; speed on the same sentences)")
+    for name, probs, speed in rows:
+        print(f"  {name:41s} {metrics(y_held, probs)}  {speed:6.0f} sent/s "
+              f"({speed / base_speed:.2f}x baseline)")
+
+    print("\nbatch dependence (first 200 held-out sentences, batched vs one at a time)")
+    for name, variant in variants:
+        print(f"  {name:8s} {batch_dependence(variant, held[:200])}")
+
+    if args.seed_article.exists():
+        sentences = seed_sentences(args.seed_article)
+        scores = scorer.score(sentences)
+        print(f"\nseed article: {len(sentences)} sentences, {int((scores >= 0.5).sum())} at >= 0.5")
+        for sentence, value in zip(sentences, scores):
+            print(f"  {value:.2f}  {sentence[:100]}")
+    else:
+        print(f"\nseed article not found at {args.seed_article}; skipped")
+
+
+if __name__ == "__main__":
+    main()

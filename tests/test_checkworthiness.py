@@ -1,0 +1,110 @@
+"""Check-worthiness scorer: the shipped model, its weights file, and training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score
+
+from factcheck import checkworthiness as cw
+from factcheck.errors import InputError, ModelError
+
+pytestmark = pytest.mark.model
+
+FACTUAL = "Unemployment fell from 10 percent in 2009 to 4.7 percent in 2016, the Labor Department said."
+NOT_CLAIMS = ["Thank you very much, and good evening to all of you.",
+              "I think we need to come together and work hard for a better future."]
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return cw.load_scorer()
+
+
+def test_scores_are_probabilities_in_input_order(scorer):
+    texts = [FACTUAL, *NOT_CLAIMS, "The bill passed the Senate 52 to 48 in March."]
+    forward = scorer.score(texts)
+    backward = scorer.score(texts[::-1])
+    assert forward.shape == (len(texts),)
+    assert np.all((forward >= 0) & (forward <= 1))
+    np.testing.assert_allclose(forward, backward[::-1], atol=1e-5)
+    np.testing.assert_allclose(scorer.score([texts[1]]), forward[1:2], atol=1e-5)  # batch-independent
+
+
+def test_empty_input_gives_empty_scores(scorer):
+    assert scorer.score([]).shape == (0,)
+
+
+def test_factual_claim_outscores_opinion_and_greeting(scorer):
+    factual, *others = scorer.score([FACTUAL, *NOT_CLAIMS])
+    assert factual >= 0.5
+    assert all(other < 0.5 for other in others)
+
+
+def test_seed_article_figures_score_high_and_rhetoric_low(scorer, seed_article):
+    text = seed_article.read_text(encoding="utf-8")
+    figures = ["20,000 military reservists", "70% of the Tajik-Afghan border",
+               "more than 90% of its troops", "17,000 pieces of equipment",
+               "close its consulate in the city of Mazar-i-Sharif"]
+    sentences = [line for line in text.splitlines() for part in figures if part in line]
+    assert len(sentences) == len(figures), "seed article text changed"
+    scores = scorer.score(sentences + ["There is war, there is pressure."])
+    assert np.all(scores[:-1] >= 0.5), dict(zip(sentences, scores))
+    assert scores[-1] < 0.5
+
+
+def test_shipped_weights_load_and_are_cached(scorer):
+    coef, intercept, layers, max_tokens = cw.read_weights(cw.DATA_DIR / cw.WEIGHTS_FILE)
+    assert coef.shape == (scorer.features.dim,)
+    assert layers == cw.LAYERS and max_tokens > 0 and np.isfinite(intercept)
+    assert cw.load_scorer() is scorer
+
+
+def test_missing_weights_raise_model_error(tmp_path):
+    with pytest.raises(ModelError, match="not found.*train"):
+        cw.load_scorer(tmp_path / "absent.npz")
+
+
+def test_corrupt_weights_raise_model_error(tmp_path):
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"not a weights file")
+    with pytest.raises(ModelError, match="unreadable"):
+        cw.load_scorer(garbage)
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, coef=np.ones(7, np.float32), intercept=np.float32(0), layers=np.array([1]),
+             max_tokens=np.int64(128))
+    with pytest.raises(ModelError, match="features"):
+        cw.load_scorer(wrong)
+
+
+def test_training_on_a_subsample_learns_something(shared_data, tmp_path):
+    csv = shared_data / "claimbuster" / "sentences-dev.csv"
+    target = cw.train(csv, tmp_path, limit=240)
+    assert target == tmp_path / cw.WEIGHTS_FILE
+    trained = cw.load_scorer(target)
+    texts, labels = cw.read_labelled(csv)
+    _, held = cw.split_indices(labels)
+    sample = held[:150]
+    scores = trained.score([texts[i] for i in sample])
+    assert np.all((scores >= 0) & (scores <= 1))
+    chance = labels[sample].mean()
+    assert average_precision_score(labels[sample], scores) > chance + 0.2
+
+
+def test_bad_training_data_is_refused_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sentence_id,text\n1,hello\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="label"):
+        cw.train(bad, out)
+    with pytest.raises(InputError, match="not found"):
+        cw.train(tmp_path / "absent.csv", out)
+    assert not out.exists()
+
+
+def test_train_command_reports_errors_in_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cw.main(["train", "--data", str(tmp_path / "absent.csv"), "--out", str(tmp_path)])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Error: training data not found") and "\n" not in err
