@@ -124,6 +124,11 @@ def main() -> None:
         print(f"  {name:41s} {metrics(y_held, probs)}  {speed:6.0f} sent/s "
               f"({speed / base_speed:.2f}x baseline)")
 
+    both_speed = timed(scorer.score_and_embed, held)[1]
+    apart_speed = timed(lambda batch: (scorer.score(batch), encode(batch)), held)[1]
+    print(f"\nscores + MiniLM embeddings: score_and_embed {both_speed:.0f} sent/s, "
+          f"score() then encode() {apart_speed:.0f} sent/s ({both_speed / apart_speed:.2f}x)")
+
     print("\nbatch dependence (first 200 held-out sentences, batched vs one at a time)")
     for name, variant in variants:
         print(f"  {name:8s} {batch_dependence(variant, held[:200])}")
@@ -131,6 +136,11 @@ def main() -> None:
     if args.seed_article.exists():
         sentences = seed_sentences(args.seed_article)
         scores = scorer.score(sentences)
+        news = [f"{sentence} ({copy})" for copy in range(20) for sentence in sentences]
+        news_base = timed(encode, news)[1]
+        news_ship = timed(scorer.score, news)[1]
+        print(f"\nnews-length sentences (seed article x20, {len(news)}): MiniLM encode alone "
+              f"{news_base:.0f} sent/s, shipped scorer {news_ship:.0f} sent/s ({news_ship / news_base:.2f}x)")
         print(f"\nseed article: {len(sentences)} sentences, {int((scores >= 0.5).sum())} at >= 0.5")
         for sentence, value in zip(sentences, scores):
             print(f"  {value:.2f}  {sentence[:100]}")

@@ -36,7 +36,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = "checkworthiness.npz"
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claimbuster" / "sentences-dev.csv"
 LAYERS = (1, 2, 3, 4)
-MAX_TOKENS = 128
+MAX_TOKENS = 256  # as the bundled sentence-transformers model truncates
+EMBEDDING_LAYER = 6  # the bundled model's last layer: its mean is the sentence embedding
 UNFINISHED_PENALTY = 6.0  # log-odds taken off text that does not end like a sentence
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 BATCH_SIZE = 64
@@ -59,6 +60,7 @@ class LayerFeatures:
         return self.model.config.hidden_size * len(self.layers)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """The pooled layers side by side: shape (len(texts), dim), float32."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort([len(text) for text in texts], kind="stable")
         for start in range(0, len(order), BATCH_SIZE):
@@ -106,19 +108,36 @@ class Scorer:
     features: LayerFeatures
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        """Log-odds, one per text (0 = the 0.5 operating point). Text that does not end
-        like a sentence (a heading, a cut-off fragment) loses UNFINISHED_PENALTY: in the
-        debate data such text is rarely check-worthy (9% against 28%)."""
+        """Log-odds, one per text (0 = the 0.5 operating point)."""
         if len(texts) == 0:
             return np.zeros(0, dtype=np.float32)
-        logits = self.features(list(texts)) @ self.coef + self.intercept
-        unfinished = np.array([_SENTENCE_END.search(text) is None for text in texts])
-        return logits - UNFINISHED_PENALTY * unfinished
+        return self._logits(texts, self.features(list(texts)))
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Probability that each text is a check-worthy factual claim, in input order."""
-        logits = np.clip(self.decision(texts), -50, 50)
-        return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return _sigmoid(self.decision(texts))
+
+    def score_and_embed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and the bundled MiniLM's sentence embeddings (L2-normalised, as
+        ``embed.encode`` gives them) from ONE pass of the model: cheaper than both calls."""
+        both = LayerFeatures((*self.features.layers, EMBEDDING_LAYER), self.features.max_tokens)
+        if len(texts) == 0:
+            return np.zeros(0, dtype=np.float32), np.zeros((0, both.dim - self.features.dim), np.float32)
+        pooled = both(list(texts))
+        features, embeddings = pooled[:, :self.features.dim], pooled[:, self.features.dim:]
+        embeddings /= np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+        return _sigmoid(self._logits(texts, features)), embeddings
+
+    def _logits(self, texts: Sequence[str], features: np.ndarray) -> np.ndarray:
+        """Linear log-odds; text that does not end like a sentence (a heading, a cut-off
+        fragment) loses UNFINISHED_PENALTY: in the debate data such text is rarely
+        check-worthy (9% against 28%), and headings are not claims to check."""
+        unfinished = np.array([_SENTENCE_END.search(text) is None for text in texts])
+        return features @ self.coef + self.intercept - UNFINISHED_PENALTY * unfinished
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return (1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))).astype(np.float32)
 
 
 def load_scorer(path: str | Path | None = None) -> Scorer:

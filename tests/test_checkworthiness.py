@@ -41,16 +41,29 @@ def test_factual_claim_outscores_opinion_and_greeting(scorer):
     assert all(other < 0.5 for other in others)
 
 
-def test_seed_article_figures_score_high_and_rhetoric_low(scorer, seed_article):
-    text = seed_article.read_text(encoding="utf-8")
-    figures = ["20,000 military reservists", "70% of the Tajik-Afghan border",
-               "more than 90% of its troops", "17,000 pieces of equipment",
-               "close its consulate in the city of Mazar-i-Sharif"]
-    sentences = [line for line in text.splitlines() for part in figures if part in line]
-    assert len(sentences) == len(figures), "seed article text changed"
-    scores = scorer.score(sentences + ["There is war, there is pressure."])
-    assert np.all(scores[:-1] >= 0.5), dict(zip(sentences, scores))
-    assert scores[-1] < 0.5
+def test_seed_article_figures_score_high_headings_and_rhetoric_low(scorer, seed_article):
+    lines = seed_article.read_text(encoding="utf-8").splitlines()
+    figures = ["more than 100 of Afghanistan", "20,000 military reservists",
+               "70% of the Tajik-Afghan border", "more than 90% of its troops", "980 loads",
+               "17,000 pieces of equipment", "close its consulate in the city of Mazar-i-Sharif"]
+    claims = [line for line in lines for part in figures if part in line]
+    headings = ["US withdrawal 90% complete", "Russian FM warns about situation in Afghanistan"]
+    assert len(claims) == len(figures) and all(h in lines for h in headings), "seed text changed"
+    high = scorer.score(claims)
+    low = scorer.score([*headings, "There is war, there is pressure."])
+    assert np.all(high >= 0.5), dict(zip(claims, high))
+    assert np.all(low < 0.5), low
+
+
+def test_score_and_embed_matches_score_and_the_embedder(scorer):
+    from factcheck.embed import encode
+
+    texts = [FACTUAL, *NOT_CLAIMS]
+    scores, embeddings = scorer.score_and_embed(texts)
+    np.testing.assert_allclose(scores, scorer.score(texts), atol=1e-5)
+    np.testing.assert_allclose(embeddings, encode(texts), atol=1e-4)
+    empty_scores, empty_embeddings = scorer.score_and_embed([])
+    assert empty_scores.shape == (0,) and empty_embeddings.shape == (0, embeddings.shape[1])
 
 
 def test_shipped_weights_load_and_are_cached(scorer):
