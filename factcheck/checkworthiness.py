@@ -4,8 +4,8 @@ Public API (stable): ``load_scorer() -> Scorer``; ``Scorer.score(texts) -> np.nd
 floats in [0, 1], one per text, in order.
 
 Model: the first four transformer layers of the bundled all-MiniLM-L6-v2 are run (the last
-two are skipped: they tune the sentence-similarity objective and score worse here, and
-skipping them is 1.5x faster); the token states of layers 1-4 are mean-pooled and
+two, tuned for sentence similarity, add nothing here, and skipping them is 1.5x faster);
+the token states of layers 1-4 are mean-pooled and
 concatenated (1,536 features); a logistic regression trained on ClaimBuster debate
 sentences turns them into a probability. The intercept is shifted so that 0.5 is the
 F1-best threshold of out-of-fold predictions on the training part.
@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = "checkworthiness.npz"
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claimbuster" / "sentences-dev.csv"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "claimbuster" / "sentences-dev.csv"
 LAYERS = (1, 2, 3, 4)
 MAX_TOKENS = 256  # as the bundled sentence-transformers model truncates
 EMBEDDING_LAYER = 6  # the bundled model's last layer: its mean is the sentence embedding
@@ -172,7 +173,9 @@ def read_weights(path: Path) -> tuple[np.ndarray, float, tuple[int, ...], int]:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as error:
         raise ModelError(f"check-worthiness weights at {path} are unreadable "
                          f"({type(error).__name__}); {rebuild}") from None
-    if coef.ndim != 1 or not np.all(np.isfinite(coef)) or not np.isfinite(intercept) or not layers:
+    usable_layers = bool(layers) and 0 <= min(layers) and max(layers) <= EMBEDDING_LAYER
+    if coef.ndim != 1 or not np.all(np.isfinite(coef)) or not np.isfinite(intercept) \
+            or not usable_layers or max_tokens < 8:
         raise ModelError(f"check-worthiness weights at {path} are corrupt; {rebuild}")
     return coef, intercept, layers, max_tokens
 
@@ -246,6 +249,8 @@ def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = DATA_DIR, *
 
     ``limit`` keeps a stratified subsample of that part (for quick checks). Deterministic.
     """
+    if limit is not None and limit < 40:
+        raise InputError(f"--limit must be at least 40 sentences, got {limit}")
     texts, labels = read_labelled(csv_path)
     train_rows, _ = split_indices(labels)
     if limit is not None and limit < len(train_rows):

@@ -88,6 +88,11 @@ def test_corrupt_weights_raise_model_error(tmp_path):
              max_tokens=np.int64(128))
     with pytest.raises(ModelError, match="features"):
         cw.load_scorer(wrong)
+    deep = tmp_path / "deep.npz"
+    np.savez(deep, coef=np.ones(384, np.float32), intercept=np.float32(0), layers=np.array([9]),
+             max_tokens=np.int64(128))
+    with pytest.raises(ModelError, match="corrupt"):
+        cw.load_scorer(deep)
 
 
 def test_training_on_a_subsample_learns_something(shared_data, tmp_path):
@@ -112,6 +117,8 @@ def test_bad_training_data_is_refused_and_writes_nothing(tmp_path):
         cw.train(bad, out)
     with pytest.raises(InputError, match="not found"):
         cw.train(tmp_path / "absent.csv", out)
+    with pytest.raises(InputError, match="at least 40"):
+        cw.train(tmp_path / "absent.csv", out, limit=5)
     assert not out.exists()
 
 
