@@ -78,7 +78,8 @@ def precision_at_k(run: Run, qrels: Qrels, k: int) -> float:
     return _mean(run, qrels, lambda r, rel: precision(r, rel, k))
 
 
-def evaluate(run: Run, qrels: Qrels, ks_map=(1, 3, 5), ks_recall=(5, 10, 20)) -> dict[str, float]:
+def evaluate(run: Run, qrels: Qrels, ks_map=(1, 3, 5),
+             ks_recall=(5, 10, 20)) -> dict[str, float]:
     """The usual table row: MAP@k for ``ks_map``, MRR, Recall@k for ``ks_recall``."""
     row = {f"MAP@{k}": map_at_k(run, qrels, k) for k in ks_map}
     row["MRR"] = mrr(run, qrels)
@@ -95,7 +96,7 @@ def _rows(path: str | Path) -> Iterable[list[str]]:
 
 
 def read_qrels(path: str | Path) -> dict[str, set[str]]:
-    """TREC qrels ``qid 0 docid relevance`` (tabs or spaces, optional header); relevance > 0 kept."""
+    """TREC qrels ``qid 0 docid rel`` (tabs or spaces, optional header); rel > 0 kept."""
     qrels: dict[str, set[str]] = {}
     for parts in _rows(path):
         if len(parts) < 4 or not parts[3].strip().lstrip("-").isdigit():
@@ -120,7 +121,8 @@ def read_queries(path: str | Path) -> dict[str, str]:
     return queries
 
 
-def write_run(path: str | Path, run: Mapping[str, Sequence[tuple[str, float]]], tag: str = "factcheck") -> None:
+def write_run(path: str | Path, run: Mapping[str, Sequence[tuple[str, float]]],
+              tag: str = "factcheck") -> None:
     """A TREC run file: ``qid Q0 docid rank score tag``, one line per ranked document."""
     with open(path, "w", encoding="utf-8") as handle:
         for qid, ranked in run.items():
