@@ -70,6 +70,19 @@ def test_ann_recall_on_clustered_vectors():
     assert recall >= 0.9
 
 
+def test_ann_recall_after_removals():
+    vectors, queries = clustered(5000), clustered(200, seed=1)
+    index = ann.AnnIndex(DIM, "m")
+    index.add(np.arange(5000), vectors)
+    gone = np.arange(0, 5000, 3)
+    assert index.remove(gone) == len(gone)
+    kept = np.setdiff1d(np.arange(5000), gone)
+    found, _ = index.search(queries, 10)
+    want, _ = brute_force(vectors[kept], kept, queries, 10)
+    assert not np.isin(found, gone).any()
+    assert np.mean([len(set(f) & set(w)) / 10 for f, w in zip(found, want)]) >= 0.9
+
+
 def test_add_replaces_and_remove_drops(make):
     index, vectors = make(), clustered(300)
     index.add(np.arange(300), vectors)
