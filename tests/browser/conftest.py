@@ -58,7 +58,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+        reason = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("FACTCHECK_REQUIRE_BROWSER") == "1":  # set by .ci/run: CI must not skip
+            pytest.fail(reason)
+        pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
