@@ -11,9 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from factcheck.cli import cli
+from local_server import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (
@@ -83,46 +81,6 @@ def write(folder: Path, name: str, content: str | bytes) -> str:
     else:
         path.write_bytes(content)
     return str(path)
-
-
-class Site:
-    """A local web server: path -> (status, content type, body, delay)."""
-
-    def __init__(self):
-        self.routes: dict[str, tuple[int, str, bytes, float]] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def url(self, path, body="", *, status=200, content_type="text/html", delay=0.0):
-        self.routes[path] = (status, content_type, body.encode("utf-8"), delay)
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def _handler(self):
-        routes = self.routes
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                status, content_type, body, delay = routes.get(
-                    self.path, (404, "text/plain", b"missing", 0.0))
-                time.sleep(delay)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -208,7 +166,7 @@ def test_the_same_content_twice_adds_nothing_and_says_so(db_path, tmp_path, seed
 
 
 def test_url_is_ingested_with_the_allowance(db_path, site):
-    url = site.url("/ferry.html", HTML)
+    url = site.route("/ferry.html", HTML)
     result = invoke("ingest", "--db", str(db_path), "--allow-private-urls", url)
     assert result.exit_code == 0, result.output
     articles = json.loads(invoke("articles", "--db", str(db_path), "--format", "json").stdout)
@@ -272,13 +230,13 @@ def test_the_size_limit_is_configurable(db_path, tmp_path, seeded):
 
 
 def test_bad_urls_are_refused_and_change_nothing(db_path, site, seeded):
-    missing = site.url("/gone", status=404)
-    slow = site.url("/slow", HTML, delay=1.5)
+    missing = site.route("/gone", status=404)
+    slow = site.route("/slow", HTML, delay=1.5)
     cases = [
         ([missing, "--allow-private-urls"], {}, "HTTP 404 Not Found"),
         ([slow, "--allow-private-urls"], {"FACTCHECK_FETCH_TIMEOUT": "0.2"},
          "timed out after 0.2 s"),
-        ([site.url("/ok", HTML)], {}, "is a private, loopback or reserved address"),
+        ([site.route("/ok", HTML)], {}, "is a private, loopback or reserved address"),
         (["http://10.11.12.13/story"], {}, "is a private, loopback or reserved address"),
     ]
     for args, env, message in cases:
@@ -290,7 +248,7 @@ def test_bad_urls_are_refused_and_change_nothing(db_path, site, seeded):
 
 
 def test_env_allowance_for_private_urls(db_path, site):
-    result = invoke("ingest", "--db", str(db_path), site.url("/ok", HTML),
+    result = invoke("ingest", "--db", str(db_path), site.route("/ok", HTML),
                     env={"FACTCHECK_ALLOW_PRIVATE_URLS": "1"})
     assert result.exit_code == 0, result.output
 

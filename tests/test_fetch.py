@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -13,6 +10,7 @@ import pytest
 from factcheck import fetch
 from factcheck.errors import FetchError, InputError
 from factcheck.sources import load_source
+from local_server import Site
 
 ARTICLE_HTML = (
     "<html lang='en'><head><title>Rail fares | Metro Times</title>"
@@ -25,58 +23,6 @@ ARTICLE_HTML = (
     "<p>Passenger groups said the rise would still hurt commuters on low incomes.</p>"
     "</article><footer>Copyright Metro Times</footer></body></html>"
 )
-
-
-class Site:
-    """A tiny web server on 127.0.0.1: path -> (status, headers, body, delay in seconds)."""
-
-    def __init__(self):
-        self.routes: dict[str, tuple[int, dict, bytes, float]] = {}
-        self.requests: list[str] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def route(self, path, body=b"", *, status=200, content_type="text/html; charset=utf-8",
-              headers=None, delay=0.0):
-        body = body.encode("utf-8") if isinstance(body, str) else body
-        all_headers = {"Content-Type": content_type, **(headers or {})}
-        self.routes[path] = (status, all_headers, body, delay)
-        return self.base + path
-
-    def _handler(self):
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                site.requests.append(self.path)
-                status, headers, body, delay = site.routes.get(
-                    self.path, (404, {"Content-Type": "text/plain"}, b"not here", 0.0))
-                time.sleep(delay)
-                self.send_response(status)
-                for key, value in headers.items():
-                    if value is not None:  # None: leave the header out
-                        self.send_header(key, value)
-                if "Content-Length" not in headers:
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client stopped reading, as it should past the size cap
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

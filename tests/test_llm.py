@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +17,7 @@ from factcheck.config import load_settings
 from factcheck.errors import LLMError
 from factcheck.ingest import ingest_source
 from factcheck.types import CLAIM_TYPES
+from local_server import LocalServer, respond
 
 ARTICLE = (
     "Mayor Jane Doe said the city hired 120 new teachers in 2023.\n\n"
@@ -44,16 +43,14 @@ def completion(content: str) -> dict:
                          "message": {"role": "assistant", "content": content}}]}
 
 
-class FakeLLM:
+class FakeLLM(LocalServer):
     """A local chat-completions server: queue replies, then read back what it received."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.replies: list[tuple[int, str, float]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        super().__init__()
+        self.url = self.base + "/v1"
 
     def reply(self, content=None, *, status=200, body=None, delay=0.0):
         """Queue one reply: chat ``content``, or a raw JSON ``body`` with ``status``."""
@@ -74,26 +71,12 @@ class FakeLLM:
                                       "body": json.loads(self.rfile.read(length))})
                 status, text, delay = fake.replies.pop(0) if fake.replies else (
                     500, '{"error": {"message": "no reply queued"}}', 0)
-                time.sleep(delay)
-                data = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up (timeout test)
+                respond(self, status, {"Content-Type": "application/json"}, text.encode(), delay)
 
             def log_message(self, *args):
                 pass
 
         return Handler
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture(autouse=True)
 def no_llm_env(monkeypatch):
