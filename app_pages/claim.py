@@ -214,6 +214,18 @@ with left:
             st.dataframe(pd.DataFrame(claim["quantities"]), hide_index=True, width="stretch",
                          height="content")
 
+    prior = view["prior_verdicts"]
+    if prior or view["duplicates"]:
+        with st.container(border=True, key="fc_prior_box"):
+            st.markdown(f"**Seen before** · repeats {view['duplicates']} other claim(s)")
+            for earlier in prior:
+                similar = (f", similarity {earlier['similarity']:.2f}"
+                           if earlier.get("similarity") is not None else "")
+                st.markdown(f":orange-badge[{safe_md(earlier['label'])}] claim "
+                            f"{earlier['claim_id']} in *{safe_md(earlier['article_title'])}* "
+                            f"({safe_md(earlier['status'].replace('_', ' '))}{similar})")
+                st.caption(safe_md(earlier["text"]))
+
     st.markdown("**In the article**")
     highlighted(view["context"])
     whole = st.expander("Whole article", key="fc_whole", on_change="rerun",

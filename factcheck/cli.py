@@ -97,7 +97,9 @@ def cli():
     Settings come from options, then FACTCHECK_* environment variables (FACTCHECK_DB,
     FACTCHECK_THRESHOLD, FACTCHECK_MAX_INPUT_BYTES, FACTCHECK_FETCH_TIMEOUT,
     FACTCHECK_MAX_REDIRECTS, FACTCHECK_ALLOW_PRIVATE_URLS, FACTCHECK_EXTRACTOR,
-    FACTCHECK_MODEL, FACTCHECK_LLM_BASE_URL, FACTCHECK_LLM_MODEL, FACTCHECK_LLM_API_KEY).
+    FACTCHECK_MODEL, FACTCHECK_LLM_BASE_URL, FACTCHECK_LLM_MODEL, FACTCHECK_LLM_API_KEY,
+    FACTCHECK_MATCH_SUGGESTED, FACTCHECK_MATCH_STRONG, FACTCHECK_MATCH_TOP_K,
+    FACTCHECK_MATCH_METHOD, FACTCHECK_DUPLICATE_THRESHOLD, FACTCHECK_CROSS_ENCODER).
     """
 
 
@@ -112,9 +114,15 @@ def cli():
 @click.option("--allow-private-urls", is_flag=True, default=None,
               help="Allow URLs on loopback or private networks (off by default).")
 @click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is ingesting.")
-def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, actor):
-    """Ingest articles: files (.txt, .md, .html), URLs, or - for stdin."""
+@click.option("--no-match", is_flag=True,
+              help="Do not match the new claims against the reference corpus.")
+def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, actor, no_match):
+    """Ingest articles: files (.txt, .md, .html), URLs, or - for stdin.
+
+    When a reference corpus exists, the new claims are matched against it.
+    """
     from .ingest import ingest_source
+    from .match import match_article
 
     settings = settings_from(db_path=db_path, extractor=extractor, threshold=threshold,
                              allow_private_urls=allow_private_urls)
@@ -130,6 +138,15 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
             failed.append(source)
             continue
         click.echo(f"{source}: {result.message}")
+        if result.created and not no_match:
+            try:
+                found = match_article(db, result.article_id, settings,
+                                      progress=lambda m: click.echo(f"  {m}…", err=True))
+            except FactcheckError as error:  # the article is stored; matching can be rerun
+                click.echo(f"Warning: claims not matched: {error}", err=True)
+            else:
+                if found:
+                    click.echo(f"  {found} matches with the reference corpus")
     if failed:
         if len(sources) > 1:
             click.echo(f"Error: {len(failed)} of {len(sources)} sources failed: "
@@ -311,6 +328,113 @@ def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
     where = detect_device() if backend() == "torch" else f"cpu with {backend()}"
     click.echo(f"encoded {count:,} passages with {cache_key(model)} on {where}"
                if count else f"every passage already has a vector for {cache_key(model)}")
+
+
+# --------------------------------------------------------------------------- search, match, eval
+
+RETRIEVAL_METHODS = ("dense", "bm25", "hybrid", "rerank")
+method_option = click.option(
+    "--method", type=click.Choice(RETRIEVAL_METHODS), default=None,
+    help="Retrieval method (default: $FACTCHECK_MATCH_METHOD, else rerank: the learned "
+         "re-ranker over dense + BM25 candidates).")
+cross_encoder_option = click.option(
+    "--cross-encoder", default=None,
+    help="Re-score the top candidates with this cross-encoder (folder or cached hub name; "
+         "default: $FACTCHECK_CROSS_ENCODER, else none).")
+
+
+@cli.command("search")
+@click.argument("text")
+@db_option
+@click.option("--top-k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@method_option
+@cross_encoder_option
+@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+def search_command(text, db_path, top_k, method, cross_encoder, model, fmt):
+    """Search the reference corpus for TEXT (a claim or a few words)."""
+    from .match import search
+
+    settings = settings_from(db_path=db_path, model=model, cross_encoder=cross_encoder)
+    rows = search(open_db(settings.db_path), text, top_k, method, settings)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    emit(rows, "table", ["rank", "score", "strength", "publisher", "date", "verdict", "title",
+                         "text", "url"])
+
+
+@cli.command("match")
+@db_option
+@click.option("--article", "article_id", type=int, default=None, help="Only this article's claims.")
+@click.option("--all", "match_every", is_flag=True, help="Every check-worthy claim.")
+@click.option("--top-k", type=click.IntRange(1, 100), default=None,
+              help="Passages kept per claim (default: $FACTCHECK_MATCH_TOP_K, else 5).")
+@method_option
+@cross_encoder_option
+@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
+def match_command(db_path, article_id, match_every, top_k, method, cross_encoder, model):
+    """Match check-worthy claims against the reference corpus and store the best passages."""
+    from .match import match_all, match_claims
+    from .storage import articles as article_store
+    from .storage import matches as match_store
+
+    if (article_id is None) == (not match_every):
+        raise click.UsageError("give --article ID or --all")
+    settings = settings_from(db_path=db_path, model=model, cross_encoder=cross_encoder)
+    db = open_db(settings.db_path)
+    options = {"top_k": top_k, "method": method, "bar": True,
+               "progress": lambda m: click.echo(f"  {m}…", err=True)}
+    if match_every:
+        result = match_all(db, settings, **options)
+    else:
+        if article_store.get(db, article_id) is None:
+            raise FactcheckError(f"no article {article_id}; list them with `factcheck articles`")
+        result = match_claims(db, match_store.check_worthy_ids(db, article_id), settings,
+                              **options)
+    click.echo(result.message)
+
+
+@cli.command("eval")
+@click.option("--corpus", "corpus_file", required=True, type=click.Path(exists=True),
+              help="Reference corpus (any `corpus import` format).")
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Queries: id<TAB>text lines, with or without a header.")
+@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="TREC qrels: qid 0 docid relevance.")
+@click.option("--format", "fmt", type=click.Choice(CORPUS_FORMATS), default="auto",
+              show_default=True, help="Corpus format; checkthat also reads debate transcripts "
+              "(a transcripts/ folder beside the queries) and tweet signatures.")
+@method_option
+@cross_encoder_option
+@click.option("--output", "output", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--run", "run_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write the ranking as a TREC run file.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Database that caches the corpus and its vectors (default: "
+                   "$FACTCHECK_EVAL_CACHE, else ~/.cache/factcheck/eval.db).")
+@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
+def eval_command(corpus_file, queries, qrels, fmt, method, cross_encoder, output, run_file,
+                 db_path, model):
+    """Score retrieval on a judged query set: MAP@1/3/5, MRR, Recall@5/10/20."""
+    from pathlib import Path
+
+    from .match import EVAL_KEYS, default_eval_db, evaluate_files
+
+    settings = settings_from(model=model, cross_encoder=cross_encoder)
+    path = Path(db_path) if db_path else default_eval_db()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    result = evaluate_files(open_db(path), corpus_file, queries, qrels, fmt=fmt, method=method,
+                            settings=settings, run_path=run_file, bar=True)
+    if output == "json":
+        click.echo(json.dumps({k: result[k] for k in EVAL_KEYS}, indent=2))
+        return
+    row = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()}
+    click.echo(tabulate([row], headers="keys", tablefmt="simple"))
+    if run_file:
+        click.echo(f"wrote {run_file}", err=True)
 
 
 # --------------------------------------------------------------------------- export, labels, agreement

@@ -69,6 +69,13 @@ class Settings:
     llm_model: str = "llama3.1"
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 120.0
+    # claim matching (factcheck.match): thresholds on the match score, see docs/architecture.md
+    match_suggested: float = 0.5
+    match_strong: float = 0.75
+    match_top_k: int = 5
+    match_method: str = "rerank"
+    duplicate_threshold: float = 0.9
+    cross_encoder: str | None = None
 
     def with_overrides(self, **overrides) -> "Settings":
         """A copy with the non-None overrides applied (CLI options)."""
@@ -80,6 +87,7 @@ class Settings:
 
 
 EXTRACTORS = ("default", "llm")
+MATCH_METHODS = ("dense", "bm25", "hybrid", "rerank")
 
 
 def load_settings(**overrides) -> Settings:
@@ -109,7 +117,25 @@ def load_settings(**overrides) -> Settings:
         values["llm_api_key"] = v
     if (v := _env("FACTCHECK_LLM_TIMEOUT")) is not None:
         values["llm_timeout"] = _as_float("FACTCHECK_LLM_TIMEOUT", v, 0.1, 3600)
+    if (v := _env("FACTCHECK_MATCH_SUGGESTED")) is not None:
+        values["match_suggested"] = _as_float("FACTCHECK_MATCH_SUGGESTED", v, 0.0, 1.0)
+    if (v := _env("FACTCHECK_MATCH_STRONG")) is not None:
+        values["match_strong"] = _as_float("FACTCHECK_MATCH_STRONG", v, 0.0, 1.0)
+    if (v := _env("FACTCHECK_MATCH_TOP_K")) is not None:
+        values["match_top_k"] = _as_int("FACTCHECK_MATCH_TOP_K", v)
+    if (v := _env("FACTCHECK_MATCH_METHOD")) is not None:
+        values["match_method"] = v
+    if (v := _env("FACTCHECK_DUPLICATE_THRESHOLD")) is not None:
+        values["duplicate_threshold"] = _as_float("FACTCHECK_DUPLICATE_THRESHOLD", v, 0.0, 1.0)
+    if (v := _env("FACTCHECK_CROSS_ENCODER")) is not None:
+        values["cross_encoder"] = v
     settings = Settings(**values).with_overrides(**overrides)
+    if settings.match_method not in MATCH_METHODS:
+        raise ConfigError(f"unknown match method {settings.match_method!r}; choose one of: "
+                          f"{', '.join(MATCH_METHODS)}")
+    if settings.match_suggested > settings.match_strong:
+        raise ConfigError(f"the suggested-match threshold ({settings.match_suggested}) is above "
+                          f"the strong-match threshold ({settings.match_strong})")
     if settings.extractor not in EXTRACTORS:
         raise ConfigError(
             f"unknown extractor {settings.extractor!r}; choose one of: {', '.join(EXTRACTORS)}"

@@ -1,5 +1,6 @@
-"""The demo: on first start with an empty database, load the team's example article
-(and, once a reference corpus ships in examples/, that corpus) so a newcomer sees a queue."""
+"""The demo: on first start with an empty database, load the team's example reference corpus
+(``examples/demo_corpus/``: fact-check notes with verdicts and official documents) and the
+example article, then match the article's claims so the demo queue shows real matches."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from .config import EXAMPLES_DIR, Settings
 from .types import IngestResult
 
 DEMO_ARTICLE = EXAMPLES_DIR / "demo_article.md"
+DEMO_CORPUS = EXAMPLES_DIR / "demo_corpus"
+DEMO_CORPUS_FILES = (("factchecks.jsonl", "fact-check"), ("official.jsonl", "official"))
 DEMO_ACTOR = "demo"
 
 
@@ -16,11 +19,30 @@ def is_empty(db: sqlite_utils.Database) -> bool:
     return db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
 
 
-def load_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult:
-    """Ingest the demo article (idempotent: a second call adds nothing)."""
-    from .ingest import ingest_source
+def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:
+    """Import the demo reference corpus (a second call adds nothing). Returns sources added."""
+    from .corpus import ImportOptions, import_paths
 
-    return ingest_source(db, str(DEMO_ARTICLE), settings, actor=DEMO_ACTOR, extractor="default")
+    added = 0
+    for name, kind in DEMO_CORPUS_FILES:
+        options = ImportOptions(format="jsonl", kind=kind, actor=DEMO_ACTOR)
+        added += sum(r.new for r in import_paths(db, [DEMO_CORPUS / name], options,
+                                                 settings=settings))
+    return added
+
+
+def load_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult:
+    """Import the demo corpus, ingest the demo article and match its claims (idempotent)."""
+    from .ingest import ingest_source
+    from .match import match_article
+
+    load_demo_corpus(db, settings)
+    result = ingest_source(db, str(DEMO_ARTICLE), settings, actor=DEMO_ACTOR,
+                           extractor="default")
+    if result.created:
+        found = match_article(db, result.article_id, settings)
+        result.message += f"; {found} matches with the demo reference corpus"
+    return result
 
 
 def ensure_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult | None:

@@ -15,18 +15,19 @@ from typing import Callable
 import sqlite_utils
 
 from . import review, sources
-from .config import Settings
-from .errors import FactcheckError, InputError, NotFoundError
+from . import match as matching
+from .config import Settings, load_settings
+from .errors import ConfigError, FactcheckError, InputError, NotFoundError
 from .ingest import ingest_document, ingest_source
 from .scales import get_scale, list_scales
 from .storage import review as review_store
+from .storage import matches as match_store
 from .storage import workbench as store
 from .storage.articles import list_with_counts
 from .storage.review import QueueFilters
 
 Progress = Callable[[str], None]
 
-STRONG_MATCH = 0.75          # fallback "strong match" score when matching does not say
 CONTEXT_CHARS = 1500         # at most this much article text each side of the claim
 WHOLE_ARTICLE_CHARS = 200_000
 UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
@@ -34,23 +35,12 @@ EVIDENCE_CHOICES = ("supports", "refutes", "mixed", "context", "irrelevant")
 PAGE_SIZES = (25, 50, 100, 200)
 
 
-def _matches_module():
-    """The claim-matching storage module when it is installed (it lands separately)."""
-    try:
-        from .storage import matches
-    except ImportError:
-        return None
-    return matches if hasattr(matches, "for_claim") else None
-
-
 def strong_match_threshold() -> float:
-    """The score from which a match counts as strong (the matching module's, else 0.75)."""
-    module = _matches_module()
-    for name in ("STRONG_THRESHOLD", "STRONG_SCORE", "STRONG"):
-        value = getattr(module, name, None) if module else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    return STRONG_MATCH
+    """The similarity from which a match counts as strong (``FACTCHECK_MATCH_STRONG``)."""
+    try:
+        return load_settings().match_strong
+    except ConfigError:
+        return match_store.STRONG_THRESHOLD
 
 
 # ---------------------------------------------------------------- who is working
@@ -141,25 +131,17 @@ def match_article(
     db: sqlite_utils.Database, settings: Settings, article_id: int,
     progress: Progress | None = None,
 ) -> tuple[int | None, str | None]:
-    """Match an article's claims with the claim-matching module, when it is installed.
+    """Match an article's claims against the reference corpus (nothing when there is none).
 
-    Returns the number of matches stored (None when matching did not run) and a note.
+    Returns the number of matches stored (None when matching failed) and a note.
     """
-    try:
-        from . import match
-    except ImportError:
-        return None, "claim matching is not installed yet, so no evidence was matched"
-    run = getattr(match, "match_article", None)
-    if run is None:
-        return None, "claim matching is not installed yet, so no evidence was matched"
     if progress:
         progress("matching claims against the reference corpus")
     try:
-        found = run(db, article_id, settings, progress=progress)
+        found = matching.match_article(db, article_id, settings, progress=progress)
     except FactcheckError as error:
         return None, f"matching failed: {error}"
-    count = found if isinstance(found, int) else getattr(found, "matches", None)
-    return count, (f"{count} matches" if isinstance(count, int) else None)
+    return found, f"{found} matches"
 
 
 def articles_view(db: sqlite_utils.Database) -> list[dict]:
@@ -246,42 +228,21 @@ def article_context(text: str, claim: dict, *, whole: bool = False) -> dict:
             "article_chars": len(text)}
 
 
-def _strength(score: float | None, threshold: float) -> str:
-    return "strong" if score is not None and score >= threshold else "suggested"
-
-
 def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     """The claim's matched passages as cards: passage, source, date, link, score, method,
     model, strength, the source's published verdict, and this claim's stance or dismissal."""
-    module = _matches_module()
-    threshold = strong_match_threshold()
     state = store.evidence_state(db, claim_id)
-    if module is None:
-        rows = store.evidence_cards(db, claim_id)
-    else:
-        rows = []
-        for match in module.for_claim(db, claim_id):
-            row = dict(match)
-            row.setdefault("text", row.get("passage") or row.get("passage_text") or "")
-            rows.append(row)
-        sources_by_id = store.source_rows(
-            db, sorted({r["source_id"] for r in rows if r.get("source_id") is not None}))
-        for row in rows:
-            source = sources_by_id.get(row.get("source_id"), {})
-            for key in ("title", "url", "publisher", "date", "verdict", "kind"):
-                if row.get(key) in (None, ""):
-                    row[key] = source.get(key)
     cards = []
-    for row in rows:
+    for row in match_store.for_claim(db, claim_id, strong=strong_match_threshold()):
         found = state.get(row["passage_id"], {})
         card = {key: row.get(key) for key in (
             "passage_id", "text", "source_id", "title", "url", "publisher", "date", "verdict",
-            "score", "rank", "method", "model")}
-        card["strength"] = row.get("strength") or _strength(row.get("score"), threshold)
+            "verdict_raw", "kind", "score", "rank", "method", "model", "strength")}
         card["stance"] = found.get("stance")
         card["citation_id"] = found.get("citation_id")
         card["cited_by"] = found.get("cited_by")
         card["dismissed"] = bool(found.get("dismissed"))
+        card["dismissed_by"] = found.get("dismissed_by")
         card["choice"] = "irrelevant" if card["dismissed"] else card["stance"]
         cards.append(card)
     return cards
@@ -352,6 +313,8 @@ def claim_view(
         "context": article_context(text, claim),
         "whole_article": article_context(text, claim, whole=True) if whole_article else None,
         "cards": evidence_cards(db, claim["id"]),
+        "prior_verdicts": matching.prior_verdicts(db, claim["id"]),
+        "duplicates": len(matching.duplicates(db, claim["id"])),
         "history": history,
         "queue": neighbours(db, claim["id"], filters, sort=sort, descending=descending),
         "scale_description": scale.description,

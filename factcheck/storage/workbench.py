@@ -1,4 +1,4 @@
-"""SQL behind the review workbench pages: queue neighbours, filter options, evidence cards.
+"""SQL behind the review workbench pages: queue neighbours, filter options, evidence state.
 
 The queue's own filters and sorts come from :mod:`factcheck.storage.review` so the pages and
 the queue never disagree on what a filter means.
@@ -50,28 +50,6 @@ def article_text(db: sqlite_utils.Database, article_id: int) -> str:
     return row[0] if row else ""
 
 
-def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
-    """A claim's matched passages, best match per passage, with source, date, method, model
-    and this claim's citation/dismissal of each (used when no matching module is installed)."""
-    sql = """
-        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title, s.url,
-               s.publisher, s.date, s.verdict, s.verdict_raw, s.kind,
-               m.score, m.rank, m.method, m.model,
-               ct.stance, ct.id AS citation_id, ct.created_by AS cited_by,
-               (d.id IS NOT NULL) AS dismissed, d.dismissed_by
-        FROM matches m
-        JOIN passages p ON p.id = m.passage_id
-        JOIN sources s ON s.id = p.source_id
-        LEFT JOIN citations ct ON ct.claim_id = m.claim_id AND ct.passage_id = p.id
-        LEFT JOIN evidence_dismissals d ON d.claim_id = m.claim_id AND d.passage_id = p.id
-        WHERE m.claim_id = ?
-          AND m.id = (SELECT m2.id FROM matches m2 WHERE m2.claim_id = m.claim_id
-                        AND m2.passage_id = m.passage_id ORDER BY m2.score DESC, m2.id LIMIT 1)
-        ORDER BY m.score DESC, p.id
-    """
-    return list(db.query(sql, [claim_id]))
-
-
 def evidence_state(db: sqlite_utils.Database, claim_id: int) -> dict[int, dict]:
     """This claim's citation and dismissal of each passage, keyed by passage id."""
     state: dict[int, dict] = {}
@@ -85,16 +63,6 @@ def evidence_state(db: sqlite_utils.Database, claim_id: int) -> dict[int, dict]:
             [claim_id]).fetchall():
         state.setdefault(passage_id, {}).update(dismissed=1, dismissed_by=dismissed_by)
     return state
-
-
-def source_rows(db: sqlite_utils.Database, source_ids: list[int]) -> dict[int, dict]:
-    """Title, url, publisher, date and verdict of sources, keyed by id."""
-    if not source_ids:
-        return {}
-    marks = ", ".join("?" for _ in source_ids)
-    rows = db.query(f"SELECT id, title, url, publisher, date, verdict, verdict_raw, kind "
-                    f"FROM sources WHERE id IN ({marks})", list(source_ids))
-    return {row["id"]: row for row in rows}
 
 
 def ready_to_publish(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:

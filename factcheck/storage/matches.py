@@ -1,0 +1,223 @@
+"""SQL for claim matching: the corpus as retrieval units, the matches table, claim groups.
+
+A match row links a claim to a corpus passage with the score, rank, method and model that
+produced it (see :mod:`factcheck.match` for what a score means). ``STRONG_THRESHOLD`` is the
+default score from which a match is called strong (``FACTCHECK_MATCH_STRONG`` overrides it).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+from . import utcnow
+
+SUGGESTED_THRESHOLD = 0.5   # default lowest score stored and shown (FACTCHECK_MATCH_SUGGESTED)
+STRONG_THRESHOLD = 0.75     # default score of a strong match (FACTCHECK_MATCH_STRONG)
+_CHUNK = 500
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _marks(items: Sequence) -> str:
+    return ", ".join("?" for _ in items)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def corpus_signature(db: sqlite_utils.Database) -> tuple[int, int, int]:
+    """(count, max id, sum of ids) of the passages: changes whenever a passage comes or goes."""
+    row = db.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) "
+                     "FROM passages").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def corpus_rows(db: sqlite_utils.Database,
+                source_ids: Sequence[int] | None = None) -> list[dict]:
+    """Every passage with the source fields retrieval uses, in source then passage order."""
+    sql = ("SELECT p.id, p.source_id, p.idx, p.field, p.text, s.external_id, s.claimant, "
+           "s.claim_date, s.date FROM passages p JOIN sources s ON s.id = p.source_id ")
+    order = " ORDER BY p.source_id, p.idx"
+    if source_ids is None:
+        return list(db.query(sql + order))
+    rows: list[dict] = []
+    for chunk in _chunks(sorted(set(source_ids))):
+        rows += db.query(sql + f"WHERE p.source_id IN ({_marks(chunk)})" + order, list(chunk))
+    rows.sort(key=lambda r: (r["source_id"], r["idx"]))
+    return rows
+
+
+def source_ids_by_hash(db: sqlite_utils.Database, hashes: Sequence[str]) -> dict[str, int]:
+    """content hash -> source id, for the hashes that are stored."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(list(dict.fromkeys(hashes))):
+        rows = db.execute(f"SELECT content_hash, id FROM sources WHERE content_hash IN "
+                          f"({_marks(chunk)})", list(chunk)).fetchall()
+        found.update(rows)
+    return found
+
+
+def passage_cards(db: sqlite_utils.Database, passage_ids: Sequence[int]) -> dict[int, dict]:
+    """passage id -> passage text and its source's title, url, publisher, date, verdict, kind."""
+    out: dict[int, dict] = {}
+    for chunk in _chunks(list(dict.fromkeys(passage_ids))):
+        rows = db.query(
+            "SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.external_id, "
+            "s.title, s.url, s.publisher, s.date, s.verdict, s.verdict_raw, s.kind "
+            f"FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.id IN ({_marks(chunk)})",
+            list(chunk))
+        out.update((row["passage_id"], row) for row in rows)
+    return out
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def check_worthy_ids(db: sqlite_utils.Database, article_id: int | None = None) -> list[int]:
+    """Ids of the check-worthy claims (of one article, or all), in id order."""
+    if article_id is None:
+        rows = db.execute("SELECT id FROM claims WHERE check_worthy = 1 ORDER BY id")
+    else:
+        rows = db.execute("SELECT id FROM claims WHERE check_worthy = 1 AND article_id = ? "
+                          "ORDER BY id", [article_id])
+    return [row[0] for row in rows.fetchall()]
+
+
+def claims_for_matching(db: sqlite_utils.Database, claim_ids: Sequence[int],
+                        context_sentences: int = 2) -> list[dict]:
+    """Claims with their speaker, the article's date and the sentences just before them."""
+    claims: list[dict] = []
+    for chunk in _chunks(list(dict.fromkeys(claim_ids))):
+        claims += db.query(
+            "SELECT c.id, c.article_id, c.sentence_index, c.text, c.speaker, "
+            "a.published_date FROM claims c JOIN articles a ON a.id = c.article_id "
+            f"WHERE c.id IN ({_marks(chunk)})", list(chunk))
+    claims.sort(key=lambda c: c["id"])
+    wanted: dict[int, set[int]] = {}
+    for claim in claims:
+        index = claim["sentence_index"]
+        wanted.setdefault(claim["article_id"], set()).update(
+            range(max(0, index - context_sentences), index))
+    sentences: dict[tuple[int, int], str] = {}
+    for article_id, indexes in wanted.items():
+        for chunk in _chunks(sorted(indexes)):
+            rows = db.execute(
+                f"SELECT sentence_index, text FROM claims WHERE article_id = ? AND "
+                f"sentence_index IN ({_marks(chunk)})", [article_id, *chunk]).fetchall()
+            sentences.update(((article_id, i), text) for i, text in rows)
+    for claim in claims:
+        index = claim["sentence_index"]
+        claim["context"] = " ".join(
+            sentences[(claim["article_id"], i)]
+            for i in range(max(0, index - context_sentences), index)
+            if (claim["article_id"], i) in sentences)
+    return claims
+
+
+def claim_texts(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(list(dict.fromkeys(claim_ids))):
+        out.update(db.execute(f"SELECT id, text FROM claims WHERE id IN ({_marks(chunk)})",
+                              list(chunk)).fetchall())
+    return out
+
+
+# --------------------------------------------------------------------------- matches
+
+
+def replace_for_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
+                       rows: Sequence[dict]) -> int:
+    """Delete the matches of ``claim_ids`` and insert ``rows`` (claim_id, passage_id, score,
+    rank, method, model). Call inside a transaction (one per batch). Returns rows stored."""
+    now = utcnow()
+    for chunk in _chunks(list(claim_ids)):
+        db.execute(f"DELETE FROM matches WHERE claim_id IN ({_marks(chunk)})", list(chunk))
+    db.conn.executemany(
+        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(r["claim_id"], r["passage_id"], float(r["score"]), int(r["rank"]), r["method"],
+          r.get("model") or "", now) for r in rows])
+    return len(rows)
+
+
+def for_claim(db: sqlite_utils.Database, claim_id: int,
+              strong: float | None = None) -> list[dict]:
+    """A claim's matched passages, best match per passage, in the matching method's order
+    (``rank``; for dense search that is the score order), then best score: passage_id,
+    text, field, source_id, title, url, publisher, date, verdict, verdict_raw, kind, score,
+    rank, method, model and strength ("strong" from ``strong``, else "suggested")."""
+    threshold = STRONG_THRESHOLD if strong is None else strong
+    sql = """
+        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title, s.url,
+               s.publisher, s.date, s.verdict, s.verdict_raw, s.kind, s.claimant,
+               m.score, m.rank, m.method, m.model
+        FROM matches m
+        JOIN passages p ON p.id = m.passage_id
+        JOIN sources s ON s.id = p.source_id
+        WHERE m.claim_id = ?
+          AND m.id = (SELECT m2.id FROM matches m2 WHERE m2.claim_id = m.claim_id
+                        AND m2.passage_id = m.passage_id ORDER BY m2.score DESC, m2.id LIMIT 1)
+        ORDER BY m.rank, m.score DESC, p.id
+    """
+    rows = list(db.query(sql, [claim_id]))
+    for row in rows:
+        row["strength"] = "strong" if row["score"] >= threshold else "suggested"
+    return rows
+
+
+def count(db: sqlite_utils.Database, claim_ids: Sequence[int] | None = None) -> int:
+    if claim_ids is None:
+        return db.execute("SELECT count(*) FROM matches").fetchone()[0]
+    return sum(db.execute(f"SELECT count(*) FROM matches WHERE claim_id IN ({_marks(c)})",
+                          list(c)).fetchone()[0] for c in _chunks(list(claim_ids)))
+
+
+# --------------------------------------------------------------------------- claim groups
+
+
+def groups(db: sqlite_utils.Database) -> dict[int, int]:
+    """claim id -> group id of every grouped claim."""
+    return dict(db.execute("SELECT claim_id, group_id FROM claim_groups").fetchall())
+
+
+def replace_groups(db: sqlite_utils.Database, rows: Sequence[dict]) -> int:
+    """Store (claim_id, group_id, similarity, model) rows, replacing those claims' rows."""
+    now = utcnow()
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO claim_groups (claim_id, group_id, similarity, model, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(r["claim_id"], r["group_id"], r.get("similarity"), r["model"], now) for r in rows])
+    return len(rows)
+
+
+def group_members(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+    """The other claims in ``claim_id``'s group with their article, status and verdicts:
+    ``final_label`` (the editor's or agreed final verdict) and ``labels`` (individual ones)."""
+    sql = """
+        SELECT c.id AS claim_id, c.text, c.status, c.text_hash, a.id AS article_id,
+               coalesce(nullif(a.title, ''), a.source) AS article_title, g2.model,
+               (SELECT v.label FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1
+                 ORDER BY v.updated_at DESC LIMIT 1) AS final_label,
+               (SELECT v.scale FROM verdicts v WHERE v.claim_id = c.id
+                 ORDER BY v.is_final DESC, v.updated_at DESC LIMIT 1) AS scale,
+               (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT v.label FROM verdicts v
+                 WHERE v.claim_id = c.id AND v.is_final = 0 ORDER BY v.label)) AS labels
+        FROM claim_groups g
+        JOIN claim_groups g2 ON g2.group_id = g.group_id AND g2.claim_id != g.claim_id
+        JOIN claims c ON c.id = g2.claim_id
+        JOIN articles a ON a.id = c.article_id
+        WHERE g.claim_id = ?
+        ORDER BY c.id
+    """
+    return list(db.query(sql, [claim_id]))
+
+
+def group_sizes(db: sqlite_utils.Database) -> dict[int, int]:
+    """group id -> number of claims, for groups of two or more."""
+    return dict(db.execute("SELECT group_id, count(*) FROM claim_groups GROUP BY group_id "
+                           "HAVING count(*) > 1").fetchall())
