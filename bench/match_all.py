@@ -81,7 +81,7 @@ def insert_claims(db, sentences: list[tuple[str, str]], per_article: int = 50) -
 
 
 def limited_corpus(root: Path, keep: int, relevant: set[str], folder: Path) -> Path:
-    rows = [json.loads(line) for line in (root / "vclaims.jsonl").read_text().splitlines()
+    rows = [json.loads(line) for line in (root / "vclaims.jsonl").read_text("utf-8").split("\n")
             if line.strip()]
     first = [r for r in rows if r["vclaim_id"] in relevant]
     rest = [r for r in rows if r["vclaim_id"] not in relevant]

@@ -58,3 +58,12 @@ def test_match_command_and_ingest_match_automatically(db_path, tmp_path):
     assert neither.exit_code == 2 and "give --article ID or --all" in neither.output
     missing = run("match", "--article", "99", "--db", str(db_path))
     assert missing.exit_code == 1 and "no article 99" in missing.output
+
+
+def test_an_unknown_model_is_one_line_without_a_download(db_path):
+    assert run("corpus", "import", FACTCHECKS, "--db", str(db_path)).exit_code == 0
+    out = run("search", "solar", "--db", str(db_path), "--model", "nobody/no-such-model")
+    assert out.exit_code == 1
+    (line,) = out.output.strip().splitlines()
+    assert line.startswith("Error: model 'nobody/no-such-model' is not a folder on disk and "
+                           "downloads are off")
