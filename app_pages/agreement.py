@@ -30,13 +30,13 @@ def _report(db_path: str, scope: str, scale: str | None, resamples: int) -> dict
 
 def _downloads(chart, name: str, key: str) -> None:
     """PNG and SVG (rendered on click, offline) and the Vega-Lite spec of a chart."""
-    png, svg, spec = st.columns(3)
-    png.download_button("PNG", data=partial(charts.image, chart, "png"), file_name=f"{name}.png",
+    row = st.container(horizontal=True)
+    row.download_button("PNG", data=partial(charts.image, chart, "png"), file_name=f"{name}.png",
                         mime="image/png", key=f"{key}_png", on_click="ignore")
-    svg.download_button("SVG", data=partial(charts.image, chart, "svg"), file_name=f"{name}.svg",
+    row.download_button("SVG", data=partial(charts.image, chart, "svg"), file_name=f"{name}.svg",
                         mime="image/svg+xml", key=f"{key}_svg", on_click="ignore")
-    spec.download_button("Vega-Lite JSON", data=chart.to_json(), file_name=f"{name}.vl.json",
-                         mime="application/json", key=f"{key}_spec", on_click="ignore")
+    row.download_button("Vega-Lite JSON", data=chart.to_json(), file_name=f"{name}.vl.json",
+                        mime="application/json", key=f"{key}_spec", on_click="ignore")
 
 
 def _chart(chart, name: str, key: str) -> None:

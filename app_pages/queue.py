@@ -65,7 +65,8 @@ if ss["fc_q_article"] not in (None, *articles):
     ss["fc_q_article"] = None
 with st.container(border=True, key="fc_queue_filters"):
     top = st.columns([2, 3, 2])
-    top[0].selectbox("Article", [None, *articles], key="fc_q_article",
+    # a None value shows the placeholder (not format_func's text): give both the same words
+    top[0].selectbox("Article", [None, *articles], key="fc_q_article", placeholder="All articles",
                      format_func=lambda i: "All articles" if i is None else f"{i}: {articles[i]}")
     top[1].multiselect("Status", options["statuses"], key="fc_q_status",
                        format_func=STATUS_LABELS.get, placeholder="Any status")
@@ -75,17 +76,17 @@ with st.container(border=True, key="fc_queue_filters"):
     types = options["claim_types"]
     if ss["fc_q_type"] not in (None, *types):
         ss["fc_q_type"] = None
-    middle[1].selectbox("Claim type", [None, *types], key="fc_q_type",
+    middle[1].selectbox("Claim type", [None, *types], key="fc_q_type", placeholder="Any type",
                         format_func=lambda t: "Any type" if t is None else t)
     names = options["assignees"]
     if ss["fc_q_assignee"] not in (None, *names):
         ss["fc_q_assignee"] = None
-    middle[2].selectbox("Assignee", [None, *names], key="fc_q_assignee",
+    middle[2].selectbox("Assignee", [None, *names], key="fc_q_assignee", placeholder="Anyone",
                         format_func=lambda n: "Anyone" if n is None else n)
     labels = options["verdicts"]
     if ss["fc_q_verdict"] not in (None, *labels):
         ss["fc_q_verdict"] = None
-    middle[3].selectbox("Verdict", [None, *labels], key="fc_q_verdict",
+    middle[3].selectbox("Verdict", [None, *labels], key="fc_q_verdict", placeholder="Any verdict",
                         format_func=lambda v: "Any verdict" if v is None else v)
     middle[4].toggle("Has a strong match", key="fc_q_strong",
                      help=f"a matched passage scoring at least {strong:.2f}")

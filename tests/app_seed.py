@@ -120,3 +120,41 @@ def open_app(name: str | None = None, role: str = "checker", *, page: str | None
 
 def texts(elements) -> list[str]:
     return [str(element.value) for element in elements]
+
+
+RESEARCH_CLAIMS = [
+    "Exports grew by 12% in the first quarter.",
+    "The health budget is the largest in the country's history.",
+    "Half of all new jobs went to young people.",
+    "Rents rose faster than wages for ten years.",
+    "The city planted 40,000 trees since 2020.",
+    "Teacher salaries are the lowest in the region.",
+]
+# Ann's and Bob's verdicts on RESEARCH_CLAIMS (PolitiFact scale): four agree, two do not.
+RESEARCH_LABELS = [("False", "False"), ("True", "True"), ("Mostly False", "Half True"),
+                   ("Pants on Fire!", "Pants on Fire!"), ("Half True", "Half True"),
+                   ("Mostly True", "False")]
+
+
+def research_desk(db) -> dict:
+    """:func:`small_desk` plus an article of six claims labelled by two checkers, Ann and Bob
+    (agreeing on four), and the desk's first claim published by the editor Eve with a cited
+    fact-check: what the Export and Agreement pages need."""
+    from factcheck import review
+
+    desk = small_desk(db)
+    review.ensure_reviewer(db, "Eve", "editor")
+    for name in ("Ann", "Bob"):
+        review.ensure_reviewer(db, name, "checker")
+    labelled = add_article(db, RESEARCH_CLAIMS, title="Budget speech")
+    review.assign(db, "Eve", labelled, ["Ann", "Bob"])
+    for claim_id, (ann, bob) in zip(labelled, RESEARCH_LABELS):
+        review.save_verdict(db, "Ann", claim_id, ann, confidence=0.8,
+                            rationale=f"Ann on {claim_id}")
+        review.save_verdict(db, "Bob", claim_id, bob, confidence=0.6,
+                            rationale=f"Bob on {claim_id}")
+    published = desk["claims"][0]
+    review.cite_passage(db, "Ann", published, desk["passages"][0], "refutes")
+    review.save_verdict(db, "Ann", published, "False", rationale="Official data say 4%.")
+    review.publish(db, "Eve", published)
+    return {**desk, "labelled": labelled, "published": published}

@@ -36,6 +36,34 @@ def press(page: Page, keys: str) -> None:
     page.keyboard.press(keys)
 
 
+def tab_to(page: Page, target, limit: int = 120) -> None:
+    """Press Tab (only the keyboard) until the focus is inside ``target``; fails when the
+    target cannot be reached that way."""
+    target.wait_for()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("(element) => element.contains(document.activeElement)"):
+            return
+    raise AssertionError(f"{target} is not reachable with the Tab key ({limit} presses)")
+
+
+def sign_in_by_keyboard(page: Page, name: str, role: str = "checker") -> None:
+    """Sign in with the keyboard alone: the role's radio (arrow keys), then the name (Enter);
+    the focus ends on a button, out of the text fields, so shortcuts reach the app."""
+    radios = key(page, "fc_role").get_by_role("radiogroup")
+    tab_to(page, radios)
+    for _ in range(3):
+        if key(page, "fc_role").get_by_role("radio", name=role).is_checked():
+            break
+        page.keyboard.press("ArrowRight")
+    expect(key(page, "fc_role").get_by_role("radio", name=role)).to_be_checked()
+    tab_to(page, key(page, "fc_name").locator("input"))
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Signed in as {name} ({role})")).to_be_visible()
+    tab_to(page, key(page, "fc_help_button"))
+
+
 def pick_evidence(page: Page, claim_id: int, passage_id: int, choice: str) -> None:
     key(page, f"fc_ev_{claim_id}_{passage_id}_None").get_by_role(
         "radio", name=choice).click()

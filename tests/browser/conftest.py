@@ -63,6 +63,7 @@ def browser():
             pytest.fail(reason)
         pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api.expect.set_options(timeout=UI_TIMEOUT)  # expect() waits 5 s by default
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -72,13 +73,13 @@ def browser():
 class Server:
     """A running ``streamlit run app.py`` on a temporary database."""
 
-    def __init__(self, db_path: Path, log_path: Path):
+    def __init__(self, db_path: Path, log_path: Path, env: dict | None = None):
         self.db_path = db_path
         self.log_path = log_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"FACTCHECK_DB": str(db_path), "HF_HUB_OFFLINE": "1",
-                            "PYTHONUNBUFFERED": "1"}
+                            "PYTHONUNBUFFERED": "1"} | (env or {})
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
@@ -132,8 +133,14 @@ def seeded(tmp_path):
 
 
 @pytest.fixture
-def server(seeded, browser, tmp_path):
-    running = Server(seeded["path"], tmp_path / "streamlit.log")
+def server_env():
+    """Extra environment variables for the app (a test module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def server(seeded, browser, tmp_path, server_env):
+    running = Server(seeded["path"], tmp_path / "streamlit.log", server_env)
     yield running
     running.stop()
 

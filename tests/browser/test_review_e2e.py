@@ -2,7 +2,8 @@
 blind two-reviewer flow with a disagreement reaching the editor; the concurrent-edit refusal
 between two browser sessions with its reload."""
 
-from browser_ui import chosen_label, claim_heading, key, leave_fields, pick_evidence, press, sign_in
+from browser_ui import (chosen_label, claim_heading, key, leave_fields, press, sign_in,
+                        sign_in_by_keyboard, tab_to)
 from playwright.sync_api import expect
 
 from factcheck import review
@@ -16,20 +17,32 @@ def _verdicts(db, claim_id):
 
 def test_a_verdict_with_a_cited_source_from_the_keyboard_to_published(server, seeded,
                                                                       open_page):
+    """Only the keyboard, from signing in to publishing: Tab, arrows, Space, Enter and the
+    app's shortcuts (no clicks, no fill)."""
     first, second = seeded["claims"][0], seeded["claims"][1]
     passage = seeded["passages"][0]
     page = open_page("/")
     expect(page.get_by_role("heading", name="Claims queue")).to_be_visible()
-    sign_in(page, "Eve", "editor")
+    sign_in_by_keyboard(page, "Eve", "editor")
 
-    press(page, "h")                                          # the help panel
-    expect(key(page, "fc_help_panel")).to_contain_text("save the verdict and open the next")
-    press(page, "o")                                          # open the top claim
+    page.keyboard.press("h")                                  # the help panel
+    help_panel = key(page, "fc_help_panel")
+    for shortcut in ("pick the verdict with that number on the scale",
+                     "save the verdict and open the next claim of the queue",
+                     "next claim of the queue (without saving)", "previous claim of the queue",
+                     "back to the queue", "open the selected claim (or the first one)",
+                     "next / previous page of the queue", "show or hide this list"):
+        expect(help_panel).to_contain_text(shortcut)
+    page.keyboard.press("o")                                  # open the top claim
     expect(claim_heading(page, first)).to_be_visible()
-    pick_evidence(page, first, passage, "Refutes")            # cite a card
-    press(page, "2")                                          # "False"
+    expect(page.get_by_text("new · version 1")).to_be_visible()
+    tab_to(page, key(page, f"fc_ev_{first}_{passage}_None"))  # the first card's stance
+    page.keyboard.press("ArrowRight")                         # Supports -> Refutes
+    page.keyboard.press("Space")
+    expect(key(page, f"fc_ev_{first}_{passage}_refutes")).to_be_visible()
+    page.keyboard.press("2")                                  # "False"
     expect(chosen_label(page, "False")).to_be_visible()
-    press(page, "s")                                          # save & next
+    page.keyboard.press("s")                                  # save & next
     expect(claim_heading(page, second)).to_be_visible()
     expect(page.get_by_text("Verdict saved: False")).to_be_visible()
 
@@ -39,9 +52,11 @@ def test_a_verdict_with_a_cited_source_from_the_keyboard_to_published(server, se
     assert (citation["passage_id"], citation["stance"], citation["created_by"]) == (
         passage, "refutes", "Eve")
 
-    page.get_by_role("link", name="Editor's desk").click()
+    tab_to(page, page.get_by_role("link", name="Editor's desk"))
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Ready to publish · 1")).to_be_visible()
-    key(page, f"fc_pub_{first}").get_by_role("button").click()
+    tab_to(page, key(page, f"fc_pub_{first}").get_by_role("button"))
+    page.keyboard.press("Enter")
     expect(page.get_by_text(f"Claim {first} published.")).to_be_visible()
     assert db.execute("SELECT status FROM claims WHERE id = ?", [first]).fetchone()[0] == \
         "published"
