@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import database, flash, open_claim, require_reviewer, safe_md
+from app_pages.common import database, flash, open_claim, require_reviewer, safe_md, short_time
 from factcheck import review, workbench
 from factcheck.errors import ConflictError, FactcheckError
 
@@ -82,7 +82,7 @@ for row in disagreements:
         st.caption(f"{safe_md(row['article_title'] or '')} · {row['status'].replace('_', ' ')}")
         st.dataframe(pd.DataFrame([{
             "reviewer": v["reviewer"], "label": v["label"], "confidence": v["confidence"],
-            "rationale": v["rationale"], "saved": v["updated_at"][:19].replace("T", " ")}
+            "rationale": v["rationale"], "saved": short_time(v["updated_at"])}
             for v in row["verdicts"]]), hide_index=True, width="stretch")
         if editor:
             cols = st.columns([2, 2, 4, 1, 1])

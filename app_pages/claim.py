@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (QUEUE_PAGE, database, flash, keep, queue_state, require_reviewer,
-                              safe_md, safe_url)
+                              safe_md, safe_url, short_time)
 from factcheck import review, workbench
 from factcheck.errors import ConflictError, FactcheckError
 
@@ -268,12 +268,12 @@ with left:
     others = [v for v in view["verdicts"] if own is None or v["id"] != own["id"]]
     if others or view["final_verdict"]:
         rows = [{"reviewer": v["reviewer"], "label": v["label"], "confidence": v["confidence"],
-                 "rationale": v["rationale"], "saved": v["updated_at"]} for v in others]
+                 "rationale": v["rationale"], "saved": short_time(v["updated_at"])} for v in others]
         if view["final_verdict"]:
             final = view["final_verdict"]
             rows.append({"reviewer": f"{final['reviewer']} (final)", "label": final["label"],
                          "confidence": final["confidence"], "rationale": final["rationale"],
-                         "saved": final["updated_at"]})
+                         "saved": short_time(final["updated_at"])})
         st.markdown("**Other verdicts**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if view["needs_adjudication"]:
@@ -348,7 +348,7 @@ with right:
 
 # ---------------------------------------------------------------- history
 st.markdown("**History**")
-history = pd.DataFrame([{"at": e["at"][:19].replace("T", " "), "who": e["actor"],
+history = pd.DataFrame([{"at": short_time(e["at"]), "who": e["actor"],
                          "action": e["action"], "change": e["change"]} for e in view["history"]])
 st.dataframe(history.iloc[::-1], hide_index=True, width="stretch", key="fc_history",
              column_config={"change": st.column_config.TextColumn("change", width="large")})

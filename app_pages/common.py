@@ -54,6 +54,11 @@ def safe_md(text) -> str:
     return _LONE_NEWLINE.sub("  \n", lines)
 
 
+def short_time(value) -> str:
+    """An ISO timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC), for tables."""
+    return str(value or "")[:19].replace("T", " ")
+
+
 def safe_url(url) -> str | None:
     """``url`` when it is an http(s) URL with a host, else None (never javascript:, data:)."""
     text = str(url or "").strip()

@@ -108,6 +108,7 @@ if not rows:
 table = pd.DataFrame(rows)
 table["assignees"] = table["assignees"].fillna("")
 table["adjudicate"] = table["needs_adjudication"].astype(bool)
+table["status"] = table["status"].map(lambda value: STATUS_LABELS.get(value, value))
 shown = ["id", "score", "text", "speaker", "claim_type", "status", "assignees", "verdict",
          "best_match", "citations", "adjudicate", "article_title", "date"]
 picked = st.dataframe(
