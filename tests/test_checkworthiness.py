@@ -66,11 +66,24 @@ def test_score_and_embed_matches_score_and_the_embedder(scorer):
     assert empty_scores.shape == (0,) and empty_embeddings.shape == (0, embeddings.shape[1])
 
 
-def test_shipped_weights_load_and_are_cached(scorer):
-    coef, intercept, layers, max_tokens = cw.read_weights(cw.DATA_DIR / cw.WEIGHTS_FILE)
-    assert coef.shape == (scorer.features.dim,)
-    assert layers == cw.LAYERS and max_tokens > 0 and np.isfinite(intercept)
+def test_shipped_weights_load_small_and_are_cached(scorer):
+    path = cw.DATA_DIR / cw.WEIGHTS_FILE
+    weights = cw.read_weights(path)
+    assert weights["format"] == cw.FORMAT and weights["trunk_layers"] == scorer.trunk
+    assert weights["trunk_layers"] + weights["branch_layers"] == cw.EMBEDDING_LAYER
+    assert path.stat().st_size < 5_000_000  # adapters only: the base weights are the bundled model's
     assert cw.load_scorer() is scorer
+
+
+def test_scoring_leaves_the_bundled_encoder_unchanged(scorer):
+    from factcheck.embed import encode
+
+    texts = [FACTUAL, *NOT_CLAIMS]
+    before = encode(texts)
+    scorer.score(texts)
+    _, embeddings = scorer.score_and_embed(texts)
+    np.testing.assert_allclose(encode(texts), before, atol=1e-6)
+    np.testing.assert_allclose(embeddings, before, atol=1e-4)
 
 
 def test_missing_weights_raise_model_error(tmp_path):
@@ -78,26 +91,37 @@ def test_missing_weights_raise_model_error(tmp_path):
         cw.load_scorer(tmp_path / "absent.npz")
 
 
+def _shipped_arrays() -> dict:
+    with np.load(cw.DATA_DIR / cw.WEIGHTS_FILE) as data:
+        return {key: data[key] for key in data.files}
+
+
 def test_corrupt_weights_raise_model_error(tmp_path):
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a weights file")
     with pytest.raises(ModelError, match="unreadable"):
         cw.load_scorer(garbage)
-    wrong = tmp_path / "wrong.npz"
-    np.savez(wrong, coef=np.ones(7, np.float32), intercept=np.float32(0), layers=np.array([1]),
+    old = tmp_path / "old.npz"  # the previous format (a linear model over pooled layers)
+    np.savez(old, coef=np.ones(1536, np.float32), intercept=np.float32(0), layers=np.array([1, 2, 3, 4]),
              max_tokens=np.int64(128))
-    with pytest.raises(ModelError, match="features"):
-        cw.load_scorer(wrong)
+    with pytest.raises(ModelError, match="unreadable.*train"):
+        cw.load_scorer(old)
     deep = tmp_path / "deep.npz"
-    np.savez(deep, coef=np.ones(384, np.float32), intercept=np.float32(0), layers=np.array([9]),
-             max_tokens=np.int64(128))
+    np.savez(deep, **{**_shipped_arrays(), "trunk_layers": np.int64(9)})
     with pytest.raises(ModelError, match="corrupt"):
         cw.load_scorer(deep)
+    arrays = _shipped_arrays()
+    key = next(k for k in arrays if k.endswith(".up"))
+    arrays[key] = arrays[key][:7]
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, **arrays)
+    with pytest.raises(ModelError, match="do not fit"):
+        cw.load_scorer(wrong)
 
 
 def test_training_on_a_subsample_learns_something(shared_data, tmp_path):
     csv = shared_data / "claimbuster" / "sentences-dev.csv"
-    target = cw.train(csv, tmp_path, limit=240)
+    target = cw.train(csv, tmp_path, limit=240, epochs=2)
     assert target == tmp_path / cw.WEIGHTS_FILE
     trained = cw.load_scorer(target)
     texts, labels = cw.read_labelled(csv)
@@ -119,6 +143,8 @@ def test_bad_training_data_is_refused_and_writes_nothing(tmp_path):
         cw.train(tmp_path / "absent.csv", out)
     with pytest.raises(InputError, match="at least 40"):
         cw.train(tmp_path / "absent.csv", out, limit=5)
+    with pytest.raises(InputError, match="epochs"):
+        cw.train(tmp_path / "absent.csv", out, epochs=0)
     assert not out.exists()
 
 
