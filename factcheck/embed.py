@@ -66,14 +66,7 @@ def _load(name: str, device: str):
     from sentence_transformers import SentenceTransformer
 
     path = bundled_model_path() if name == BUNDLED_MODEL else name
-    if name != BUNDLED_MODEL and not Path(name).exists() and not allow_download:
-        hint = _cached_hint(name)
-        if not hint:
-            raise ModelError(
-                f"model {name!r} is not a folder on disk and downloads are off. Use the bundled "
-                f"{BUNDLED_MODEL!r} (the default), give the path of a sentence-transformers model "
-                "folder, or set FACTCHECK_ALLOW_DOWNLOAD=1 where a network is available."
-            )
+    require_available(name)
     try:
         model = SentenceTransformer(path, device=device)
     except Exception as error:  # noqa: BLE001 - turned into one clear message
@@ -84,6 +77,20 @@ def _load(name: str, device: str):
         ) from None
     log.info("loaded embedding model %s on %s", name, device)
     return model
+
+
+def require_available(model: str | None) -> None:
+    """Raise ModelError, without loading anything, when ``model`` cannot be loaded offline."""
+    name = resolve_model_name(model)
+    if name == BUNDLED_MODEL or Path(name).exists():
+        return
+    if os.environ.get("FACTCHECK_ALLOW_DOWNLOAD") == "1" or _cached_hint(name):
+        return
+    raise ModelError(
+        f"model {name!r} is not a folder on disk and downloads are off. Use the bundled "
+        f"{BUNDLED_MODEL!r} (the default), give the path of a sentence-transformers model "
+        "folder, or set FACTCHECK_ALLOW_DOWNLOAD=1 where a network is available."
+    )
 
 
 def _cached_hint(name: str) -> bool:

@@ -48,6 +48,7 @@ import sqlite_utils
 from tqdm.auto import tqdm
 
 from . import ann, vectors
+from .embed import require_available
 from .config import Settings, load_settings
 from .errors import InputError, ModelError
 from .retrieval import METHODS, Doc, Query, Retriever
@@ -158,10 +159,12 @@ def corpus_index(db: sqlite_utils.Database, settings: Settings | None = None, *,
                  progress: Progress | None = None, bar: bool = False) -> CorpusIndex | None:
     """The corpus (or the given sources) ready to rank; None when there is none.
 
-    Raises :class:`ModelError` when the corpus is encoded with another model only.
+    Raises :class:`ModelError` when the model cannot be loaded offline, or when the corpus is
+    encoded with another model only.
     """
     settings = settings or load_settings()
     model = model if model is not None else settings.model
+    require_available(model)
     key = vectors.require_model(db, model)
     signature = store.corpus_signature(db)
     if signature[0] == 0:

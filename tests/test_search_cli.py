@@ -67,3 +67,12 @@ def test_an_unknown_model_is_one_line_without_a_download(db_path):
     (line,) = out.output.strip().splitlines()
     assert line.startswith("Error: model 'nobody/no-such-model' is not a folder on disk and "
                            "downloads are off")
+
+
+def test_an_unknown_model_is_named_even_when_the_corpus_has_vectors(db_path):
+    assert run("corpus", "import", FACTCHECKS, "--db", str(db_path)).exit_code == 0
+    assert run("corpus", "embed", "--db", str(db_path)).exit_code == 0
+    out = run("search", "solar", "--db", str(db_path), "--model", "nobody/no-such-model")
+    assert out.exit_code == 1
+    (line,) = out.output.strip().splitlines()
+    assert line.startswith("Error: model 'nobody/no-such-model' is not a folder on disk")
