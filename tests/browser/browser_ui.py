@@ -73,3 +73,16 @@ def pick_evidence(page: Page, claim_id: int, passage_id: int, choice: str) -> No
 def chosen_label(page: Page, label: str):
     """The verdict button shown as chosen (primary)."""
     return page.locator('[data-testid="stBaseButton-primary"]', has_text=label)
+
+
+def seeded_database(tmp_path, seed):
+    """Fixture body: a database file seeded by ``seed(db)``; yields its path, the open
+    database and what ``seed`` returned."""
+    from factcheck.storage import open_db
+
+    path = tmp_path / "app.db"
+    db = open_db(path)
+    try:
+        yield {"path": path, "db": db, **seed(db)}
+    finally:
+        db.close()

@@ -122,14 +122,9 @@ class Server:
 def seeded(tmp_path):
     """The database the server will use, seeded with the app tests' small desk."""
     from app_seed import small_desk
+    from browser_ui import seeded_database
 
-    from factcheck.storage import open_db
-
-    path = tmp_path / "app.db"
-    db = open_db(path)
-    desk = small_desk(db)
-    yield {"path": path, "db": db, **desk}
-    db.close()
+    yield from seeded_database(tmp_path, small_desk)
 
 
 @pytest.fixture

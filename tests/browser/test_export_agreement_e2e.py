@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 import pytest
-from browser_ui import key
+from browser_ui import key, seeded_database
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -26,13 +26,7 @@ ORG = {"FACTCHECK_ORG_NAME": "Example Checks", "FACTCHECK_ORG_URL": "https://che
 def seeded(tmp_path):
     from app_seed import research_desk
 
-    from factcheck.storage import open_db
-
-    path = tmp_path / "app.db"
-    db = open_db(path)
-    desk = research_desk(db)
-    yield {"path": path, "db": db, **desk}
-    db.close()
+    yield from seeded_database(tmp_path, research_desk)
 
 
 @pytest.fixture
