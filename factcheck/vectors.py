@@ -105,10 +105,13 @@ def model_mismatch(db: sqlite_utils.Database, model: str | None = None) -> str |
         return None
     held = ", ".join(f"{m} ({n:,} texts)" for m, n in present.items())
     todo = len(store.missing_passage_hashes(db, key))
+    backend = embed_onnx.backend()
+    option = f" --backend {backend}" if backend != "torch" else ""
     return (
         f"the database holds vectors from {held}, none from {key!r}. Re-encode the corpus "
-        f"for it with `factcheck corpus embed --model {name}` ({todo:,} passages to encode), "
-        f"or use the model the vectors came from (--model / FACTCHECK_MODEL)."
+        f"for it with `factcheck corpus embed --model {name}{option}` ({todo:,} passages to "
+        "encode), or use the model (and backend) the vectors came from (--model / "
+        "FACTCHECK_MODEL, FACTCHECK_EMBED_BACKEND)."
     )
 
 
