@@ -18,7 +18,7 @@ import click
 from tabulate import tabulate
 
 from . import __version__
-from .config import DEFAULT_ACTOR, Settings, load_settings
+from .config import DEFAULT_ACTOR, MATCH_METHODS, Settings, load_settings
 from .errors import FactcheckError
 from .storage import open_db
 
@@ -332,9 +332,8 @@ def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
 
 # --------------------------------------------------------------------------- search, match, eval
 
-RETRIEVAL_METHODS = ("dense", "bm25", "hybrid", "rerank")
 method_option = click.option(
-    "--method", type=click.Choice(RETRIEVAL_METHODS), default=None,
+    "--method", type=click.Choice(MATCH_METHODS), default=None,
     help="Retrieval method (default: $FACTCHECK_MATCH_METHOD, else rerank: the learned "
          "re-ranker over dense + BM25 candidates).")
 cross_encoder_option = click.option(

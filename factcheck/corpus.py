@@ -113,7 +113,8 @@ class ImportResult:
     new: int = 0
     present: int = 0
     skipped: list[BadRow] = field(default_factory=list)
-    source_ids: list[int] = field(default_factory=list)
+    source_ids: list[int] = field(default_factory=list)    # sources added
+    present_ids: list[int] = field(default_factory=list)   # the file's sources already stored
 
     @property
     def message(self) -> str:
@@ -195,15 +196,16 @@ def _write(db: sqlite_utils.Database, parsed: _Parsed, options: ImportOptions,
            progress: bool) -> ImportResult:
     result = ImportResult(str(parsed.path), parsed.format, len(parsed.sources) + len(parsed.bad),
                           skipped=list(parsed.bad))
-    present = store.existing_hashes(db, [s["content_hash"] for s, _ in parsed.sources])
+    known = store.source_ids_by_hash(db, [s["content_hash"] for s, _ in parsed.sources])
     bar = tqdm(parsed.sources, desc=f"importing {parsed.path.name}", unit="source",
                file=sys.stderr, leave=False, disable=not progress or len(parsed.sources) < 500)
     for source, passages in bar:
-        if source["content_hash"] in present:
+        if source["content_hash"] in known:
             result.present += 1
+            result.present_ids.append(known[source["content_hash"]])
             continue
-        present.add(source["content_hash"])
-        result.source_ids.append(store.insert_source(db, source, passages))
+        known[source["content_hash"]] = store.insert_source(db, source, passages)
+        result.source_ids.append(known[source["content_hash"]])
         result.new += 1
     store.record_import(db, actor=options.actor, summary={
         "file": result.path, "format": result.format, "new": result.new,

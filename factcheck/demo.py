@@ -16,7 +16,10 @@ DEMO_ACTOR = "demo"
 
 
 def is_empty(db: sqlite_utils.Database) -> bool:
-    return db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    """True when no article has been ingested yet."""
+    from .storage import articles
+
+    return not articles.any_stored(db)
 
 
 def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:

@@ -59,10 +59,7 @@ def detect_device() -> str:
 
 @lru_cache(maxsize=4)
 def _load(name: str, device: str):
-    allow_download = os.environ.get("FACTCHECK_ALLOW_DOWNLOAD") == "1"
-    if not allow_download:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    stay_offline()
     from sentence_transformers import SentenceTransformer
 
     path = bundled_model_path() if name == BUNDLED_MODEL else name
@@ -79,12 +76,27 @@ def _load(name: str, device: str):
     return model
 
 
+def downloads_allowed() -> bool:
+    return os.environ.get("FACTCHECK_ALLOW_DOWNLOAD") == "1"
+
+
+def stay_offline() -> None:
+    """Keep Hugging Face libraries off the network unless FACTCHECK_ALLOW_DOWNLOAD=1."""
+    if not downloads_allowed():
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def loadable(name: str) -> bool:
+    """Whether a model (bi- or cross-encoder) named ``name`` can be loaded without hanging:
+    a folder on disk, a hub name already in the local cache, or downloads allowed."""
+    return Path(name).exists() or downloads_allowed() or _cached_hint(name)
+
+
 def require_available(model: str | None) -> None:
     """Raise ModelError, without loading anything, when ``model`` cannot be loaded offline."""
     name = resolve_model_name(model)
-    if name == BUNDLED_MODEL or Path(name).exists():
-        return
-    if os.environ.get("FACTCHECK_ALLOW_DOWNLOAD") == "1" or _cached_hint(name):
+    if name == BUNDLED_MODEL or loadable(name):
         return
     raise ModelError(
         f"model {name!r} is not a folder on disk and downloads are off. Use the bundled "

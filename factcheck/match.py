@@ -48,7 +48,7 @@ import sqlite_utils
 from tqdm.auto import tqdm
 
 from . import ann, vectors
-from .embed import require_available
+from .embed import detect_device, loadable, require_available, stay_offline
 from .config import Settings, load_settings
 from .errors import InputError, ModelError
 from .retrieval import METHODS, Doc, Query, Retriever
@@ -90,7 +90,7 @@ class DbEmbedder:
         return out
 
     def _dimension(self) -> int:
-        self.dim = vectors._dimension(self.db, vectors.embed.resolve_model_name(self.model))
+        self.dim = vectors.dimension(self.db, self.model)
         return self.dim
 
 
@@ -318,14 +318,8 @@ def _cross_rescore(name: str, query: Query, best: list, index: CorpusIndex) -> l
 def load_cross_encoder(name: str):
     """A sentence-transformers CrossEncoder by local path, or a hub name already cached (or
     with FACTCHECK_ALLOW_DOWNLOAD=1); a clear :class:`ModelError` otherwise, never a hang."""
-    import os
-
-    from . import embed
-
-    allow = os.environ.get("FACTCHECK_ALLOW_DOWNLOAD") == "1"
-    if not allow:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if not Path(name).exists() and not allow and not embed._cached_hint(name):
+    stay_offline()
+    if not loadable(name):
         raise ModelError(
             f"cross-encoder {name!r} is not a folder on disk and downloads are off: give the "
             "path of a sentence-transformers cross-encoder folder, set "
@@ -342,7 +336,7 @@ def _load_cross_encoder(name: str):
         from sentence_transformers import CrossEncoder
 
         try:
-            _CROSS[name] = CrossEncoder(name, device=vectors.embed.detect_device())
+            _CROSS[name] = CrossEncoder(name, device=detect_device())
         except Exception as error:  # noqa: BLE001 - one clear message
             raise ModelError(f"cannot load cross-encoder {name!r}: {type(error).__name__}: "
                              f"{str(error).splitlines()[0][:200]}") from None
@@ -513,10 +507,9 @@ def duplicates(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     members = store.group_members(db, claim_id)
     if not members:
         return []
-    own = store.claims_for_matching(db, [claim_id], context_sentences=0)
-    model = members[0]["model"]
-    hashes = [vectors.text_hash(own[0]["text"].strip())] if own else []
-    found = get_many(db, hashes + [m["text_hash"] for m in members], model)
+    own = store.claim_texts(db, [claim_id])
+    hashes = [vectors.text_hash(own[claim_id].strip())] if claim_id in own else []
+    found = get_many(db, hashes + [m["text_hash"] for m in members], members[0]["model"])
     mine = found.get(hashes[0]) if hashes else None
     for member in members:
         other = found.get(member["text_hash"])
@@ -531,7 +524,12 @@ def prior_verdicts(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     """Near-duplicates of ``claim_id`` that already have a verdict: claim_id, text,
     article_title, status, label (the final verdict, else the reviewers' labels), scale,
     similarity."""
-    return [m for m in duplicates(db, claim_id) if m["label"]]
+    return with_verdicts(duplicates(db, claim_id))
+
+
+def with_verdicts(members: list[dict]) -> list[dict]:
+    """Those of :func:`duplicates`' members that already have a verdict."""
+    return [m for m in members if m["label"]]
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -577,7 +575,7 @@ def evaluate_files(db: sqlite_utils.Database, corpus: str | Path, queries: str |
                    progress: Progress | None = None, bar: bool = False) -> dict:
     """Import ``corpus`` (nothing new when already there), rank it for ``queries`` with the
     matching code, and score the ranking against ``qrels``. Returns the :data:`EVAL_KEYS`."""
-    from .corpus import ImportOptions, import_paths, parse_file
+    from .corpus import ImportOptions, import_paths
     from .metrics import evaluate, read_qrels, write_run
 
     settings = settings or load_settings()
@@ -588,11 +586,9 @@ def evaluate_files(db: sqlite_utils.Database, corpus: str | Path, queries: str |
     if not judged:
         raise InputError(f"{qrels}: no judgements (expected TREC lines: qid 0 docid 1)")
     wanted = eval_queries(queries, fmt)
-    options = ImportOptions(format=fmt if fmt != "auto" else "auto")
-    import_paths(db, [corpus], options, settings=settings, progress=bar)
-    parsed = parse_file(Path(corpus), options, settings)
-    hashes = [source["content_hash"] for source, _ in parsed.sources]
-    source_ids = list(store.source_ids_by_hash(db, hashes).values())
+    imported = import_paths(db, [corpus], ImportOptions(format=fmt), settings=settings,
+                            progress=bar)
+    source_ids = [i for result in imported for i in (*result.source_ids, *result.present_ids)]
     index = corpus_index(db, settings, source_ids=source_ids, progress=progress, bar=bar)
     if index is None:
         raise InputError(f"{corpus}: no passages to search")

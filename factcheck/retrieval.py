@@ -22,12 +22,12 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .config import MATCH_METHODS as METHODS  # noqa: F401 - the one list of methods
 from .textprep import clean_text, lead_snippet, with_context
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 CandidateFn = Callable[[np.ndarray, int], np.ndarray]
 DOC_FIELDS = ("claim", "title", "lead")
-METHODS = ("dense", "bm25", "hybrid", "rerank")
 DEFAULT_METHOD = "rerank"
 
 

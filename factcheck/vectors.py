@@ -38,7 +38,7 @@ def embed_texts(
     if missing:
         cached.update(encode_missing(db, missing, name, batch_size=batch_size, progress=progress))
     if not hashes:
-        return np.zeros((0, _dimension(db, name)), dtype=np.float32)
+        return np.zeros((0, dimension(db, name)), dtype=np.float32)
     return _stack([cached[h] for h in hashes], key)
 
 
@@ -142,7 +142,8 @@ def _stack(vectors: list[np.ndarray], model: str) -> np.ndarray:
     return np.vstack(vectors).astype(np.float32, copy=False)
 
 
-def _dimension(db: sqlite_utils.Database, model: str) -> int:
+def dimension(db: sqlite_utils.Database, model: str | None) -> int:
+    """The vector size of ``model`` (from the cache, else from the loaded model)."""
     stored = store.dimension(db, cache_key(model))
     if stored:
         return stored

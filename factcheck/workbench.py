@@ -309,12 +309,13 @@ def claim_view(
     history = [event | {"change": describe_event(event)}
                for event in review.history(db, claim["id"], viewer)]
     scale = get_scale(detail["scale"])
+    repeats = matching.duplicates(db, claim["id"])
     return detail | {
         "context": article_context(text, claim),
         "whole_article": article_context(text, claim, whole=True) if whole_article else None,
         "cards": evidence_cards(db, claim["id"]),
-        "prior_verdicts": matching.prior_verdicts(db, claim["id"]),
-        "duplicates": len(matching.duplicates(db, claim["id"])),
+        "prior_verdicts": matching.with_verdicts(repeats),
+        "duplicates": len(repeats),
         "history": history,
         "queue": neighbours(db, claim["id"], filters, sort=sort, descending=descending),
         "scale_description": scale.description,

@@ -11,6 +11,7 @@ import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator, Sequence
 
 import sqlite_utils
 
@@ -18,6 +19,18 @@ from ..config import MIGRATIONS_DIR
 from ..errors import DatabaseError
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+IN_CHUNK = 500  # bound parameters per IN (...) query
+
+
+def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterator[Sequence]:
+    """``items`` in slices of at most ``size``, for IN (...) queries under SQLite's limits."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def placeholders(items: Sequence) -> str:
+    """``?, ?, ...``: one bound parameter per item."""
+    return ", ".join("?" for _ in items)
 
 
 def utcnow() -> str:

@@ -18,6 +18,10 @@ def find_by_hash(db: sqlite_utils.Database, content_hash: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def any_stored(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
+
+
 def get(db: sqlite_utils.Database, article_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
     return rows[0] if rows else None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import sqlite_utils
 
-from . import events, utcnow
+from . import chunks, events, placeholders, utcnow
 
 SOURCE_COLUMNS = (
     "kind", "external_id", "title", "url", "publisher", "author", "date", "date_raw",
@@ -20,21 +20,14 @@ LIST_COLUMNS = (
     "id", "kind", "external_id", "title", "url", "publisher", "date", "claimant", "verdict",
     "import_file", "imported_at",
 )
-_CHUNK = 500  # bound parameters per IN (...) query
 
 
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def existing_hashes(db: sqlite_utils.Database, hashes: Sequence[str]) -> set[str]:
-    """The subset of ``hashes`` already stored as a source's content hash."""
-    found: set[str] = set()
-    for chunk in _chunks(list(hashes)):
-        marks = ", ".join("?" for _ in chunk)
-        rows = db.execute(f"SELECT content_hash FROM sources WHERE content_hash IN ({marks})", chunk)
-        found.update(row[0] for row in rows.fetchall())
+def source_ids_by_hash(db: sqlite_utils.Database, hashes: Sequence[str]) -> dict[str, int]:
+    """content hash -> source id, for those of ``hashes`` already stored."""
+    found: dict[str, int] = {}
+    for chunk in chunks(list(dict.fromkeys(hashes))):
+        found.update(db.execute(f"SELECT content_hash, id FROM sources WHERE content_hash IN "
+                                f"({placeholders(chunk)})", list(chunk)).fetchall())
     return found
 
 

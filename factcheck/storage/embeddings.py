@@ -7,9 +7,7 @@ from typing import Sequence
 import numpy as np
 import sqlite_utils
 
-from . import utcnow
-
-_CHUNK = 500  # bound parameters per IN (...) query
+from . import chunks, placeholders, utcnow
 
 
 def get_many(
@@ -17,13 +15,10 @@ def get_many(
 ) -> dict[str, np.ndarray]:
     """The cached vectors of ``model`` for those of ``hashes`` that have one."""
     found: dict[str, np.ndarray] = {}
-    unique = list(dict.fromkeys(hashes))
-    for i in range(0, len(unique), _CHUNK):
-        chunk = unique[i:i + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk in chunks(list(dict.fromkeys(hashes))):
         rows = db.execute(
-            f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
-            [model, *chunk],
+            f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN "
+            f"({placeholders(chunk)})", [model, *chunk],
         ).fetchall()
         for text_hash, blob in rows:
             found[text_hash] = np.frombuffer(blob, dtype="<f4")

@@ -7,25 +7,14 @@ default score from which a match is called strong (``FACTCHECK_MATCH_STRONG`` ov
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import sqlite_utils
 
-from . import utcnow
+from . import chunks, placeholders, utcnow
 
 SUGGESTED_THRESHOLD = 0.5   # default lowest score stored and shown (FACTCHECK_MATCH_SUGGESTED)
 STRONG_THRESHOLD = 0.75     # default score of a strong match (FACTCHECK_MATCH_STRONG)
-_CHUNK = 500
-
-
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def _marks(items: Sequence) -> str:
-    return ", ".join("?" for _ in items)
-
 
 # --------------------------------------------------------------------------- the corpus
 
@@ -46,30 +35,20 @@ def corpus_rows(db: sqlite_utils.Database,
     if source_ids is None:
         return list(db.query(sql + order))
     rows: list[dict] = []
-    for chunk in _chunks(sorted(set(source_ids))):
-        rows += db.query(sql + f"WHERE p.source_id IN ({_marks(chunk)})" + order, list(chunk))
+    for chunk in chunks(sorted(set(source_ids))):
+        rows += db.query(sql + f"WHERE p.source_id IN ({placeholders(chunk)})" + order, list(chunk))
     rows.sort(key=lambda r: (r["source_id"], r["idx"]))
     return rows
-
-
-def source_ids_by_hash(db: sqlite_utils.Database, hashes: Sequence[str]) -> dict[str, int]:
-    """content hash -> source id, for the hashes that are stored."""
-    found: dict[str, int] = {}
-    for chunk in _chunks(list(dict.fromkeys(hashes))):
-        rows = db.execute(f"SELECT content_hash, id FROM sources WHERE content_hash IN "
-                          f"({_marks(chunk)})", list(chunk)).fetchall()
-        found.update(rows)
-    return found
 
 
 def passage_cards(db: sqlite_utils.Database, passage_ids: Sequence[int]) -> dict[int, dict]:
     """passage id -> passage text and its source's title, url, publisher, date, verdict, kind."""
     out: dict[int, dict] = {}
-    for chunk in _chunks(list(dict.fromkeys(passage_ids))):
+    for chunk in chunks(list(dict.fromkeys(passage_ids))):
         rows = db.query(
             "SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.external_id, "
             "s.title, s.url, s.publisher, s.date, s.verdict, s.verdict_raw, s.kind "
-            f"FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.id IN ({_marks(chunk)})",
+            f"FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.id IN ({placeholders(chunk)})",
             list(chunk))
         out.update((row["passage_id"], row) for row in rows)
     return out
@@ -92,11 +71,11 @@ def claims_for_matching(db: sqlite_utils.Database, claim_ids: Sequence[int],
                         context_sentences: int = 2) -> list[dict]:
     """Claims with their speaker, the article's date and the sentences just before them."""
     claims: list[dict] = []
-    for chunk in _chunks(list(dict.fromkeys(claim_ids))):
+    for chunk in chunks(list(dict.fromkeys(claim_ids))):
         claims += db.query(
             "SELECT c.id, c.article_id, c.sentence_index, c.text, c.speaker, "
             "a.published_date FROM claims c JOIN articles a ON a.id = c.article_id "
-            f"WHERE c.id IN ({_marks(chunk)})", list(chunk))
+            f"WHERE c.id IN ({placeholders(chunk)})", list(chunk))
     claims.sort(key=lambda c: c["id"])
     wanted: dict[int, set[int]] = {}
     for claim in claims:
@@ -105,10 +84,10 @@ def claims_for_matching(db: sqlite_utils.Database, claim_ids: Sequence[int],
             range(max(0, index - context_sentences), index))
     sentences: dict[tuple[int, int], str] = {}
     for article_id, indexes in wanted.items():
-        for chunk in _chunks(sorted(indexes)):
+        for chunk in chunks(sorted(indexes)):
             rows = db.execute(
                 f"SELECT sentence_index, text FROM claims WHERE article_id = ? AND "
-                f"sentence_index IN ({_marks(chunk)})", [article_id, *chunk]).fetchall()
+                f"sentence_index IN ({placeholders(chunk)})", [article_id, *chunk]).fetchall()
             sentences.update(((article_id, i), text) for i, text in rows)
     for claim in claims:
         index = claim["sentence_index"]
@@ -121,8 +100,8 @@ def claims_for_matching(db: sqlite_utils.Database, claim_ids: Sequence[int],
 
 def claim_texts(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for chunk in _chunks(list(dict.fromkeys(claim_ids))):
-        out.update(db.execute(f"SELECT id, text FROM claims WHERE id IN ({_marks(chunk)})",
+    for chunk in chunks(list(dict.fromkeys(claim_ids))):
+        out.update(db.execute(f"SELECT id, text FROM claims WHERE id IN ({placeholders(chunk)})",
                               list(chunk)).fetchall())
     return out
 
@@ -135,8 +114,8 @@ def replace_for_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
     """Delete the matches of ``claim_ids`` and insert ``rows`` (claim_id, passage_id, score,
     rank, method, model). Call inside a transaction (one per batch). Returns rows stored."""
     now = utcnow()
-    for chunk in _chunks(list(claim_ids)):
-        db.execute(f"DELETE FROM matches WHERE claim_id IN ({_marks(chunk)})", list(chunk))
+    for chunk in chunks(list(claim_ids)):
+        db.execute(f"DELETE FROM matches WHERE claim_id IN ({placeholders(chunk)})", list(chunk))
     db.conn.executemany(
         "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -173,8 +152,8 @@ def for_claim(db: sqlite_utils.Database, claim_id: int,
 def count(db: sqlite_utils.Database, claim_ids: Sequence[int] | None = None) -> int:
     if claim_ids is None:
         return db.execute("SELECT count(*) FROM matches").fetchone()[0]
-    return sum(db.execute(f"SELECT count(*) FROM matches WHERE claim_id IN ({_marks(c)})",
-                          list(c)).fetchone()[0] for c in _chunks(list(claim_ids)))
+    return sum(db.execute(f"SELECT count(*) FROM matches WHERE claim_id IN ({placeholders(c)})",
+                          list(c)).fetchone()[0] for c in chunks(list(claim_ids)))
 
 
 # --------------------------------------------------------------------------- claim groups
