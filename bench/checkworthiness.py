@@ -2,9 +2,10 @@
 
 Baseline: logistic regression on all-MiniLM-L6-v2 sentence embeddings (fitted here on the
 training part of the same fixed split). Shipped: factcheck/data/checkworthiness.npz (MiniLM
-with low-rank adapters on the layers after the frozen trunk, see factcheck/checkworthiness.py).
+with averaged low-rank adapters on the layers after the frozen trunk, see
+factcheck/checkworthiness.py), run by each backend: torch, ONNX, ONNX int8 (the default).
 Prints precision, recall, F1 at 0.5 and average precision on the held-out 20%, throughput
-of both (sentences/s, same run, same sentences) and the scores of the seed article's
+of each (sentences/s, same run, same sentences) and the scores of the seed article's
 sentences. The baseline's training embeddings are cached under /tmp.
 
     python bench/checkworthiness.py [--data PATH] [--seed-article PATH]
@@ -86,27 +87,29 @@ def main() -> None:
 
     baseline = LogisticRegression(max_iter=5000).fit(
         cached_embeddings([texts[i] for i in train_rows]), labels[train_rows])
-    scorer = cw.load_scorer()
-    scorer.score(held[:8]), encode(held[:8])  # warm both up
+    scorers = {name: cw.load_scorer(backend_name=name) for name in cw.BACKENDS}
+    scorer = scorers[cw.backend()]
+    for each in scorers.values():
+        each.score(held[:8])  # warm up (the first call of an ONNX session is slow)
+    encode(held[:8])
 
     def baseline_score(batch):
         return baseline.predict_proba(encode(batch))[:, 1]
 
     base_probs, base_speed = timed(baseline_score, held)
-    ship_probs, ship_speed = timed(scorer.score, held)
-    shipped = (f"shipped (MiniLM, {scorer.trunk} frozen + {len(scorer.branch)} adapted layers)")
-    rows = [("baseline LR on MiniLM embeddings", base_probs, base_speed),
-            (shipped, ship_probs, ship_speed)]
-    print(f"\nheld-out, threshold 0.5 ({len(held)} sentences; speed on the same sentences; "
+    rows = [("baseline LR on MiniLM embeddings", base_probs, base_speed)]
+    for name, each in scorers.items():
+        default = " (default)" if name == cw.backend() else ""
+        label = f"shipped, {name}{default}"
+        rows.append((label, *timed(each.score, held)))
+    weights = cw.read_weights(cw.DATA_DIR / cw.WEIGHTS_FILE)
+    print(f"\nshipped: MiniLM, {scorer.trunk} frozen + {len(scorer.branch)} tuned layers, "
+          f"{int(weights.get('soup', 1))} tuned branches averaged")
+    print(f"held-out, threshold 0.5 ({len(held)} sentences; speed on the same sentences; "
           "goal F1 >= 0.85, AP >= 0.92)")
     for name, probs, speed in rows:
-        print(f"  {name:48s} {metrics(y_held, probs)}  {speed:6.0f} sent/s "
+        print(f"  {name:40s} {metrics(y_held, probs)}  {speed:6.0f} sent/s "
               f"({speed / base_speed:.2f}x baseline)")
-
-    both_speed = timed(scorer.score_and_embed, held)[1]
-    apart_speed = timed(lambda batch: (scorer.score(batch), encode(batch)), held)[1]
-    print(f"\nscores + MiniLM embeddings: score_and_embed {both_speed:.0f} sent/s, "
-          f"score() then encode() {apart_speed:.0f} sent/s ({both_speed / apart_speed:.2f}x)")
 
     print("\nbatch dependence (first 200 held-out sentences, batched vs one at a time): "
           f"{batch_dependence(scorer, held[:200])}")

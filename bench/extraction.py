@@ -5,8 +5,8 @@
 Each text is a different run of consecutive transcript lines (about the seed article's size),
 grouped into paragraphs by speaker with an occasional heading line. Prints the time per
 article and articles per second for: syntok segmentation alone (the baseline), our
-segmentation, the whole rule-based analysis, and the full extract() with the current
-check-worthiness scorer; speeds are also given as ratios against the baseline measured in
+segmentation, the whole rule-based analysis, and the full extract() with the
+check-worthiness scorer run by each backend (torch, ONNX, ONNX int8); speeds are also given as ratios against the baseline measured in
 this run (wall time; CPU time is printed too, as the machine may be shared). Also prints how
 often our segmentation agrees with syntok's on these texts.
 """
@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import syntok.segmenter  # noqa: E402
 
+from factcheck.checkworthiness import BACKENDS, load_scorer  # noqa: E402
+from factcheck.checkworthiness import backend as default_backend  # noqa: E402
 from factcheck.extract import analyse, extract  # noqa: E402
 from factcheck.segment import segment, split_sentences  # noqa: E402
 
@@ -152,7 +154,12 @@ def main() -> None:
     baseline = timed("syntok segmentation alone", syntok_only, articles, None)
     timed("segment() (fast path + syntok)", segment, articles, baseline)
     timed("analyse() (all rules, no model)", analyse, articles, baseline)
-    timed("extract() (rules + current scorer)", lambda t: extract(t, threshold=0.5), articles, baseline)
+    for backend in BACKENDS:  # the check-worthiness scorer run by each backend
+        scorer = load_scorer(backend_name=backend)
+        extract(articles[0], threshold=0.5, scorer=scorer)  # warm up
+        default = ", default" if backend == default_backend() else ""
+        timed(f"extract() (scorer: {backend}{default})",
+              lambda t, s=scorer: extract(t, threshold=0.5, scorer=s), articles, baseline)
     print(f"sentence starts shared with syntok: {agreement(articles):.2%}")
     if SEED.exists():
         seed = SEED.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -80,37 +80,58 @@ def _check_pooling(model, name: str) -> None:
 
 
 def _session(model, name: str, quantized: bool):
-    with _lock:
-        return _cached_session(_model_file(model, name, quantized))
+    return session(_model_file(model, name, quantized))
 
 
 @lru_cache(maxsize=4)
-def _cached_session(path: str):
+def _cached_session(path: str, threads: int | None = None):
     import onnxruntime as ort
 
     log.info("ONNX Runtime session for %s", path)
-    return ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    # idle worker threads sleep instead of spinning: they would take the CPU from whatever
+    # runs next (torch, another session, the app)
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
 def _model_file(model, name: str, quantized: bool) -> str:
     """The exported graph for ``name``, exported (and quantised) on first use."""
-    folder = Path(os.environ.get("FACTCHECK_ONNX_DIR") or Path.home() / ".cache/factcheck/onnx")
     stem = re.sub(r"[^\w.-]+", "_", Path(name).name) + "-" + hashlib.sha256(
         name.encode()).hexdigest()[:8]
-    fp32, int8 = folder / f"{stem}.onnx", folder / f"{stem}-int8.onnx"
+    return graph_file(stem, lambda tmp: _export(model, tmp), quantized)
+
+
+def graph_file(stem: str, export: Callable[[Path], None], quantized: bool, *,
+               per_channel: bool = False) -> str:
+    """``FACTCHECK_ONNX_DIR``/``stem``.onnx (or its int8 twin), written by ``export`` (and
+    quantised) on first use; later calls find the file. ``per_channel`` quantises each output
+    channel on its own scale (less drift; ``-int8pc`` file)."""
+    folder = Path(os.environ.get("FACTCHECK_ONNX_DIR") or Path.home() / ".cache/factcheck/onnx")
+    fp32 = folder / f"{stem}.onnx"
+    int8 = folder / f"{stem}-int8{'pc' if per_channel else ''}.onnx"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not fp32.exists():
-            _write_atomically(fp32, lambda tmp: _export(model, tmp))
+            _write_atomically(fp32, export)
         if quantized and not int8.exists():
-            _write_atomically(int8, lambda tmp: _quantize(fp32, tmp))
+            _write_atomically(int8, lambda tmp: _quantize(fp32, tmp, per_channel))
     except ImportError as error:
         raise ModelError(f"the ONNX backend needs onnxruntime and onnx ({error}): "
-                         "pip install -r requirements.txt, or unset FACTCHECK_EMBED_BACKEND") from None
+                         "pip install -r requirements.txt, or choose the torch backend") from None
     except OSError as error:
         raise ModelError(f"cannot write the ONNX model to {folder}: {error.strerror}; set "
                          "FACTCHECK_ONNX_DIR to a writable folder") from None
     return str(int8 if quantized else fp32)
+
+
+def session(path: str, threads: int | None = None):
+    """The ONNX Runtime session for a graph file (one per file, thread count and process);
+    ``threads`` caps the threads one call uses (default: one per core)."""
+    with _lock:
+        return _cached_session(path, threads)
 
 
 def _write_atomically(target: Path, write) -> None:
@@ -125,6 +146,11 @@ def _write_atomically(target: Path, write) -> None:
 
 
 def _export(model, path: Path) -> None:
+    export_hidden(model[0].auto_model, model.tokenizer, path)
+
+
+def export_hidden(transformer, tokenizer, path: Path) -> None:
+    """Export a Hugging Face encoder to ONNX: token tensors in, ``last_hidden_state`` out."""
     import onnx  # noqa: F401 - torch's exporter needs it; fail early with a clear message
     import onnxruntime  # noqa: F401
     import torch
@@ -139,19 +165,20 @@ def _export(model, path: Path) -> None:
         def forward(self, *tensors):
             return self.inner(**dict(zip(self.names, tensors))).last_hidden_state
 
-    sample = model.tokenizer(["a sample sentence"], return_tensors="pt")
+    sample = tokenizer(["a sample sentence"], return_tensors="pt")
     names = [n for n in INPUTS if n in sample]
-    transformer = Hidden(model[0].auto_model, names).to("cpu").eval()
+    wrapped = Hidden(transformer, names).to("cpu").eval()
     axes = {n: {0: "batch", 1: "tokens"} for n in (*names, "last_hidden_state")}
-    log.info("exporting %s to ONNX at %s", type(model[0].auto_model).__name__, path)
+    log.info("exporting %s to ONNX at %s", type(transformer).__name__, path)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes on branches an encoder never takes
-        torch.onnx.export(transformer, tuple(sample[n].cpu() for n in names), str(path),
+        torch.onnx.export(wrapped, tuple(sample[n].cpu() for n in names), str(path),
                           input_names=names, output_names=["last_hidden_state"],
                           dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
-def _quantize(source: Path, path: Path) -> None:
+def _quantize(source: Path, path: Path, per_channel: bool = False) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(path), weight_type=QuantType.QInt8)
+    options = {"per_channel": True, "reduce_range": True} if per_channel else {}
+    quantize_dynamic(str(source), str(path), weight_type=QuantType.QInt8, **options)

@@ -55,15 +55,34 @@ def test_seed_article_figures_score_high_headings_and_rhetoric_low(scorer, seed_
     assert np.all(low < 0.5), low
 
 
-def test_score_and_embed_matches_score_and_the_embedder(scorer):
-    from factcheck.embed import encode
+def test_onnx_graph_gives_the_torch_scores(scorer, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(tmp_path))
+    texts = [FACTUAL, *NOT_CLAIMS, "The bill passed the Senate 52 to 48 in March."]
+    torch_scorer = cw.load_scorer(backend_name="torch")
+    exported = cw.load_scorer(backend_name="onnx")
+    assert exported.backend == "onnx" and exported.session is not None
+    assert len(list(tmp_path.glob("checkworthiness-*.onnx"))) == 1
+    np.testing.assert_allclose(exported.decision(texts), torch_scorer.decision(texts), atol=1e-3)
 
-    texts = [FACTUAL, *NOT_CLAIMS]
-    scores, embeddings = scorer.score_and_embed(texts)
-    np.testing.assert_allclose(scores, scorer.score(texts), atol=1e-5)
-    np.testing.assert_allclose(embeddings, encode(texts), atol=1e-4)
-    empty_scores, empty_embeddings = scorer.score_and_embed([])
-    assert empty_scores.shape == (0,) and empty_embeddings.shape == (0, embeddings.shape[1])
+
+def test_int8_graph_keeps_the_decisions(shared_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(tmp_path))
+    texts, labels = cw.read_labelled(shared_data / "claimbuster" / "sentences-dev.csv")
+    _, held = cw.split_indices(labels)
+    sample = [texts[i] for i in held[:300]]
+    exact = cw.load_scorer(backend_name="torch").decision(sample)
+    quantized = cw.load_scorer(backend_name="onnx-int8").decision(sample)
+    assert np.mean((exact >= 0) == (quantized >= 0)) >= 0.97
+    truth = labels[held[:300]]
+    assert abs(average_precision_score(truth, quantized) - average_precision_score(truth, exact)) < 0.02
+
+
+def test_unknown_backend_lists_the_valid_ones(monkeypatch):
+    from factcheck.errors import ConfigError
+
+    monkeypatch.setenv("FACTCHECK_SCORE_BACKEND", "tpu")
+    with pytest.raises(ConfigError, match="torch, onnx, onnx-int8"):
+        cw.load_scorer()
 
 
 def test_shipped_weights_load_small_and_are_cached(scorer):
@@ -81,9 +100,8 @@ def test_scoring_leaves_the_bundled_encoder_unchanged(scorer):
     texts = [FACTUAL, *NOT_CLAIMS]
     before = encode(texts)
     scorer.score(texts)
-    _, embeddings = scorer.score_and_embed(texts)
+    cw.load_scorer(backend_name="torch").score(texts)
     np.testing.assert_allclose(encode(texts), before, atol=1e-6)
-    np.testing.assert_allclose(embeddings, before, atol=1e-4)
 
 
 def test_missing_weights_raise_model_error(tmp_path):
@@ -121,8 +139,10 @@ def test_corrupt_weights_raise_model_error(tmp_path):
 
 def test_training_on_a_subsample_learns_something(shared_data, tmp_path):
     csv = shared_data / "claimbuster" / "sentences-dev.csv"
-    target = cw.train(csv, tmp_path, limit=240, epochs=2)
+    target = cw.train(csv, tmp_path, limit=240, epochs=2, soup=2)
     assert target == tmp_path / cw.WEIGHTS_FILE
+    weights = cw.read_weights(target)
+    assert weights["soup"] == 2 and weights["rank"] == 2 * cw.RANK
     trained = cw.load_scorer(target)
     texts, labels = cw.read_labelled(csv)
     _, held = cw.split_indices(labels)
@@ -145,6 +165,8 @@ def test_bad_training_data_is_refused_and_writes_nothing(tmp_path):
         cw.train(tmp_path / "absent.csv", out, limit=5)
     with pytest.raises(InputError, match="epochs"):
         cw.train(tmp_path / "absent.csv", out, epochs=0)
+    with pytest.raises(InputError, match="soup"):
+        cw.train(tmp_path / "absent.csv", out, soup=0)
     assert not out.exists()
 
 
@@ -154,3 +176,33 @@ def test_train_command_reports_errors_in_one_line(tmp_path, capsys):
     assert exit_info.value.code == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error: training data not found") and "\n" not in err
+
+
+def _branch_with_random_adapters(seed: int):
+    import torch
+
+    torch.manual_seed(seed)
+    _, base = cw._load_base()
+    branch = cw._Branch(base, cw.TRUNK_LAYERS, cw.RANK)
+    with torch.no_grad():
+        for parameter in branch.parameters():
+            parameter.add_(torch.randn_like(parameter) * 0.01)
+    return branch
+
+
+def test_soup_is_the_mean_of_its_members_merged_weights():
+    first, second = _branch_with_random_adapters(1), _branch_with_random_adapters(2)
+    members = [first.weights(), second.weights()]
+    soup = cw._soup_weights([first, second])
+    for key in (k for k in members[0] if k.endswith(".up")):
+        down = key[:-3] + ".down"
+        merged = [m[key].astype(np.float32) @ m[down].astype(np.float32) for m in members]
+        assert soup[key].shape[1] == 2 * cw.RANK and soup[down].shape[0] == 2 * cw.RANK
+        np.testing.assert_allclose(soup[key].astype(np.float32) @ soup[down].astype(np.float32),
+                                   (merged[0] + merged[1]) / 2, atol=2e-4)
+    for key in (k for k in members[0] if k.endswith((".weight", ".bias")) or k == "head_weight"):
+        np.testing.assert_allclose(soup[key], (members[0][key] + members[1][key]) / 2, rtol=1e-6)
+    biases = [float(b.head.bias[0]) for b in (first, second)]
+    assert float(soup["head_bias"]) == pytest.approx(sum(biases) / 2)
+    single = cw._soup_weights([first])
+    assert all(np.array_equal(single[k], members[0][k]) for k in members[0])
