@@ -202,7 +202,7 @@ def test_soup_is_the_mean_of_its_members_merged_weights():
                                    (merged[0] + merged[1]) / 2, atol=2e-4)
     for key in (k for k in members[0] if k.endswith((".weight", ".bias")) or k == "head_weight"):
         np.testing.assert_allclose(soup[key], (members[0][key] + members[1][key]) / 2, rtol=1e-6)
-    biases = [float(b.head.bias[0]) for b in (first, second)]
+    biases = [float(b.head.bias.detach()[0]) for b in (first, second)]
     assert float(soup["head_bias"]) == pytest.approx(sum(biases) / 2)
     single = cw._soup_weights([first])
     assert all(np.array_equal(single[k], members[0][k]) for k in members[0])
