@@ -220,8 +220,23 @@ def load_scorer(path: str | Path | None = None, *, backend_name: str | None = No
     chosen = backend_name or backend()
     if chosen not in BACKENDS:
         raise ConfigError(f"unknown scorer backend {chosen!r}; choose one of {', '.join(BACKENDS)}")
+    chosen_by_user = bool(backend_name or os.environ.get("FACTCHECK_SCORE_BACKEND"))
     with _lock:
-        return _cached_scorer(str(weights.resolve()), chosen)
+        if chosen_by_user or chosen == "torch":
+            return _cached_scorer(str(weights.resolve()), chosen)
+        return _default_scorer(str(weights.resolve()), chosen)
+
+
+@lru_cache(maxsize=4)
+def _default_scorer(path: str, backend_name: str) -> Scorer:
+    """The default backend's scorer, or torch's (same scores, slower) when the default's ONNX
+    graph cannot be made, say for want of a writable cache folder; decided once per process."""
+    read_weights(Path(path))  # a bad weights file is an error on any backend
+    try:
+        return _cached_scorer(path, backend_name)
+    except ModelError as error:
+        log.warning("check-worthiness scorer on torch instead of %s: %s", backend_name, error)
+        return _cached_scorer(path, "torch")
 
 
 @lru_cache(maxsize=8)
@@ -558,6 +573,7 @@ def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = DATA_DIR, *
     target = out / WEIGHTS_FILE
     np.savez_compressed(target, **weights)
     _cached_scorer.cache_clear()
+    _default_scorer.cache_clear()
     log.info("wrote %s (%d branches averaged, %d training sentences, threshold from %d)",
              target, soup, len(fit_rows), len(dev_rows))
     return target

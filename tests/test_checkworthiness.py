@@ -77,6 +77,22 @@ def test_int8_graph_keeps_the_decisions(shared_data, tmp_path, monkeypatch):
     assert abs(average_precision_score(truth, quantized) - average_precision_score(truth, exact)) < 0.02
 
 
+def test_default_backend_falls_back_to_torch_when_no_graph_can_be_made(tmp_path, monkeypatch, caplog):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the ONNX folder should be", encoding="utf-8")
+    monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(blocked))
+    monkeypatch.delenv("FACTCHECK_SCORE_BACKEND", raising=False)
+    copy = tmp_path / "weights.npz"  # a path of its own: nothing cached for it yet
+    copy.write_bytes((cw.DATA_DIR / cw.WEIGHTS_FILE).read_bytes())
+    with caplog.at_level("WARNING", logger="factcheck.checkworthiness"):
+        scorer = cw.load_scorer(copy)
+    assert scorer.backend == "torch" and "instead of onnx-int8" in caplog.text
+    assert scorer.score([FACTUAL])[0] >= 0.5
+    monkeypatch.setenv("FACTCHECK_SCORE_BACKEND", "onnx-int8")  # asked for by name: an error
+    with pytest.raises(ModelError, match="FACTCHECK_ONNX_DIR"):
+        cw.load_scorer(copy)
+
+
 def test_unknown_backend_lists_the_valid_ones(monkeypatch):
     from factcheck.errors import ConfigError
 
