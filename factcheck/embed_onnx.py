@@ -94,7 +94,11 @@ def _cached_session(path: str, threads: int | None = None):
     # idle worker threads sleep instead of spinning: they would take the CPU from whatever
     # runs next (torch, another session, the app)
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    try:
+        return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types; one message
+        raise ModelError(f"ONNX Runtime cannot load {path} ({type(error).__name__}); delete the "
+                         "file to have it exported again") from None
 
 
 def _model_file(model, name: str, quantized: bool) -> str:

@@ -93,6 +93,15 @@ def test_default_backend_falls_back_to_torch_when_no_graph_can_be_made(tmp_path,
         cw.load_scorer(copy)
 
 
+def test_a_damaged_cached_graph_is_named(tmp_path, monkeypatch):
+    from factcheck import embed_onnx
+
+    damaged = tmp_path / "damaged.onnx"
+    damaged.write_bytes(b"\x08\x01garbage")
+    with pytest.raises(ModelError, match="damaged.onnx.*delete the file"):
+        embed_onnx.session(str(damaged), threads=1)
+
+
 def test_unknown_backend_lists_the_valid_ones(monkeypatch):
     from factcheck.errors import ConfigError
 
