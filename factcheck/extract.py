@@ -172,8 +172,10 @@ def _default_scorer():
 
 def _reasons(claim: SentenceClaim, model_score: float, evidence: float, signals: list[str]) -> list[str]:
     reasons = [f"model score {model_score:.2f}"]
-    if evidence > model_score:
+    if evidence > model_score and signals:
         reasons.append(f"rules raise it to {evidence:.2f}: {', '.join(signals)}")
+    elif evidence > model_score:
+        reasons.append(f"raised to {evidence:.2f}, the floor for a body sentence")
     if claim.quantities:
         shown = [_quantity_label(q) for q in claim.quantities[:MAX_REASON_ITEMS]]
         reasons.append("quantity: " + "; ".join(shown))

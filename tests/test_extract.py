@@ -222,6 +222,20 @@ def test_a_scorer_giving_the_wrong_number_of_scores_is_an_error():
         extract("The talks failed. The army left.", threshold=THRESHOLD, scorer=ShortScorer())
 
 
+def test_reasons_say_why_a_low_model_score_was_raised():
+    class ZeroScorer:
+        def score(self, texts):
+            return np.zeros(len(texts))
+
+    plain, figure = score_sentences(["Thank you all for coming tonight.",
+                                     "Unemployment fell to 3.5 percent in 2019."],
+                                    threshold=THRESHOLD, scorer=ZeroScorer())
+    assert plain.score == 0.05 and "raised to 0.05, the floor for a body sentence" in plain.reasons
+    assert not any(reason.endswith(": ") for reason in plain.reasons)
+    raised = [reason for reason in figure.reasons if reason.startswith("rules raise it to")]
+    assert raised and "quantity" in raised[0] and figure.score == float(raised[0].split()[4].rstrip(":"))
+
+
 # --- stand-alone sentences ---------------------------------------------------------------
 
 def test_score_sentences_scores_each_line_on_its_own():
