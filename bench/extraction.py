@@ -1,6 +1,6 @@
 """Benchmark claim extraction on 1,000 article-sized texts built from debate transcripts.
 
-    python bench/extraction.py [--articles 1000] [--data ../shared/data]
+    python bench/extraction.py [--articles 1000] [--data ../shared/data] [--backends onnx-int8]
 
 Each text is a different run of consecutive transcript lines (about the seed article's size),
 grouped into paragraphs by speaker with an occasional heading line. Prints the time per
@@ -143,7 +143,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--backends", default=",".join(BACKENDS),
+                        help=f"scorer backends to time, comma-separated (of {', '.join(BACKENDS)})")
     args = parser.parse_args()
+    chosen = [name.strip() for name in args.backends.split(",") if name.strip()]
+    if not chosen or set(chosen) - set(BACKENDS):
+        parser.error(f"--backends takes names from {', '.join(BACKENDS)}; got {args.backends!r}")
 
     articles = build_articles(load_transcripts(args.data), args.articles)
     sizes = sorted(len(a) for a in articles)
@@ -154,7 +159,7 @@ def main() -> None:
     baseline = timed("syntok segmentation alone", syntok_only, articles, None)
     timed("segment() (fast path + syntok)", segment, articles, baseline)
     timed("analyse() (all rules, no model)", analyse, articles, baseline)
-    for backend in BACKENDS:  # the check-worthiness scorer run by each backend
+    for backend in chosen:  # the check-worthiness scorer run by each backend
         scorer = load_scorer(backend_name=backend)
         extract(articles[0], threshold=0.5, scorer=scorer)  # warm up
         default = ", default" if backend == default_backend() else ""
