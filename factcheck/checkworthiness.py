@@ -58,8 +58,8 @@ FORMAT = 2
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "claimbuster" / "sentences-dev.csv"
 MAX_TOKENS = 256  # as the bundled sentence-transformers model truncates
-EMBEDDING_LAYER = 6  # the bundled model's last layer: its mean is the sentence embedding
-TRUNK_LAYERS = 2  # frozen, shared by the score and the embedding
+EMBEDDING_LAYER = 6  # layers of the bundled model (its last gives the sentence embedding)
+TRUNK_LAYERS = 2  # first layers used as they are; the ones after them are tuned
 RANK = 8  # of the low-rank adapters
 LORA_ALPHA = 16.0
 # the linear maps of a BERT layer that get an adapter: (path to the parent module, attribute)
@@ -84,6 +84,7 @@ DEFAULT_BACKEND = "onnx-int8"
 # scores one text per call: a sentence then gets the same score whatever it is batched with.
 BATCH_SIZES = {"torch": 64, "onnx": 16, "onnx-int8": 1}
 ONNX_WORKERS = max(1, min(os.cpu_count() or 1, 8))  # ONNX calls at once, one core each
+REBUILD = "rebuild them with `python -m factcheck.checkworthiness train`"
 _lock = threading.Lock()
 
 
@@ -137,7 +138,7 @@ def _embed_tokens(tokenizer, base, texts: list[str], max_tokens: int):
 
 @dataclass
 class Scorer:
-    """Frozen trunk + tuned branch + linear head; ``score`` gives calibrated probabilities.
+    """Untuned trunk + tuned branch + linear head; ``score`` gives calibrated probabilities.
 
     ``backend`` says what runs the encoder: torch (the modules below), or the same layers
     exported to ONNX (``onnx``; ``onnx-int8``: weights quantised per channel) in ``session``.
@@ -222,29 +223,25 @@ def load_scorer(path: str | Path | None = None, *, backend_name: str | None = No
         raise ConfigError(f"unknown scorer backend {chosen!r}; choose one of {', '.join(BACKENDS)}")
     chosen_by_user = bool(backend_name or os.environ.get("FACTCHECK_SCORE_BACKEND"))
     with _lock:
-        if chosen_by_user or chosen == "torch":
-            return _cached_scorer(str(weights.resolve()), chosen)
-        return _default_scorer(str(weights.resolve()), chosen)
-
-
-@lru_cache(maxsize=4)
-def _default_scorer(path: str, backend_name: str) -> Scorer:
-    """The default backend's scorer, or torch's (same scores, slower) when the default's ONNX
-    graph cannot be made, say for want of a writable cache folder; decided once per process."""
-    read_weights(Path(path))  # a bad weights file is an error on any backend
-    try:
-        return _cached_scorer(path, backend_name)
-    except ModelError as error:
-        log.warning("check-worthiness scorer on torch instead of %s: %s", backend_name, error)
-        return _cached_scorer(path, "torch")
+        return _cached_scorer(str(weights.resolve()), chosen, fall_back=not chosen_by_user)
 
 
 @lru_cache(maxsize=8)
-def _cached_scorer(path: str, backend_name: str = "torch") -> Scorer:
+def _cached_scorer(path: str, backend_name: str = "torch", fall_back: bool = False) -> Scorer:
+    """The scorer on ``backend_name``. With ``fall_back`` (the default backend, not one the
+    user named), an ONNX graph that cannot be made (say, no writable cache folder) leaves the
+    scorer on torch: the same scores, slower."""
     scorer = _scorer_from(read_weights(Path(path)), path)
-    if backend_name != "torch":
-        scorer.backend = backend_name
-        scorer.session = _onnx_session(scorer, Path(path), quantized=backend_name == "onnx-int8")
+    if backend_name == "torch":
+        return scorer
+    try:
+        session = _onnx_session(scorer, Path(path), quantized=backend_name == "onnx-int8")
+    except ModelError as error:
+        if not fall_back:
+            raise
+        log.warning("check-worthiness scorer on torch instead of %s: %s", backend_name, error)
+        return scorer
+    scorer.backend, scorer.session = backend_name, session
     return scorer
 
 
@@ -256,8 +253,8 @@ def _onnx_session(scorer: Scorer, path: Path, quantized: bool):
 
     def export(target: Path) -> None:
         encoder = copy.deepcopy(scorer.base)  # a copy: the exporter must not touch shared modules
-        encoder.encoder.layer = copy.deepcopy(
-            type(scorer.branch)([*scorer.base.encoder.layer[:scorer.trunk], *scorer.branch]))
+        for index, layer in enumerate(copy.deepcopy(scorer.branch)):
+            encoder.encoder.layer[scorer.trunk + index] = layer
         embed_onnx.export_hidden(encoder, scorer.tokenizer, target)
 
     graph = embed_onnx.graph_file(f"checkworthiness-{digest}", export, quantized, per_channel=True)
@@ -269,9 +266,8 @@ def _scorer_from(weights: dict, path: str) -> Scorer:
     import torch
 
     tokenizer, base = _load_base()
-    trunk, depth = weights["trunk_layers"], weights["branch_layers"]
+    trunk, depth = int(weights["trunk_layers"]), int(weights["branch_layers"])
     branch = copy.deepcopy(base.encoder.layer[trunk:trunk + depth])
-    rebuild = "rebuild them with `python -m factcheck.checkworthiness train`"
     with torch.no_grad():
         for index, layer in enumerate(branch):
             for parent, name in ADAPTED:
@@ -280,7 +276,7 @@ def _scorer_from(weights: dict, path: str) -> Scorer:
                 down = torch.from_numpy(weights[f"layer{index}.{parent}.{name}.down"].astype(np.float32))
                 if (up.shape[0], down.shape[1]) != tuple(linear.weight.shape) or up.shape[1] != down.shape[0]:
                     raise ModelError(f"check-worthiness weights in {path} do not fit the bundled "
-                                     f"encoder ({parent}.{name}); {rebuild}")
+                                     f"encoder ({parent}.{name}); {REBUILD}")
                 linear.weight += up @ down
             for norm in NORMS:
                 module = layer.get_submodule(norm)
@@ -288,21 +284,20 @@ def _scorer_from(weights: dict, path: str) -> Scorer:
                     value = weights[f"layer{index}.{norm}.{kind}"]
                     if value.shape != tuple(getattr(module, kind).shape):
                         raise ModelError(f"check-worthiness weights in {path} do not fit the "
-                                         f"bundled encoder ({norm}); {rebuild}")
+                                         f"bundled encoder ({norm}); {REBUILD}")
                     getattr(module, kind).copy_(torch.from_numpy(value.astype(np.float32)))
     head = weights["head_weight"]
     if head.shape != (base.config.hidden_size,):
         raise ModelError(f"check-worthiness weights in {path} have a head of {head.shape[0]} "
-                         f"features, the encoder gives {base.config.hidden_size}; {rebuild}")
+                         f"features, the encoder gives {base.config.hidden_size}; {REBUILD}")
     return Scorer(tokenizer, base, trunk, branch.eval(), torch.from_numpy(head.astype(np.float32)),
                   float(weights["head_bias"]), int(weights["max_tokens"]))
 
 
 def read_weights(path: Path) -> dict:
     """The arrays of a weights file (ints for the settings); ModelError when unusable."""
-    rebuild = "rebuild them with `python -m factcheck.checkworthiness train`"
     if not path.is_file():
-        raise ModelError(f"check-worthiness weights not found at {path}; {rebuild}")
+        raise ModelError(f"check-worthiness weights not found at {path}; {REBUILD}")
     try:
         with np.load(path, allow_pickle=False) as data:
             weights = {key: np.asarray(data[key]) for key in data.files}
@@ -311,11 +306,11 @@ def read_weights(path: Path) -> dict:
         head_bias = float(weights["head_bias"])
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as error:
         raise ModelError(f"check-worthiness weights at {path} are unreadable "
-                         f"({type(error).__name__}); {rebuild}") from None
+                         f"({type(error).__name__}); {REBUILD}") from None
     weights.update(settings, head_bias=head_bias)
     if settings["format"] != FORMAT:
         raise ModelError(f"check-worthiness weights at {path} are format {settings['format']}, "
-                         f"this version reads {FORMAT}; {rebuild}")
+                         f"this version reads {FORMAT}; {REBUILD}")
     usable_layers = 0 <= settings["trunk_layers"] and 1 <= settings["branch_layers"] \
         and settings["trunk_layers"] + settings["branch_layers"] <= EMBEDDING_LAYER
     expected = {f"layer{index}.{parent}.{name}.{part}"
@@ -325,7 +320,7 @@ def read_weights(path: Path) -> dict:
     if not usable_layers or settings["max_tokens"] < 8 or not expected <= weights.keys() \
             or "head_weight" not in weights or not np.isfinite(head_bias) \
             or not all(np.all(np.isfinite(value.astype(np.float32))) for value in arrays):
-        raise ModelError(f"check-worthiness weights at {path} are corrupt; {rebuild}")
+        raise ModelError(f"check-worthiness weights at {path} are corrupt; {REBUILD}")
     return weights
 
 
@@ -563,9 +558,7 @@ def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = DATA_DIR, *
                "rank": np.int64(RANK * soup), "soup": np.int64(soup),
                "max_tokens": np.int64(MAX_TOKENS), "trained_on": np.int64(len(fit_rows)),
                "threshold_on": np.int64(len(dev_rows))}
-    averaged = _scorer_from({**weights, "trunk_layers": TRUNK_LAYERS,
-                             "branch_layers": EMBEDDING_LAYER - TRUNK_LAYERS,
-                             "max_tokens": MAX_TOKENS}, "the averaged branch")
+    averaged = _scorer_from(weights, "the averaged branch")
     threshold = best_f1_logit(averaged.decision([texts[i] for i in dev_rows]), labels[dev_rows])
     weights["head_bias"] = np.float32(float(weights["head_bias"]) - threshold)
     out = Path(out_dir)
@@ -573,7 +566,6 @@ def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = DATA_DIR, *
     target = out / WEIGHTS_FILE
     np.savez_compressed(target, **weights)
     _cached_scorer.cache_clear()
-    _default_scorer.cache_clear()
     log.info("wrote %s (%d branches averaged, %d training sentences, threshold from %d)",
              target, soup, len(fit_rows), len(dev_rows))
     return target

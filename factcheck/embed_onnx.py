@@ -85,8 +85,11 @@ def _session(model, name: str, quantized: bool):
 
 @lru_cache(maxsize=4)
 def _cached_session(path: str, threads: int | None = None):
-    import onnxruntime as ort
-
+    try:
+        import onnxruntime as ort
+    except ImportError as error:
+        raise ModelError(f"the ONNX backend needs onnxruntime ({error}): pip install -r "
+                         "requirements.txt, or choose the torch backend") from None
     log.info("ONNX Runtime session for %s", path)
     options = ort.SessionOptions()
     if threads:

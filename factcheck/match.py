@@ -237,8 +237,7 @@ class Found:
 def rank(index: CorpusIndex, queries: Sequence[Query], method: str, k: int,
          cross_encoder: str | None = None) -> dict[str, list[Found]]:
     """``{query id: [Found, ...]}``: the best ``k`` sources per query in the method's order."""
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    _require_method(method)
     if k < 1:
         raise InputError(f"top-k must be at least 1, got {k}")
     if not queries:
@@ -269,6 +268,12 @@ def rank(index: CorpusIndex, queries: Sequence[Query], method: str, k: int,
                   float(sim), r, used, cross_encoder or index.model, float(s))
             for r, ((u, s, used), sim) in enumerate(zip(best, similar), start=1)]
     return out
+
+
+def _require_method(method: str) -> str:
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    return method
 
 
 def similarity(index: CorpusIndex, query_vector: np.ndarray, units) -> np.ndarray:
@@ -385,9 +390,7 @@ def match_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
     group near-duplicate claims."""
     settings = settings or load_settings()
     top_k = top_k or settings.match_top_k
-    method = method or settings.match_method
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    method = _require_method(method or settings.match_method)
     queries = claim_queries(db, claim_ids)
     result = MatchResult(claims=len(queries), method=method)
     if not queries:

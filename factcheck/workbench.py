@@ -40,7 +40,7 @@ def strong_match_threshold() -> float:
     try:
         return load_settings().match_strong
     except ConfigError:
-        return match_store.STRONG_THRESHOLD
+        return Settings.match_strong
 
 
 # ---------------------------------------------------------------- who is working

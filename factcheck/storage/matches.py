@@ -1,8 +1,7 @@
 """SQL for claim matching: the corpus as retrieval units, the matches table, claim groups.
 
 A match row links a claim to a corpus passage with the score, rank, method and model that
-produced it (see :mod:`factcheck.match` for what a score means). ``STRONG_THRESHOLD`` is the
-default score from which a match is called strong (``FACTCHECK_MATCH_STRONG`` overrides it).
+produced it (see :mod:`factcheck.match` for what a score means).
 """
 
 from __future__ import annotations
@@ -11,10 +10,8 @@ from typing import Sequence
 
 import sqlite_utils
 
+from ..config import Settings
 from . import chunks, placeholders, utcnow
-
-SUGGESTED_THRESHOLD = 0.5   # default lowest score stored and shown (FACTCHECK_MATCH_SUGGESTED)
-STRONG_THRESHOLD = 0.75     # default score of a strong match (FACTCHECK_MATCH_STRONG)
 
 # --------------------------------------------------------------------------- the corpus
 
@@ -125,12 +122,11 @@ def replace_for_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
 
 
 def for_claim(db: sqlite_utils.Database, claim_id: int,
-              strong: float | None = None) -> list[dict]:
+              strong: float = Settings.match_strong) -> list[dict]:
     """A claim's matched passages, best match per passage, in the matching method's order
     (``rank``; for dense search that is the score order), then best score: passage_id,
     text, field, source_id, title, url, publisher, date, verdict, verdict_raw, kind, score,
     rank, method, model and strength ("strong" from ``strong``, else "suggested")."""
-    threshold = STRONG_THRESHOLD if strong is None else strong
     sql = """
         SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title, s.url,
                s.publisher, s.date, s.verdict, s.verdict_raw, s.kind, s.claimant,
@@ -145,7 +141,7 @@ def for_claim(db: sqlite_utils.Database, claim_id: int,
     """
     rows = list(db.query(sql, [claim_id]))
     for row in rows:
-        row["strength"] = "strong" if row["score"] >= threshold else "suggested"
+        row["strength"] = "strong" if row["score"] >= strong else "suggested"
     return rows
 
 
