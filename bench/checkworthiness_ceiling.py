@@ -56,13 +56,10 @@ class Encoder:
         self.torch = torch
 
     def run(self, layers, hidden, mask):
-        extra = ()
+        extra = {}
         if hasattr(self.model.encoder, "compute_position_bias"):  # MPNet's relative positions
-            extra = (self.model.encoder.compute_position_bias(hidden),)
-        mask4 = cw._additive_mask(mask)
-        for layer in layers:
-            hidden = layer(hidden, mask4, *extra)[0]
-        return hidden
+            extra["position_bias"] = self.model.encoder.compute_position_bias(hidden)
+        return cw._run_layers(layers, hidden, cw._additive_mask(mask), **extra)
 
     def frozen_states(self, texts: list[str], frozen: int) -> list:
         states: list = [None] * len(texts)
@@ -108,9 +105,7 @@ def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, fr
     modules = torch.nn.ModuleList([layers, head, dropout])
     parameters = [p for p in modules.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(parameters, lr=cw.LEARNING_RATE, weight_decay=cw.WEIGHT_DECAY)
-    total = math.ceil(len(fit) / cw.TRAIN_BATCH) * epochs
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: min(
-        1.0, step / (cw.WARMUP * total)) * max(0.0, (total - step) / (total * (1 - cw.WARMUP))))
+    schedule = cw.warmup_then_decay(optimiser, math.ceil(len(fit) / cw.TRAIN_BATCH) * epochs)
     targets = torch.tensor(labels, dtype=torch.float32)
     random = np.random.RandomState(cw.SEED)
 
@@ -129,14 +124,7 @@ def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, fr
 
     modules.train()
     for epoch in range(epochs):
-        shuffled = random.permutation(fit)
-        batches = []  # similar lengths together, batches in random order (as the shipped recipe)
-        for start in range(0, len(shuffled), cw.TRAIN_BATCH * 50):
-            chunk = shuffled[start:start + cw.TRAIN_BATCH * 50]
-            chunk = chunk[np.argsort([states[i].shape[0] for i in chunk], kind="stable")]
-            batches += [chunk[i:i + cw.TRAIN_BATCH] for i in range(0, len(chunk), cw.TRAIN_BATCH)]
-        for index in random.permutation(len(batches)):
-            rows = batches[index]
+        for rows in cw.length_batches(states, fit, random):
             loss = torch.nn.functional.binary_cross_entropy_with_logits(forward(rows), targets[rows])
             optimiser.zero_grad()
             loss.backward()

@@ -6,9 +6,10 @@ Each text is a different run of consecutive transcript lines (about the seed art
 grouped into paragraphs by speaker with an occasional heading line. Prints the time per
 article and articles per second for: syntok segmentation alone (the baseline), our
 segmentation, the whole rule-based analysis, and the full extract() with the
-check-worthiness scorer run by each backend (torch, ONNX, ONNX int8); speeds are also given as ratios against the baseline measured in
-this run (wall time; CPU time is printed too, as the machine may be shared). Also prints how
-often our segmentation agrees with syntok's on these texts.
+check-worthiness scorer run by each backend (torch, ONNX, ONNX int8; --backends chooses).
+Speeds are also given as ratios against the baseline measured in this run (wall time; CPU
+time is printed too, as the machine may be shared). Also prints how often our segmentation
+agrees with syntok's on these texts.
 """
 
 from __future__ import annotations

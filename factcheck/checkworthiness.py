@@ -114,9 +114,11 @@ def _additive_mask(mask):
     return (1.0 - mask[:, None, None, :].to(torch.float32)) * torch.finfo(torch.float32).min
 
 
-def _run_layers(layers, hidden, mask4):
+def _run_layers(layers, hidden, mask4, **extra):
+    """Token states through ``layers`` (``extra``: what else a layer takes, such as MPNet's
+    ``position_bias``)."""
     for layer in layers:
-        hidden = layer(hidden, attention_mask=mask4)
+        hidden = layer(hidden, attention_mask=mask4, **extra)
         if isinstance(hidden, tuple):
             hidden = hidden[0]
     return hidden
@@ -163,9 +165,12 @@ class Scorer:
         if self.session is None:
             pooled = [self._pooled_torch([texts[i] for i in rows]) for rows in batches]
         else:  # tokenised here (the tokenizer is not thread-safe), run by one thread per core
-            feeds = [self._feed([texts[i] for i in rows]) for rows in batches]
+            from .embed_onnx import mean_pooled, tokens_feed
+
+            feeds = [tokens_feed(self.session, self.tokenizer, [texts[i] for i in rows],
+                                 self.max_tokens) for rows in batches]
             with ThreadPoolExecutor(max_workers=ONNX_WORKERS) as pool:
-                pooled = list(pool.map(self._pooled_onnx, feeds))
+                pooled = list(pool.map(lambda feed: mean_pooled(self.session, feed), feeds))
         logits = np.zeros(len(texts), dtype=np.float32)
         head = self.head_weight.numpy()
         for rows, vectors in zip(batches, pooled):
@@ -183,16 +188,6 @@ class Scorer:
             hidden, mask = _embed_tokens(self.tokenizer, self.base, batch, self.max_tokens)
             layers = [*self.base.encoder.layer[:self.trunk], *self.branch]
             return _mean_pool(_run_layers(layers, hidden, _additive_mask(mask)), mask).numpy()
-
-    def _feed(self, batch: list[str]) -> dict[str, np.ndarray]:
-        tokens = self.tokenizer(batch, padding=True, truncation=True, max_length=self.max_tokens,
-                                return_tensors="np")
-        return {i.name: tokens[i.name].astype(np.int64) for i in self.session.get_inputs()}
-
-    def _pooled_onnx(self, feed: dict[str, np.ndarray]) -> np.ndarray:
-        hidden = self.session.run(None, feed)[0]
-        mask = feed["attention_mask"][..., None].astype(np.float32)
-        return (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
 
 
 def _unfinished(texts: Sequence[str]) -> np.ndarray:
@@ -460,6 +455,27 @@ def _pad(states: list, rows: np.ndarray):
     return hidden, mask
 
 
+def warmup_then_decay(optimiser, total: int):
+    """The learning-rate schedule of the tuning: linear warm-up over WARMUP of ``total`` steps,
+    then linear decay to zero."""
+    import torch
+
+    return torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: min(
+        1.0, step / (WARMUP * total)) * max(0.0, (total - step) / (total * (1 - WARMUP))))
+
+
+def length_batches(states: list, rows: np.ndarray, random: np.random.RandomState) -> list:
+    """One epoch's batches of ``rows``: shuffled, then similar token counts together (less
+    padding) within runs of 50 batches, the batches in random order."""
+    shuffled = random.permutation(rows)
+    batches = []
+    for start in range(0, len(shuffled), TRAIN_BATCH * 50):
+        chunk = shuffled[start:start + TRAIN_BATCH * 50]
+        chunk = chunk[np.argsort([states[i].shape[0] for i in chunk], kind="stable")]
+        batches += [chunk[i:i + TRAIN_BATCH] for i in range(0, len(chunk), TRAIN_BATCH)]
+    return [batches[index] for index in random.permutation(len(batches))]
+
+
 def _fit_branch(states: list, labels: np.ndarray, rows: np.ndarray, epochs: int,
                 order_seed: int = SEED) -> _Branch:
     """Tune adapters, norms and head on ``rows`` (length-bucketed batches). Every branch starts
@@ -471,23 +487,15 @@ def _fit_branch(states: list, labels: np.ndarray, rows: np.ndarray, epochs: int,
     branch = _Branch(base, TRUNK_LAYERS, RANK)
     torch.manual_seed(order_seed)
     optimiser = torch.optim.AdamW(branch.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
-    total = max(1, math.ceil(len(rows) / TRAIN_BATCH) * epochs)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min(1.0, step / (WARMUP * total)) * max(0.0, (total - step) / (total * (1 - WARMUP))))
+    schedule = warmup_then_decay(optimiser, max(1, math.ceil(len(rows) / TRAIN_BATCH) * epochs))
     loss_function = torch.nn.BCEWithLogitsLoss()
     targets = torch.tensor(labels, dtype=torch.float32)
     random = np.random.RandomState(order_seed)
     branch.modules.train()
     for epoch in range(epochs):
-        shuffled = random.permutation(rows)
-        batches = []  # similar lengths together (less padding), batches in random order
-        for start in range(0, len(shuffled), TRAIN_BATCH * 50):
-            chunk = shuffled[start:start + TRAIN_BATCH * 50]
-            chunk = chunk[np.argsort([states[i].shape[0] for i in chunk], kind="stable")]
-            batches += [chunk[i:i + TRAIN_BATCH] for i in range(0, len(chunk), TRAIN_BATCH)]
-        for index in random.permutation(len(batches)):
-            hidden, mask = _pad(states, batches[index])
-            loss = loss_function(branch(hidden, mask), targets[batches[index]])
+        for batch in length_batches(states, rows, random):
+            hidden, mask = _pad(states, batch)
+            loss = loss_function(branch(hidden, mask), targets[batch])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

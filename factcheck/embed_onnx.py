@@ -55,14 +55,25 @@ def encode(model, name: str, texts: Sequence[str], *, batch_size: int = 64,
     out = np.zeros((len(texts), dimension(model)), dtype=np.float32)
     for start in range(0, len(order), batch_size):
         batch = order[start:start + batch_size]
-        tokens = model.tokenizer([texts[i] for i in batch], padding=True, truncation=True,
-                                 max_length=model.max_seq_length, return_tensors="np")
-        feed = {i.name: tokens[i.name].astype(np.int64) for i in session.get_inputs()}
-        hidden = session.run(None, feed)[0]
-        mask = feed["attention_mask"][..., None].astype(np.float32)
-        pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+        feed = tokens_feed(session, model.tokenizer, [texts[i] for i in batch],
+                           model.max_seq_length)
+        pooled = mean_pooled(session, feed)
         out[batch] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
     return out
+
+
+def tokens_feed(session, tokenizer, texts: Sequence[str], max_tokens: int) -> dict[str, np.ndarray]:
+    """The padded token tensors ``session`` takes, for ``texts`` (truncated to ``max_tokens``)."""
+    tokens = tokenizer(list(texts), padding=True, truncation=True, max_length=max_tokens,
+                       return_tensors="np")
+    return {i.name: tokens[i.name].astype(np.int64) for i in session.get_inputs()}
+
+
+def mean_pooled(session, feed: dict[str, np.ndarray]) -> np.ndarray:
+    """Run ``session`` on ``feed``: its token states averaged over the real (unpadded) tokens."""
+    hidden = session.run(None, feed)[0]
+    mask = feed["attention_mask"][..., None].astype(np.float32)
+    return (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
 
 
 def dimension(model) -> int:
