@@ -52,6 +52,7 @@ from .embed import detect_device, loadable, require_available, stay_offline
 from .config import Settings, load_settings
 from .errors import InputError, ModelError
 from .retrieval import METHODS, Doc, Query, Retriever
+from .storage import database_file
 from .storage import matches as store
 from .storage.embeddings import get_many
 from .textprep import clean_text, parse_date
@@ -144,14 +145,6 @@ def build_units(rows: Sequence[dict]) -> tuple[list[Doc], list[int], list]:
         sources += [meta["source_id"]] * added
         externals += [meta["external_id"]] * added
     return docs, sources, externals
-
-
-def database_file(db: sqlite_utils.Database) -> str:
-    """The main database file's path ('' for an in-memory database)."""
-    for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return path or ""
-    return ""
 
 
 def corpus_index(db: sqlite_utils.Database, settings: Settings | None = None, *,

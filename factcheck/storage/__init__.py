@@ -33,6 +33,14 @@ def placeholders(items: Sequence) -> str:
     return ", ".join("?" for _ in items)
 
 
+def database_file(db: sqlite_utils.Database) -> str:
+    """The main database file's path ('' for an in-memory database)."""
+    for _seq, name, path in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return path or ""
+    return ""
+
+
 def utcnow() -> str:
     """The current time as an ISO 8601 UTC string with seconds and microseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
