@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import database, flash, open_claim, require_reviewer, safe_md, short_time
-from factcheck import review, workbench
+from factcheck import workbench
+from factcheck.review import workflow as review
 from factcheck.errors import ConflictError, FactcheckError
 
 ss = st.session_state

@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import database, safe_md, settings
-from factcheck import charts, research
+from factcheck.agreement import charts
+from factcheck.agreement import reports as research
 from factcheck.errors import FactcheckError
-from factcheck.scales import list_scales
+from factcheck.review.scales import list_scales
 from factcheck.storage import open_db
 
 HEADLINE = (("alpha_nominal", "Krippendorff's alpha (nominal)"),

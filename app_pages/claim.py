@@ -9,7 +9,8 @@ import streamlit as st
 
 from app_pages.common import (QUEUE_PAGE, database, flash, keep, queue_state, require_reviewer,
                               safe_md, safe_url, short_time)
-from factcheck import review, workbench
+from factcheck import workbench
+from factcheck.review import workflow as review
 from factcheck.errors import ConflictError, FactcheckError
 
 STANCE_LABELS = {"supports": "Supports", "refutes": "Refutes", "mixed": "Mixed",

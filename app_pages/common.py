@@ -11,7 +11,7 @@ import streamlit as st
 from factcheck import workbench
 from factcheck.config import Settings, load_settings
 from factcheck.errors import FactcheckError
-from factcheck.review import ROLES
+from factcheck.review.workflow import ROLES
 from factcheck.storage import open_db
 from factcheck.storage.review import QueueFilters
 

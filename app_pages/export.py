@@ -5,9 +5,10 @@ from functools import partial
 import streamlit as st
 
 from app_pages.common import database, settings
-from factcheck import claimreview, export
+from factcheck.corpus import claimreview
+from factcheck.export import verdicts as export
 from factcheck.errors import FactcheckError
-from factcheck.review import STATUSES
+from factcheck.review.workflow import STATUSES
 from factcheck.storage import articles as article_store
 from factcheck.storage import open_db
 

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import database, flash, keep, open_claim, set_queue_state
-from factcheck import review, workbench
+from factcheck import workbench
+from factcheck.review import workflow as review
 from factcheck.errors import FactcheckError
 from factcheck.storage.review import QueueFilters
 

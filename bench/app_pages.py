@@ -30,7 +30,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from app_seed import add_article, add_matches, add_sources  # noqa: E402
 
-from factcheck import review, workbench  # noqa: E402
+from factcheck import workbench
+from factcheck.review import workflow as review  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
 from factcheck.storage.review import QueueFilters  # noqa: E402
 

@@ -26,8 +26,8 @@ import numpy as np  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support  # noqa: E402
 
-from factcheck import checkworthiness as cw  # noqa: E402
-from factcheck.embed import encode  # noqa: E402
+from factcheck.extract import checkworthiness as cw  # noqa: E402
+from factcheck.models.embed import encode  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CACHE = Path("/tmp/factcheck-bench")

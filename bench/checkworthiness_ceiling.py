@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-from factcheck import checkworthiness as cw  # noqa: E402
+from factcheck.extract import checkworthiness as cw  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 

@@ -6,10 +6,10 @@ MAP@1/3/5, MRR, Recall@5/10/20 and the number of judged queries. Vectors are cac
 
     HF_HUB_OFFLINE=1 python bench/claim_matching.py --data ../shared/data --cache /tmp/fc_cache
 
-The re-ranker weights it uses are rebuilt with ``python -m factcheck.rerank train``.
+The re-ranker weights it uses are rebuilt with ``python -m factcheck.match.rerank train``.
 
 ``--shipped`` scores the dev split through the shipped path instead: ``factcheck eval``'s
-code (:func:`factcheck.match.evaluate_files`: corpus import into SQLite, the database vector
+code (:func:`factcheck.match.matcher.evaluate_files`: corpus import into SQLite, the database vector
 cache, the same ranking as ``factcheck match``), with its database under ``--eval-db``::
 
     HF_HUB_OFFLINE=1 python bench/claim_matching.py --shipped --eval-db /tmp/fc_eval
@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.checkthat import cached_embedder, load_task  # noqa: E402
-from factcheck.metrics import evaluate, write_run  # noqa: E402
-from factcheck.retrieval import METHODS, Retriever  # noqa: E402
+from factcheck.research.checkthat import cached_embedder, load_task  # noqa: E402
+from factcheck.research.metrics import evaluate, write_run  # noqa: E402
+from factcheck.match.retrieval import METHODS, Retriever  # noqa: E402
 
 
 def score_task(name: str, args, embed) -> list[dict]:
@@ -53,9 +53,9 @@ def score_task(name: str, args, embed) -> list[dict]:
 
 
 def shipped_rows(args) -> list[dict]:
-    """One row per task and method through factcheck.match.evaluate_files (the eval command)."""
+    """One row per task and method through factcheck.match.matcher.evaluate_files (the eval command)."""
     from factcheck.config import load_settings
-    from factcheck.match import evaluate_files
+    from factcheck.match.matcher import evaluate_files
     from factcheck.storage import open_db
 
     rows = []

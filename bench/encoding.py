@@ -33,8 +33,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck import embed, vectors  # noqa: E402
-from factcheck.corpus import import_paths  # noqa: E402
+from factcheck.models import embed
+from factcheck.corpus import vectors  # noqa: E402
+from factcheck.corpus.importer import import_paths  # noqa: E402
 from factcheck.storage import corpus as corpus_store  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
 

@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 import syntok.segmenter  # noqa: E402
 
-from factcheck.checkworthiness import BACKENDS, load_scorer  # noqa: E402
-from factcheck.checkworthiness import backend as default_backend  # noqa: E402
-from factcheck.extract import analyse, extract  # noqa: E402
-from factcheck.segment import segment, split_sentences  # noqa: E402
+from factcheck.extract.checkworthiness import BACKENDS, load_scorer  # noqa: E402
+from factcheck.extract.checkworthiness import backend as default_backend  # noqa: E402
+from factcheck.extract.claims import analyse, extract  # noqa: E402
+from factcheck.extract.segment import segment, split_sentences  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_9f6c08b4849e9d93.txt"
 ARTICLE_CHARS = 6000

@@ -1,5 +1,5 @@
 """`match --all` at scale: N claims against the CheckThat! 2021 2B PolitiFact corpus (19,250
-fact-checks), through the shipped code (corpus import, embedding cache, factcheck.match).
+fact-checks), through the shipped code (corpus import, embedding cache, factcheck.match.matcher).
 
 Prints the import time, the corpus encoding time, the matching time and claims/s. Claims are
 2B debate sentences (dev first, then train, then every transcript line) ingested as articles,
@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from factcheck.config import load_settings  # noqa: E402
-from factcheck.corpus import ImportOptions, import_paths  # noqa: E402
-from factcheck.match import match_all  # noqa: E402
-from factcheck.metrics import read_qrels, read_queries  # noqa: E402
+from factcheck.corpus.importer import ImportOptions, import_paths  # noqa: E402
+from factcheck.match.matcher import match_all  # noqa: E402
+from factcheck.research.metrics import read_qrels, read_queries  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
-from factcheck.vectors import embed_passages  # noqa: E402
+from factcheck.corpus.vectors import embed_passages  # noqa: E402
 
 
 def debate_sentences(root: Path, n: int) -> list[tuple[str, str]]:
@@ -54,7 +54,7 @@ def debate_sentences(root: Path, n: int) -> list[tuple[str, str]]:
 
 def insert_claims(db, sentences: list[tuple[str, str]], per_article: int = 50) -> None:
     """The sentences as check-worthy claims of articles of ``per_article`` sentences each."""
-    from factcheck.ingest import content_hash
+    from factcheck.pipeline import content_hash
     from factcheck.storage import utcnow
     from factcheck.storage.claims import text_hash
 

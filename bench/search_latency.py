@@ -38,7 +38,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck import ann  # noqa: E402
+from factcheck.match import ann  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 CACHE = Path(os.environ.get("FC_ANN_CACHE", "/tmp/fc_ann"))
@@ -66,7 +66,7 @@ def cached_encode(texts: list[str]) -> np.ndarray:
     path = CACHE / f"real_{key}.npy"
     if path.exists():
         return np.load(path)
-    from factcheck import embed
+    from factcheck.models import embed
 
     print(f"  encoding {len(texts):,} texts (cached afterwards as {path.name}) ...", flush=True)
     vectors = embed.encode(texts, batch_size=64)
@@ -311,7 +311,7 @@ class FaissIvf(FaissHnsw):
 
 
 class AnnWrapper(Lib):
-    """factcheck.ann.AnnIndex itself: the library the project ships, through its wrapper."""
+    """factcheck.match.ann.AnnIndex itself: the library the project ships, through its wrapper."""
 
     name = "annindex"
 

@@ -17,10 +17,10 @@ from typing import Sequence
 import click
 from tabulate import tabulate
 
-from . import __version__
-from .config import DEFAULT_ACTOR, MATCH_METHODS, Settings, load_settings
-from .errors import FactcheckError
-from .storage import open_db
+from factcheck import __version__
+from factcheck.config import DEFAULT_ACTOR, MATCH_METHODS, Settings, load_settings
+from factcheck.errors import FactcheckError
+from factcheck.storage import open_db
 
 FORMATS = ("table", "csv", "json")
 
@@ -121,8 +121,8 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
 
     When a reference corpus exists, the new claims are matched against it.
     """
-    from .ingest import ingest_source
-    from .match import match_article
+    from factcheck.pipeline import ingest_source
+    from factcheck.match.matcher import match_article
 
     settings = settings_from(db_path=db_path, extractor=extractor, threshold=threshold,
                              allow_private_urls=allow_private_urls)
@@ -159,7 +159,7 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
 @format_option
 def articles(db_path, fmt):
     """List ingested articles with claim counts."""
-    from .storage import articles as article_store
+    from factcheck.storage import articles as article_store
 
     settings = settings_from(db_path=db_path)
     rows = article_store.list_with_counts(open_db(settings.db_path))
@@ -175,7 +175,7 @@ def articles(db_path, fmt):
 @click.option("--all", "include_all", is_flag=True, help="Every sentence, not only claims.")
 def claims(db_path, fmt, article_id, min_score, include_all):
     """List claims with scores, reasons, speakers and types."""
-    from .storage import claims as claim_store
+    from factcheck.storage import claims as claim_store
 
     settings = settings_from(db_path=db_path)
     rows = claim_store.list_claims(open_db(settings.db_path), article_id=article_id,
@@ -193,8 +193,8 @@ def claims(db_path, fmt, article_id, min_score, include_all):
               help="Check-worthiness threshold (default 0.5).")
 def score(file, fmt, threshold):
     """Score sentences for check-worthiness: one sentence a line in FILE (or - for stdin)."""
-    from .extract import score_sentences
-    from .sources import decode_lines, read_input
+    from factcheck.extract.claims import score_sentences
+    from factcheck.ingest.read import decode_lines, read_input
 
     settings = settings_from(threshold=threshold)
     lines = decode_lines(read_input(file, settings), source="stdin" if file == "-" else file,
@@ -209,7 +209,7 @@ def score(file, fmt, threshold):
 @db_option
 def demo(db_path):
     """Load the demo article (and demo corpus) into the database."""
-    from .demo import load_demo
+    from factcheck.demo import load_demo
 
     settings = settings_from(db_path=db_path)
     result = load_demo(open_db(settings.db_path), settings)
@@ -249,7 +249,7 @@ def corpus():
 def corpus_import(paths, db_path, fmt, text_field, title_field, url_field, date_field,
                   verdict_field, id_field, publisher, kind, skip_bad, do_embed, model, actor):
     """Import reference sources: CSV/TSV/JSON(L) files, folders, ClaimReview, CheckThat!."""
-    from .corpus import ImportOptions, import_paths
+    from factcheck.corpus.importer import ImportOptions, import_paths
 
     settings = settings_from(db_path=db_path, model=model)
     given = {"text": text_field, "title": title_field, "url": url_field, "date": date_field,
@@ -275,7 +275,7 @@ def corpus_import(paths, db_path, fmt, text_field, title_field, url_field, date_
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many first.")
 def corpus_list(db_path, fmt, kind, verdict, limit, offset):
     """List reference sources (without their text)."""
-    from .storage import corpus as corpus_store
+    from factcheck.storage import corpus as corpus_store
 
     db = open_db(settings_from(db_path=db_path).db_path)
     rows = corpus_store.list_sources(db, kind=kind, verdict=verdict, limit=limit or None,
@@ -290,7 +290,7 @@ def corpus_list(db_path, fmt, kind, verdict, limit, offset):
               show_default=True, help="Output format.")
 def corpus_stats(db_path, fmt):
     """Counts: sources by kind, publisher and verdict; passages by field; vectors by model."""
-    from .storage import corpus as corpus_store
+    from factcheck.storage import corpus as corpus_store
 
     stats = corpus_store.stats(open_db(settings_from(db_path=db_path).db_path))
     if fmt == "json":
@@ -320,9 +320,9 @@ def corpus_embed(db_path, model, batch_size, backend):
 
 
 def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
-    from .embed import detect_device
-    from .embed_onnx import backend
-    from .vectors import cache_key, embed_passages
+    from factcheck.models.embed import detect_device
+    from factcheck.models.onnx import backend
+    from factcheck.corpus.vectors import cache_key, embed_passages
 
     count = embed_passages(db, model, batch_size=batch_size, progress=True)
     where = detect_device() if backend() == "torch" else f"cpu with {backend()}"
@@ -353,7 +353,7 @@ cross_encoder_option = click.option(
               show_default=True, help="Output format.")
 def search_command(text, db_path, top_k, method, cross_encoder, model, fmt):
     """Search the reference corpus for TEXT (a claim or a few words)."""
-    from .match import search
+    from factcheck.match.matcher import search
 
     settings = settings_from(db_path=db_path, model=model, cross_encoder=cross_encoder)
     rows = search(open_db(settings.db_path), text, top_k, method, settings)
@@ -375,9 +375,9 @@ def search_command(text, db_path, top_k, method, cross_encoder, model, fmt):
 @click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
 def match_command(db_path, article_id, match_every, top_k, method, cross_encoder, model):
     """Match check-worthy claims against the reference corpus and store the best passages."""
-    from .match import match_all, match_claims
-    from .storage import articles as article_store
-    from .storage import matches as match_store
+    from factcheck.match.matcher import match_all, match_claims
+    from factcheck.storage import articles as article_store
+    from factcheck.storage import matches as match_store
 
     if (article_id is None) == (not match_every):
         raise click.UsageError("give --article ID or --all")
@@ -420,7 +420,7 @@ def eval_command(corpus_file, queries, qrels, fmt, method, cross_encoder, output
     """Score retrieval on a judged query set: MAP@1/3/5, MRR, Recall@5/10/20."""
     from pathlib import Path
 
-    from .match import EVAL_KEYS, default_eval_db, evaluate_files
+    from factcheck.match.matcher import EVAL_KEYS, default_eval_db, evaluate_files
 
     settings = settings_from(model=model, cross_encoder=cross_encoder)
     path = Path(db_path) if db_path else default_eval_db()
@@ -481,7 +481,7 @@ def _write_output(data: bytes, output: str | None, fmt: str) -> None:
 def export_command(db_path, fmt, output, article_id, statuses, date_from, date_to, reviewer,
                    verdict):
     """Export the verdict table, ClaimReview JSON-LD, annotations or a TREC run."""
-    from .export import ExportFilters, export
+    from factcheck.export.verdicts import ExportFilters, export
 
     filters = ExportFilters(article_id, statuses or None, date_from, date_to, reviewer, verdict)
     data = export(open_db(settings_from(db_path=db_path).db_path), fmt, filters)
@@ -503,7 +503,7 @@ def verdicts():
 @click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is importing.")
 def verdicts_import(file, db_path, scale, skip_bad, actor):
     """Import a long CSV of labels: claim (id or text), reviewer, label[, timestamp]."""
-    from .label_import import import_labels
+    from factcheck.review.labels import import_labels
 
     db = open_db(settings_from(db_path=db_path).db_path)
     result = import_labels(db, file, scale=scale, actor=actor, skip_bad=skip_bad)
@@ -524,7 +524,7 @@ def verdicts_import(file, db_path, scale, skip_bad, actor):
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 def agreement_command(db_path, scope, fmt, scale, resamples, seed):
     """Agreement statistics: Krippendorff's alpha, Fleiss' and Cohen's kappa, per label/reviewer."""
-    from .research import ROW_COLUMNS, agreement, agreement_csv, agreement_rows
+    from factcheck.agreement.reports import ROW_COLUMNS, agreement, agreement_csv, agreement_rows
 
     db = open_db(settings_from(db_path=db_path).db_path)
     report = agreement(db, scope, scale, resamples=resamples, seed=seed)

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import ConfigError
+from factcheck.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "db" / "factcheck.db"
@@ -69,7 +69,7 @@ class Settings:
     llm_model: str = "llama3.1"
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 120.0
-    # claim matching (factcheck.match): thresholds on the match score, see docs/architecture.md
+    # claim matching (factcheck.match.matcher): thresholds on the match score, see docs/architecture.md
     match_suggested: float = 0.5
     match_strong: float = 0.75
     match_top_k: int = 5

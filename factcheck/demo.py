@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from .config import EXAMPLES_DIR, Settings
-from .types import IngestResult
+from factcheck.config import EXAMPLES_DIR, Settings
+from factcheck.types import IngestResult
 
 DEMO_ARTICLE = EXAMPLES_DIR / "demo_article.md"
 DEMO_CORPUS = EXAMPLES_DIR / "demo_corpus"
@@ -17,14 +17,14 @@ DEMO_ACTOR = "demo"
 
 def is_empty(db: sqlite_utils.Database) -> bool:
     """True when no article has been ingested yet."""
-    from .storage import articles
+    from factcheck.storage import articles
 
     return not articles.any_stored(db)
 
 
 def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:
     """Import the demo reference corpus (a second call adds nothing). Returns sources added."""
-    from .corpus import ImportOptions, import_paths
+    from factcheck.corpus.importer import ImportOptions, import_paths
 
     added = 0
     for name, kind in DEMO_CORPUS_FILES:
@@ -36,8 +36,8 @@ def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:
 
 def load_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult:
     """Import the demo corpus, ingest the demo article and match its claims (idempotent)."""
-    from .ingest import ingest_source
-    from .match import match_article
+    from factcheck.pipeline import ingest_source
+    from factcheck.match.matcher import match_article
 
     load_demo_corpus(db, settings)
     result = ingest_source(db, str(DEMO_ARTICLE), settings, actor=DEMO_ACTOR,

@@ -1,7 +1,7 @@
 """The review workbench behind the Streamlit pages: one call per page view, plus its actions.
 
 Each ``*_view`` function gathers everything a page shows in one call (the page reads its
-widgets, calls one of them, renders); the actions wrap :mod:`factcheck.review` where a page
+widgets, calls one of them, renders); the actions wrap :mod:`factcheck.review.workflow` where a page
 needs a choice made for it (what clicking an evidence card's stance means, signing in).
 Nothing here imports streamlit.
 """
@@ -14,17 +14,18 @@ from typing import Callable
 
 import sqlite_utils
 
-from . import review, sources
-from . import match as matching
-from .config import Settings, load_settings
-from .errors import ConfigError, FactcheckError, InputError, NotFoundError
-from .ingest import ingest_document, ingest_source
-from .scales import get_scale, list_scales
-from .storage import review as review_store
-from .storage import matches as match_store
-from .storage import workbench as store
-from .storage.articles import list_with_counts
-from .storage.review import QueueFilters
+from factcheck.review import workflow as review
+from factcheck.ingest import read as sources
+from factcheck.match import matcher as matching
+from factcheck.config import Settings, load_settings
+from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
+from factcheck.pipeline import ingest_document, ingest_source
+from factcheck.review.scales import get_scale, list_scales
+from factcheck.storage import review as review_store
+from factcheck.storage import matches as match_store
+from factcheck.storage import workbench as store
+from factcheck.storage.articles import list_with_counts
+from factcheck.storage.review import QueueFilters
 
 Progress = Callable[[str], None]
 

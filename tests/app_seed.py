@@ -140,7 +140,7 @@ def research_desk(db) -> dict:
     """:func:`small_desk` plus an article of six claims labelled by two checkers, Ann and Bob
     (agreeing on four), and the desk's first claim published by the editor Eve with a cited
     fact-check: what the Export and Agreement pages need."""
-    from factcheck import review
+    from factcheck.review import workflow as review
 
     desk = small_desk(db)
     review.ensure_reviewer(db, "Eve", "editor")

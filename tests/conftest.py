@@ -55,6 +55,6 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def bundled_model():
     """The real bundled all-MiniLM-L6-v2, loaded once per test session."""
-    from factcheck.embed import load_model
+    from factcheck.models.embed import load_model
 
     return load_model(None)

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factcheck.agreement import (AgreementError, fleiss, label_counts, prepare_ratings,
+from factcheck.agreement.statistics import (AgreementError, fleiss, label_counts, prepare_ratings,
                                  ratings_matrix, reviewer_agreement, source_agreement)
 from factcheck.errors import InputError
-from factcheck.scales import Label, Scale, UnknownLabelError
+from factcheck.review.scales import Label, Scale, UnknownLabelError
 
 FAST = 200  # bootstrap resamples in tests
 

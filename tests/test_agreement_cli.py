@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from factcheck import charts, research, review
+from factcheck.agreement import charts
+from factcheck.agreement import reports as research
+from factcheck.review import workflow as review
 from factcheck.cli import cli
 from factcheck.errors import InputError
 from test_agreement import KRIPPENDORFF_2011

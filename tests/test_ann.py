@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck import ann
+from factcheck.match import ann
 from factcheck.errors import ConfigError, InputError, ModelError
 
 DIM = 32

@@ -4,7 +4,7 @@ final verdict is stored apart from the individual ones, publishing, settings, ch
 import pytest
 from app_seed import open_app, small_desk, texts
 
-from factcheck import review
+from factcheck.review import workflow as review
 from factcheck.storage import claims as claim_store
 
 DESK = "app_pages/adjudication.py"

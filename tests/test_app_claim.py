@@ -7,7 +7,7 @@ import re
 import pytest
 from app_seed import HOSTILE, add_article, add_matches, add_sources, open_app, small_desk, texts
 
-from factcheck import review
+from factcheck.review import workflow as review
 from factcheck.storage import claims as claim_store
 from factcheck.storage import events
 

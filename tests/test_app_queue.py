@@ -4,7 +4,7 @@
 import pytest
 from app_seed import add_article, add_matches, add_sources, open_app, texts
 
-from factcheck import review
+from factcheck.review import workflow as review
 from factcheck.storage import claims as claim_store
 from factcheck.storage import events
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from factcheck.attribution import attribute
-from factcheck.entities import Vocabulary, find_entities, relabel_people
+from factcheck.extract.attribution import attribute
+from factcheck.extract.entities import Vocabulary, find_entities, relabel_people
 
 
 def speakers(*sentences: str) -> list[tuple[str | None, str | None]]:

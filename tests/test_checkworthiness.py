@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
-from factcheck import checkworthiness as cw
+from factcheck.extract import checkworthiness as cw
 from factcheck.errors import InputError, ModelError
 
 pytestmark = pytest.mark.model
@@ -84,7 +84,7 @@ def test_default_backend_falls_back_to_torch_when_no_graph_can_be_made(tmp_path,
     monkeypatch.delenv("FACTCHECK_SCORE_BACKEND", raising=False)
     copy = tmp_path / "weights.npz"  # a path of its own: nothing cached for it yet
     copy.write_bytes((cw.DATA_DIR / cw.WEIGHTS_FILE).read_bytes())
-    with caplog.at_level("WARNING", logger="factcheck.checkworthiness"):
+    with caplog.at_level("WARNING", logger="factcheck.extract.checkworthiness"):
         scorer = cw.load_scorer(copy)
     assert scorer.backend == "torch" and "instead of onnx-int8" in caplog.text
     assert scorer.score([FACTUAL])[0] >= 0.5
@@ -94,7 +94,7 @@ def test_default_backend_falls_back_to_torch_when_no_graph_can_be_made(tmp_path,
 
 
 def test_a_damaged_cached_graph_is_named(tmp_path, monkeypatch):
-    from factcheck import embed_onnx
+    from factcheck.models import onnx as embed_onnx
 
     damaged = tmp_path / "damaged.onnx"
     damaged.write_bytes(b"\x08\x01garbage")
@@ -120,7 +120,7 @@ def test_shipped_weights_load_small_and_are_cached(scorer):
 
 
 def test_scoring_leaves_the_bundled_encoder_unchanged(scorer):
-    from factcheck.embed import encode
+    from factcheck.models.embed import encode
 
     texts = [FACTUAL, *NOT_CLAIMS]
     before = encode(texts)

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from factcheck import export, review
-from factcheck.claimreview import Organisation, claim_review, claim_reviews, rating, speaker_type
+from factcheck.export import verdicts as export
+from factcheck.review import workflow as review
+from factcheck.corpus.claimreview import Organisation, claim_review, claim_reviews, rating, speaker_type
 from factcheck.errors import ConfigError
 from test_export import ARTICLE_URL, add_article, add_passage, build_newsroom
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import cli
-from factcheck.corpus import ImportOptions, import_paths, parse_date, split_passages, verdict_slug
+from factcheck.corpus.importer import ImportOptions, import_paths, parse_date, split_passages, verdict_slug
 from factcheck.errors import InputError
 from factcheck.storage import corpus as store
 from factcheck.storage import events
@@ -363,7 +363,7 @@ def test_cli_bad_input_is_one_line_and_exit_1(db_path, tmp_path):
 
 
 def test_cli_embed_encodes_once(db_path, tmp_path, monkeypatch):
-    from factcheck import embed
+    from factcheck.models import embed
 
     calls = []
     monkeypatch.setattr(embed, "encode", lambda texts, **kw: calls.append(len(texts)) or

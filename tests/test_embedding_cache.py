@@ -7,8 +7,9 @@ import hashlib
 import numpy as np
 import pytest
 
-from factcheck import embed, vectors
-from factcheck.corpus import import_paths
+from factcheck.models import embed
+from factcheck.corpus import vectors
+from factcheck.corpus.importer import import_paths
 from factcheck.errors import ConfigError, InputError, ModelError
 from factcheck.storage import embeddings as store
 

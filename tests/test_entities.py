@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factcheck.entities import Vocabulary, find_entities, relabel_people
+from factcheck.extract.entities import Vocabulary, find_entities, relabel_people
 
 
 def labelled(sentence: str, vocabulary: Vocabulary | None = None) -> list[tuple[str, str]]:

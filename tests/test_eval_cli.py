@@ -8,7 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factcheck import embed, match
+from factcheck.models import embed
+from factcheck.match import matcher as match
 from factcheck.cli import cli
 from factcheck.storage import open_db
 

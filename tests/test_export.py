@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from factcheck import export, review
+from factcheck.export import verdicts as export
+from factcheck.review import workflow as review
 from factcheck.cli import cli
 from factcheck.errors import InputError
-from factcheck.export import ExportFilters, read_export, verdict_table
-from factcheck.metrics import read_run
+from factcheck.export.verdicts import ExportFilters, read_export, verdict_table
+from factcheck.research.metrics import read_run
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage import corpus as corpus_store
@@ -200,7 +201,7 @@ def test_no_cell_of_a_delimited_export_starts_a_formula(db, newsroom, fmt, sep):
 
 
 def test_tab_and_carriage_return_cells_are_neutralised_and_restored():
-    from factcheck.tables import read_delimited, to_delimited
+    from factcheck.export.tables import read_delimited, to_delimited
 
     frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"),
                           "text": pd.array(["\tcmd", "\r=cmd"], dtype="str")})
@@ -213,7 +214,7 @@ def test_tab_and_carriage_return_cells_are_neutralised_and_restored():
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "'=x", "''+x", "'x",
                                   "x=1", "", "plain"])
 def test_neutralise_is_reversible(text):
-    from factcheck.tables import neutralise, restore
+    from factcheck.export.tables import neutralise, restore
 
     safe = neutralise(text)
     assert not safe.startswith(RISKY)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck.checkworthiness import load_scorer
+from factcheck.extract.checkworthiness import load_scorer
 from factcheck.errors import ConfigError, InputError, ModelError
-from factcheck.extract import extract, score_sentences
+from factcheck.extract.claims import extract, score_sentences
 
 THRESHOLD = 0.5
 

@@ -7,9 +7,9 @@ import socket
 import httpx
 import pytest
 
-from factcheck import fetch
+from factcheck.ingest import fetch
 from factcheck.errors import FetchError, InputError
-from factcheck.sources import load_source
+from factcheck.ingest.read import load_source
 from local_server import Site
 
 ARTICLE_HTML = (

@@ -10,12 +10,13 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from click.testing import CliRunner
 
-from factcheck import llm, prompts
-from factcheck.anchor import ArticleText, locate
+from factcheck.extract import llm
+from factcheck.extract import prompts
+from factcheck.extract.anchor import ArticleText, locate
 from factcheck.cli import cli
 from factcheck.config import load_settings
 from factcheck.errors import LLMError
-from factcheck.ingest import ingest_source
+from factcheck.pipeline import ingest_source
 from factcheck.types import CLAIM_TYPES
 from local_server import LocalServer, respond
 

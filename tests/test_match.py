@@ -8,12 +8,13 @@ import json
 
 import pytest
 
-from factcheck import match, review
+from factcheck.match import matcher as match
+from factcheck.review import workflow as review
 from factcheck.config import load_settings
-from factcheck.corpus import ImportOptions, import_paths
+from factcheck.corpus.importer import ImportOptions, import_paths
 from factcheck.demo import ensure_demo
 from factcheck.errors import ConfigError, InputError, ModelError
-from factcheck.ingest import ingest_source
+from factcheck.pipeline import ingest_source
 from factcheck.storage import matches as store
 from factcheck.storage import open_db
 

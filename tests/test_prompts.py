@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from factcheck import prompts
+from factcheck.extract import prompts
 from factcheck.errors import ConfigError, FactcheckError
-from factcheck.prompts import PromptError
+from factcheck.extract.prompts import PromptError
 
 SHIPPED = {
     "claim_extraction": {"article_text", "max_claims", "claim_types"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.quantities import find_quantities
+from factcheck.extract.quantities import find_quantities
 
 
 def only(sentence: str) -> dict:

@@ -8,11 +8,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from factcheck.rerank import FEATURES, LinearReranker, candidate_features, load_default
-from factcheck.retrieval import (
+from factcheck.match.rerank import FEATURES, LinearReranker, candidate_features, load_default
+from factcheck.match.retrieval import (
     METHODS, Doc, Query, RetrievalConfig, Retriever, analyze, exact_top_k,
 )
-from factcheck.textprep import lead_snippet, parse_date, speaker_match
+from factcheck.text import lead_snippet, parse_date, speaker_match
 
 
 def fake_embed(texts):
@@ -188,7 +188,7 @@ def test_text_helpers():
 
 @pytest.mark.model
 def test_real_model_ranks_a_paraphrase_first(bundled_model):
-    from factcheck.embed import encode
+    from factcheck.models.embed import encode
 
     docs = DOCS + [Doc("d-moon", "NASA faked the 1969 Moon landing in a film studio.",
                        "Was the Moon landing staged?")]

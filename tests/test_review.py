@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from factcheck import review
+from factcheck.review import workflow as review
 from factcheck.errors import ConfigError, InputError, NotFoundError
-from factcheck.scales import UnknownLabelError
+from factcheck.review.scales import UnknownLabelError
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage import corpus as corpus_store

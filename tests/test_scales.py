@@ -7,7 +7,7 @@ import json
 import pytest
 
 from factcheck.errors import ConfigError, InputError
-from factcheck.scales import PRESETS, UnknownLabelError, get_scale, list_scales, load_scales_file
+from factcheck.review.scales import PRESETS, UnknownLabelError, get_scale, list_scales, load_scales_file
 
 
 def test_presets_are_listed():

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factcheck import match
+from factcheck.match import matcher as match
 from factcheck.cli import cli
 from factcheck.config import EXAMPLES_DIR
 

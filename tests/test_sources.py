@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import sources
+from factcheck.ingest import read as sources
 from factcheck.errors import InputError
-from factcheck.sources import decode_lines, detect_format, load_bytes, load_source
+from factcheck.ingest.read import decode_lines, detect_format, load_bytes, load_source
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
 INVALID_UTF8 = b"\xc3\x28\xa0\xa1\xe2\x28\xa1\xe2\x82\x28\xf0\x28\x8c\xbc\xf8\xa1\xa1\xa1" * 40

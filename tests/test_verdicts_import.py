@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from factcheck import review
+from factcheck.review import workflow as review
 from factcheck.cli import cli
 from factcheck.errors import InputError
-from factcheck.label_import import import_labels
+from factcheck.review.labels import import_labels
 from factcheck.storage import claims as claim_store
 from test_export import add_article
 

@@ -3,7 +3,7 @@ rules, and compare-and-set between two clients."""
 
 import pytest
 
-from factcheck import review
+from factcheck.review import workflow as review
 from factcheck.errors import ConflictError, InputError
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store

@@ -15,8 +15,8 @@ from typing import Iterator, Sequence
 
 import sqlite_utils
 
-from ..config import MIGRATIONS_DIR
-from ..errors import DatabaseError
+from factcheck.config import MIGRATIONS_DIR
+from factcheck.errors import DatabaseError
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 IN_CHUNK = 500  # bound parameters per IN (...) query

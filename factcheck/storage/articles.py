@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..types import Document
-from . import events, utcnow
+from factcheck.types import Document
+from factcheck.storage import events, utcnow
 
 ARTICLE_FIELDS = (
     "id", "source", "source_kind", "title", "publisher", "published_date", "language",

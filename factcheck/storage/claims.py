@@ -8,9 +8,9 @@ from typing import Iterable
 
 import sqlite_utils
 
-from ..errors import ConflictError, NotFoundError
-from ..types import SentenceClaim
-from . import events, utcnow
+from factcheck.errors import ConflictError, NotFoundError
+from factcheck.types import SentenceClaim
+from factcheck.storage import events, utcnow
 
 JSON_COLUMNS = ("quantities", "entities", "reasons")
 EDITABLE = {"text", "speaker", "claim_type", "check_worthy", "status"}

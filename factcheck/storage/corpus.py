@@ -7,7 +7,7 @@ from typing import Sequence
 
 import sqlite_utils
 
-from . import chunks, events, placeholders, utcnow
+from factcheck.storage import chunks, events, placeholders, utcnow
 
 SOURCE_COLUMNS = (
     "kind", "external_id", "title", "url", "publisher", "author", "date", "date_raw",

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 import sqlite_utils
 
-from . import chunks, placeholders, utcnow
+from factcheck.storage import chunks, placeholders, utcnow
 
 
 def get_many(

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from . import utcnow
+from factcheck.storage import utcnow
 
 
 def _dump(value: Any) -> str | None:

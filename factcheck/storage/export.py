@@ -11,7 +11,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from .review import EFFECTIVE_VERDICT
+from factcheck.storage.review import EFFECTIVE_VERDICT
 
 _IDS = "(SELECT value FROM json_each(?))"
 

@@ -1,7 +1,7 @@
 """SQL for claim matching: the corpus as retrieval units, the matches table, claim groups.
 
 A match row links a claim to a corpus passage with the score, rank, method and model that
-produced it (see :mod:`factcheck.match` for what a score means).
+produced it (see :mod:`factcheck.match.matcher` for what a score means).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Sequence
 
 import sqlite_utils
 
-from ..config import Settings
-from . import chunks, placeholders, utcnow
+from factcheck.config import Settings
+from factcheck.storage import chunks, placeholders, utcnow
 
 # --------------------------------------------------------------------------- the corpus
 

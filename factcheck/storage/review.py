@@ -12,11 +12,11 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
-from ..errors import ConflictError, NotFoundError
-from ..types import Document, SentenceClaim
-from . import articles as article_store
-from . import claims as claim_store
-from . import events, utcnow
+from factcheck.errors import ConflictError, NotFoundError
+from factcheck.types import Document, SentenceClaim
+from factcheck.storage import articles as article_store
+from factcheck.storage import claims as claim_store
+from factcheck.storage import events, utcnow
 
 
 @contextmanager

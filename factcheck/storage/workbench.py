@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from .review import SORTS, QueueFilters, _where
+from factcheck.storage.review import SORTS, QueueFilters, _where
 
 
 def queue_ids(

@@ -17,7 +17,7 @@ from browser_ui import key, seeded_database
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from factcheck import export
+from factcheck.export import verdicts as export
 
 ORG = {"FACTCHECK_ORG_NAME": "Example Checks", "FACTCHECK_ORG_URL": "https://checks.example.org"}
 

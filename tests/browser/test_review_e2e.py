@@ -6,7 +6,7 @@ from browser_ui import (chosen_label, claim_heading, key, leave_fields, press, s
                         sign_in_by_keyboard, tab_to)
 from playwright.sync_api import expect
 
-from factcheck import review
+from factcheck.review import workflow as review
 
 
 def _verdicts(db, claim_id):

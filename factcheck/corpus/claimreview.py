@@ -1,0 +1,126 @@
+"""schema.org ClaimReview JSON-LD for published verdicts.
+
+One ClaimReview per published claim with a final verdict::
+
+    url             FACTCHECK_REVIEW_URL with {claim_id} filled in (left out when unset)
+    claimReviewed   the claim's text
+    datePublished   the date it was published
+    author          Organization: FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL
+    reviewRating    Rating: alternateName = the verdict label; ratingValue, bestRating,
+                    worstRating = its ordinal value and the scale's best and worst (left out for
+                    labels off the ordinal scale, such as "Unproven")
+    itemReviewed    Claim: author (Person, or Organization when the speaker names one),
+                    datePublished (the article's date), appearance (the article's URL)
+
+FACTCHECK_ORG_NAME is required once there is a review to write.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from factcheck.extract.entities import find_entities
+from factcheck.errors import ConfigError
+from factcheck.extract.gazetteer import ORG_WORDS
+from factcheck.review.scales import get_scale
+
+CONTEXT = "https://schema.org"
+ORG_LABELS = ("ORG", "GPE", "NORP")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The fact-checking organisation that authors the reviews."""
+
+    name: str
+    url: str | None = None
+    review_url: str | None = None  # template with {claim_id}
+
+
+def _checked_url(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def organisation_from_env() -> Organisation | None:
+    """FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL, FACTCHECK_REVIEW_URL; None without a name."""
+    name = (os.environ.get("FACTCHECK_ORG_NAME") or "").strip()
+    if not name:
+        return None
+    template = os.environ.get("FACTCHECK_REVIEW_URL") or None
+    if template and "{claim_id}" not in template:
+        raise ConfigError("FACTCHECK_REVIEW_URL must contain {claim_id}, e.g. "
+                          "https://example.org/fact-checks/{claim_id}")
+    _checked_url("FACTCHECK_REVIEW_URL", template and template.replace("{claim_id}", "1"))
+    return Organisation(name, _checked_url("FACTCHECK_ORG_URL",
+                                           os.environ.get("FACTCHECK_ORG_URL") or None), template)
+
+
+def speaker_type(speaker: str) -> str:
+    """"Organization" when the speaker names one (entity or organisation word), else "Person"."""
+    labels = {e["label"] for e in find_entities(speaker)}
+    last = (speaker.casefold().split() or [""])[-1].rstrip(".")
+    org_word = last in ORG_WORDS or f"{last}." in ORG_WORDS      # "Corp" as well as "Corp."
+    if "PERSON" not in labels and (labels & set(ORG_LABELS) or org_word):
+        return "Organization"
+    return "Person"
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def rating(label: str, scale_name: str) -> dict:
+    """A schema.org Rating for ``label`` on the scale."""
+    scale = get_scale(scale_name)
+    out = {"@type": "Rating", "alternateName": scale.normalise(label)}
+    ordinal = scale.ordinal(label)
+    if ordinal is not None and scale.is_ordinal:
+        out |= {"ratingValue": _number(ordinal), "bestRating": _number(scale.best),
+                "worstRating": _number(scale.worst)}
+    return out
+
+
+def item_reviewed(row: dict) -> dict:
+    """The reviewed Claim: who said it, when, where it appeared."""
+    item = {"@type": "Claim"}
+    if row.get("speaker"):
+        item["author"] = {"@type": speaker_type(row["speaker"]), "name": row["speaker"]}
+    if row.get("article_date"):
+        item["datePublished"] = row["article_date"]
+    if row.get("article_url"):
+        item["appearance"] = [{"@type": "CreativeWork", "url": row["article_url"]}]
+    return item
+
+
+def claim_review(row: dict, org: Organisation) -> dict:
+    """The ClaimReview of one verdict-table row (a dict of :data:`factcheck.export.verdicts.COLUMNS`)."""
+    review = {"@context": CONTEXT, "@type": "ClaimReview"}
+    if org.review_url:
+        review["url"] = org.review_url.replace("{claim_id}", str(row["claim_id"]))
+    author = {"@type": "Organization", "name": org.name} | ({"url": org.url} if org.url else {})
+    published = (row.get("published_at") or row.get("verdict_at") or "")[:10]
+    return review | {"claimReviewed": row["claim_text"]} | (
+        {"datePublished": published} if published else {}) | {
+        "author": author,
+        "reviewRating": rating(row["verdict_label"], row["verdict_scale"]),
+        "itemReviewed": item_reviewed(row),
+    }
+
+
+def claim_reviews(rows: list[dict], org: Organisation | None = None) -> list[dict]:
+    """ClaimReviews for the published rows that have a final verdict (others are skipped)."""
+    published = [r for r in rows if r["status"] == "published" and r.get("verdict_label")]
+    if not published:
+        return []
+    org = org or organisation_from_env()
+    if org is None:
+        raise ConfigError("set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) to the fact-checking "
+                          "organisation that authors the ClaimReviews")
+    return [claim_review(row, org) for row in published]
