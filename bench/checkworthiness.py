@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support  # noqa: E402
 
 from factcheck.extract import checkworthiness as cw  # noqa: E402
+from factcheck.research import train_scorer as ts  # noqa: E402
 from factcheck.models.embed import encode  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -78,8 +79,8 @@ def main() -> None:
     parser.add_argument("--seed-article", type=Path, default=SHARED / "seeds/000_9f6c08b4849e9d93.txt")
     args = parser.parse_args()
 
-    texts, labels = cw.read_labelled(args.data)
-    train_rows, held_rows = cw.split_indices(labels)
+    texts, labels = ts.read_labelled(args.data)
+    train_rows, held_rows = ts.split_indices(labels)
     held = [texts[i] for i in held_rows]
     y_held = labels[held_rows]
     print(f"ClaimBuster: {len(train_rows)} training / {len(held)} held-out sentences "

@@ -30,13 +30,14 @@ from sklearn.metrics import average_precision_score, precision_recall_fscore_sup
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 from factcheck.extract import checkworthiness as cw  # noqa: E402
+from factcheck.research import train_scorer as ts  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
 def figures(labels: np.ndarray, logits: np.ndarray, threshold: float = 0.0) -> str:
     p, r, f, _ = precision_recall_fscore_support(labels, logits > threshold, average="binary")
-    oracle = cw.best_f1_logit(logits, labels)
+    oracle = ts.best_f1_logit(logits, labels)
     _, _, f_best, _ = precision_recall_fscore_support(labels, logits > oracle, average="binary")
     return (f"P={p:.3f} R={r:.3f} F1={f:.3f} AP={average_precision_score(labels, logits):.3f} "
             f"(F1 at the held-out part's own best threshold: {f_best:.3f})")
@@ -59,7 +60,7 @@ class Encoder:
         extra = {}
         if hasattr(self.model.encoder, "compute_position_bias"):  # MPNet's relative positions
             extra["position_bias"] = self.model.encoder.compute_position_bias(hidden)
-        return cw._run_layers(layers, hidden, cw._additive_mask(mask), **extra)
+        return cw.run_layers(layers, hidden, cw.additive_mask(mask), **extra)
 
     def frozen_states(self, texts: list[str], frozen: int) -> list:
         states: list = [None] * len(texts)
@@ -82,7 +83,7 @@ def adapt(layers) -> None:
     """Every linear map gets a low-rank update; norms are tuned too (as the shipped recipe)."""
     import torch
 
-    low_rank = cw._low_rank_class()
+    low_rank = ts.low_rank_class()
     for layer in layers:
         for _, module in list(layer.named_modules()):
             for child, value in list(module.named_children()):
@@ -97,21 +98,21 @@ def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, fr
          epochs: int, report) -> object:
     import torch
 
-    torch.manual_seed(cw.SEED)
+    torch.manual_seed(ts.SEED)
     layers = copy.deepcopy(encoder.model.encoder.layer[frozen:])
     adapt(layers)
     head = torch.nn.Linear(encoder.model.config.hidden_size, 1)
     dropout = torch.nn.Dropout(0.1)
     modules = torch.nn.ModuleList([layers, head, dropout])
     parameters = [p for p in modules.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(parameters, lr=cw.LEARNING_RATE, weight_decay=cw.WEIGHT_DECAY)
-    schedule = cw.warmup_then_decay(optimiser, math.ceil(len(fit) / cw.TRAIN_BATCH) * epochs)
+    optimiser = torch.optim.AdamW(parameters, lr=ts.LEARNING_RATE, weight_decay=ts.WEIGHT_DECAY)
+    schedule = ts.warmup_then_decay(optimiser, math.ceil(len(fit) / ts.TRAIN_BATCH) * epochs)
     targets = torch.tensor(labels, dtype=torch.float32)
-    random = np.random.RandomState(cw.SEED)
+    random = np.random.RandomState(ts.SEED)
 
     def forward(rows):
-        hidden, mask = cw._pad(states, rows)
-        return head(dropout(cw._mean_pool(encoder.run(layers, hidden, mask), mask))).squeeze(-1)
+        hidden, mask = ts.pad(states, rows)
+        return head(dropout(cw.mean_pool(encoder.run(layers, hidden, mask), mask))).squeeze(-1)
 
     def predict(rows):
         modules.eval()
@@ -124,7 +125,7 @@ def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, fr
 
     modules.train()
     for epoch in range(epochs):
-        for rows in cw.length_batches(states, fit, random):
+        for rows in ts.length_batches(states, fit, random):
             loss = torch.nn.functional.binary_cross_entropy_with_logits(forward(rows), targets[rows])
             optimiser.zero_grad()
             loss.backward()
@@ -139,16 +140,16 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="a sentence-transformers model directory")
     parser.add_argument("--data", default=str(SHARED / "data" / "claimbuster" / "sentences-dev.csv"))
     parser.add_argument("--frozen", type=int, default=8, help="layers used as they are")
-    parser.add_argument("--epochs", type=int, default=cw.EPOCHS)
+    parser.add_argument("--epochs", type=int, default=ts.EPOCHS)
     args = parser.parse_args()
 
     import torch
 
     torch.set_num_threads(os.cpu_count() or 1)
-    texts, labels = cw.read_labelled(args.data)
-    train_rows, held_out = cw.split_indices(labels)
-    fit, calibration = train_test_split(train_rows, test_size=cw.DEV_FRACTION,
-                                        stratify=labels[train_rows], random_state=cw.SEED)
+    texts, labels = ts.read_labelled(args.data)
+    train_rows, held_out = ts.split_indices(labels)
+    fit, calibration = train_test_split(train_rows, test_size=ts.DEV_FRACTION,
+                                        stratify=labels[train_rows], random_state=ts.SEED)
     shipped = cw.load_scorer(backend_name="torch").decision([texts[i] for i in held_out])
     print(f"shipped MiniLM scorer, held-out {len(held_out)}: {figures(labels[held_out], shipped)}",
           flush=True)
@@ -161,11 +162,11 @@ def main() -> None:
     states = encoder.frozen_states(texts, args.frozen)
     print(f"{args.model}: {depth} layers, {args.frozen} frozen; their states in "
           f"{time.perf_counter() - started:.0f} s", flush=True)
-    penalty = cw.UNFINISHED_PENALTY * cw._unfinished(texts)
+    penalty = cw.UNFINISHED_PENALTY * cw.unfinished(texts)
 
     def report(epoch, predict):
         calibrated = predict(calibration) - penalty[calibration]
-        threshold = cw.best_f1_logit(calibrated, labels[calibration])
+        threshold = ts.best_f1_logit(calibrated, labels[calibration])
         held = predict(held_out) - penalty[held_out]
         print(f"epoch {epoch} ({time.perf_counter() - started:.0f} s), held-out at the "
               f"calibration threshold: {figures(labels[held_out], held, threshold)}", flush=True)

@@ -9,7 +9,7 @@ MAP@1/3/5, MRR, Recall@5/10/20 and the number of judged queries. Vectors are cac
 The re-ranker weights it uses are rebuilt with ``python -m factcheck.match.rerank train``.
 
 ``--shipped`` scores the dev split through the shipped path instead: ``factcheck eval``'s
-code (:func:`factcheck.match.matcher.evaluate_files`: corpus import into SQLite, the database vector
+code (:func:`factcheck.research.evaluate.evaluate_files`: corpus import into SQLite, the database vector
 cache, the same ranking as ``factcheck match``), with its database under ``--eval-db``::
 
     HF_HUB_OFFLINE=1 python bench/claim_matching.py --shipped --eval-db /tmp/fc_eval
@@ -53,9 +53,9 @@ def score_task(name: str, args, embed) -> list[dict]:
 
 
 def shipped_rows(args) -> list[dict]:
-    """One row per task and method through factcheck.match.matcher.evaluate_files (the eval command)."""
+    """One row per task and method through factcheck.research.evaluate.evaluate_files (the eval command)."""
     from factcheck.config import load_settings
-    from factcheck.match.matcher import evaluate_files
+    from factcheck.research.evaluate import evaluate_files
     from factcheck.storage import open_db
 
     rows = []

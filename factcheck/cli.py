@@ -420,7 +420,7 @@ def eval_command(corpus_file, queries, qrels, fmt, method, cross_encoder, output
     """Score retrieval on a judged query set: MAP@1/3/5, MRR, Recall@5/10/20."""
     from pathlib import Path
 
-    from factcheck.match.matcher import EVAL_KEYS, default_eval_db, evaluate_files
+    from factcheck.research.evaluate import EVAL_KEYS, default_eval_db, evaluate_files
 
     settings = settings_from(model=model, cross_encoder=cross_encoder)
     path = Path(db_path) if db_path else default_eval_db()

@@ -7,6 +7,7 @@ import pytest
 from sklearn.metrics import average_precision_score
 
 from factcheck.extract import checkworthiness as cw
+from factcheck.research import train_scorer as ts
 from factcheck.errors import InputError, ModelError
 
 pytestmark = pytest.mark.model
@@ -67,8 +68,8 @@ def test_onnx_graph_gives_the_torch_scores(scorer, tmp_path, monkeypatch):
 
 def test_int8_graph_keeps_the_decisions(shared_data, tmp_path, monkeypatch):
     monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(tmp_path))
-    texts, labels = cw.read_labelled(shared_data / "claimbuster" / "sentences-dev.csv")
-    _, held = cw.split_indices(labels)
+    texts, labels = ts.read_labelled(shared_data / "claimbuster" / "sentences-dev.csv")
+    _, held = ts.split_indices(labels)
     sample = [texts[i] for i in held[:300]]
     exact = cw.load_scorer(backend_name="torch").decision(sample)
     quantized = cw.load_scorer(backend_name="onnx-int8").decision(sample)
@@ -164,13 +165,13 @@ def test_corrupt_weights_raise_model_error(tmp_path):
 
 def test_training_on_a_subsample_learns_something(shared_data, tmp_path):
     csv = shared_data / "claimbuster" / "sentences-dev.csv"
-    target = cw.train(csv, tmp_path, limit=240, epochs=2, soup=2)
+    target = ts.train(csv, tmp_path, limit=240, epochs=2, soup=2)
     assert target == tmp_path / cw.WEIGHTS_FILE
     weights = cw.read_weights(target)
     assert weights["soup"] == 2 and weights["rank"] == 2 * cw.RANK
     trained = cw.load_scorer(target)
-    texts, labels = cw.read_labelled(csv)
-    _, held = cw.split_indices(labels)
+    texts, labels = ts.read_labelled(csv)
+    _, held = ts.split_indices(labels)
     sample = held[:150]
     scores = trained.score([texts[i] for i in sample])
     assert np.all((scores >= 0) & (scores <= 1))
@@ -183,21 +184,21 @@ def test_bad_training_data_is_refused_and_writes_nothing(tmp_path):
     bad.write_text("sentence_id,text\n1,hello\n", encoding="utf-8")
     out = tmp_path / "out"
     with pytest.raises(InputError, match="label"):
-        cw.train(bad, out)
+        ts.train(bad, out)
     with pytest.raises(InputError, match="not found"):
-        cw.train(tmp_path / "absent.csv", out)
+        ts.train(tmp_path / "absent.csv", out)
     with pytest.raises(InputError, match="at least 40"):
-        cw.train(tmp_path / "absent.csv", out, limit=5)
+        ts.train(tmp_path / "absent.csv", out, limit=5)
     with pytest.raises(InputError, match="epochs"):
-        cw.train(tmp_path / "absent.csv", out, epochs=0)
+        ts.train(tmp_path / "absent.csv", out, epochs=0)
     with pytest.raises(InputError, match="soup"):
-        cw.train(tmp_path / "absent.csv", out, soup=0)
+        ts.train(tmp_path / "absent.csv", out, soup=0)
     assert not out.exists()
 
 
 def test_train_command_reports_errors_in_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        cw.main(["train", "--data", str(tmp_path / "absent.csv"), "--out", str(tmp_path)])
+        ts.main(["train", "--data", str(tmp_path / "absent.csv"), "--out", str(tmp_path)])
     assert exit_info.value.code == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error: training data not found") and "\n" not in err
@@ -207,8 +208,8 @@ def _branch_with_random_adapters(seed: int):
     import torch
 
     torch.manual_seed(seed)
-    _, base = cw._load_base()
-    branch = cw._Branch(base, cw.TRUNK_LAYERS, cw.RANK)
+    _, base = cw.load_base()
+    branch = ts.Branch(base, cw.TRUNK_LAYERS, cw.RANK)
     with torch.no_grad():
         for parameter in branch.parameters():
             parameter.add_(torch.randn_like(parameter) * 0.01)
@@ -218,7 +219,7 @@ def _branch_with_random_adapters(seed: int):
 def test_soup_is_the_mean_of_its_members_merged_weights():
     first, second = _branch_with_random_adapters(1), _branch_with_random_adapters(2)
     members = [first.weights(), second.weights()]
-    soup = cw._soup_weights([first, second])
+    soup = ts.soup_weights([first, second])
     for key in (k for k in members[0] if k.endswith(".up")):
         down = key[:-3] + ".down"
         merged = [m[key].astype(np.float32) @ m[down].astype(np.float32) for m in members]
@@ -229,5 +230,5 @@ def test_soup_is_the_mean_of_its_members_merged_weights():
         np.testing.assert_allclose(soup[key], (members[0][key] + members[1][key]) / 2, rtol=1e-6)
     biases = [float(b.head.bias.detach()[0]) for b in (first, second)]
     assert float(soup["head_bias"]) == pytest.approx(sum(biases) / 2)
-    single = cw._soup_weights([first])
+    single = ts.soup_weights([first])
     assert all(np.array_equal(single[k], members[0][k]) for k in members[0])

@@ -19,7 +19,7 @@ import httpx
 from factcheck import __version__
 from factcheck.config import Settings
 from factcheck.errors import FetchError
-from factcheck.ingest.read import too_large_message
+from factcheck.ingest.limits import too_large_message
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown",

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from factcheck.config import Settings
 from factcheck.errors import InputError
+from factcheck.ingest.limits import too_large_message
 from factcheck.types import Document
 
 URL_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -126,13 +127,6 @@ def read_input(source: str, settings: Settings) -> bytes:
         raise InputError(f"{source}: cannot read the file ({error.strerror})") from None
 
 
-def too_large_message(size: int | None, limit: int) -> str:
-    """The explanation for input over ``limit`` bytes (``size`` when known)."""
-    found = f"{_human_size(size)}; " if size is not None else ""
-    return (f"too large ({found}the limit is {_human_size(limit)}; "
-            "set FACTCHECK_MAX_INPUT_BYTES to change it)")
-
-
 def _read_capped(stream: BinaryIO, label: str, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -147,15 +141,6 @@ def _load_url(url: str, settings: Settings) -> Document:
     return load_bytes(page.data, source=url, source_kind="url", settings=settings,
                       name=urlsplit(page.url).path, content_type=page.media_type,
                       charset=page.charset)
-
-
-def _human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= factor:
-            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"  # unreachable
 
 
 # ---------------------------------------------------------------- bytes -> Document

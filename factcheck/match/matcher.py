@@ -3,7 +3,7 @@
 One code path serves ``factcheck match``, ``search``, ``eval``, ingest and the app:
 :func:`corpus_index` turns the corpus into retrieval units and a
 :class:`factcheck.match.retrieval.Retriever`; :func:`rank` orders units for queries; the callers
-store (:func:`match_claims`), print (:func:`search`) or score (:func:`evaluate_files`) them.
+store (:func:`match_claims`), print (:func:`search`) or score (:func:`factcheck.research.evaluate.evaluate_files`) them.
 
 Retrieval units. A source with a checked claim is one unit: its claim passage, with its
 title and lead as further fields (the shape the re-ranker was trained on); each body window of
@@ -527,80 +527,3 @@ def prior_verdicts(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
 def with_verdicts(members: list[dict]) -> list[dict]:
     """Those of :func:`duplicates`' members that already have a verdict."""
     return [m for m in members if m["label"]]
-
-
-# --------------------------------------------------------------------------- evaluation
-
-EVAL_KEYS = ("map@1", "map@3", "map@5", "mrr", "recall@5", "recall@10", "recall@20", "queries")
-
-
-def default_eval_db() -> Path:
-    """Where ``factcheck eval`` caches corpora and vectors without --db."""
-    import os
-
-    root = os.environ.get("FACTCHECK_EVAL_CACHE")
-    if root:
-        return Path(root)
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "factcheck" / "eval.db"
-
-
-def eval_queries(path: str | Path, fmt: str) -> list[Query]:
-    """Queries of an ``id<TAB>text`` file; for CheckThat! debates (a ``transcripts`` folder
-    beside the file) each gets its speaker, date and previous lines; tweets get theirs."""
-    from factcheck.research.metrics import read_queries
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such queries file")
-    texts = read_queries(path)
-    if not texts:
-        raise InputError(f"{path}: no queries (expected lines of id<TAB>text)")
-    if fmt == "checkthat":
-        from factcheck.research.checkthat import transcript_queries, tweet_query
-
-        folder = path.parent / "transcripts"
-        if folder.is_dir():
-            return list(transcript_queries(texts, folder).values())
-        return [tweet_query(q, t) for q, t in texts.items()]
-    return [Query(q, t) for q, t in texts.items()]
-
-
-def evaluate_files(db: sqlite_utils.Database, corpus: str | Path, queries: str | Path,
-                   qrels: str | Path, *, fmt: str = "auto", method: str | None = None,
-                   settings: Settings | None = None, run_path: str | Path | None = None,
-                   progress: Progress | None = None, bar: bool = False) -> dict:
-    """Import ``corpus`` (nothing new when already there), rank it for ``queries`` with the
-    matching code, and score the ranking against ``qrels``. Returns the :data:`EVAL_KEYS`."""
-    from factcheck.corpus.importer import ImportOptions, import_paths
-    from factcheck.research.metrics import evaluate, read_qrels, write_run
-
-    settings = settings or load_settings()
-    method = method or settings.match_method
-    judged = read_qrels(qrels) if Path(qrels).is_file() else None
-    if judged is None:
-        raise InputError(f"{qrels}: no such qrels file")
-    if not judged:
-        raise InputError(f"{qrels}: no judgements (expected TREC lines: qid 0 docid 1)")
-    wanted = eval_queries(queries, fmt)
-    imported = import_paths(db, [corpus], ImportOptions(format=fmt), settings=settings,
-                            progress=bar)
-    source_ids = [i for result in imported for i in (*result.source_ids, *result.present_ids)]
-    index = corpus_index(db, settings, source_ids=source_ids, progress=progress, bar=bar)
-    if index is None:
-        raise InputError(f"{corpus}: no passages to search")
-    judged_queries = [q for q in wanted if q.id in judged]
-    if not judged_queries:
-        raise InputError(f"none of the {len(wanted)} queries has a judgement in {qrels}")
-    ranked = rank(index, judged_queries, method, 20, settings.cross_encoder)
-    run = {q: [f.external_id or str(f.source_id) for f in hits] for q, hits in ranked.items()}
-    row = evaluate(run, {q.id: judged[q.id] for q in judged_queries})
-    if run_path:
-        write_run(run_path, {q: [(f.external_id or str(f.source_id), f.method_score)
-                                 for f in hits]
-                             for q, hits in ranked.items()}, tag=method)
-    used = next((hits[0].method for hits in ranked.values() if hits), method)
-    result = {"map@1": row["MAP@1"], "map@3": row["MAP@3"], "map@5": row["MAP@5"],
-              "mrr": row["MRR"], "recall@5": row["R@5"], "recall@10": row["R@10"],
-              "recall@20": row["R@20"], "queries": len(judged_queries)}
-    return result | {"method": used, "corpus": len(index)}

@@ -5,11 +5,8 @@ BM25 scores (claim, title, lead), the same with the claim's context, the fused s
 distance to the query's best, speaker/claimant agreement, date distance and shared numbers.
 Missing metadata is neutral: an unknown speaker scores 0 between agree (+1) and disagree (-1),
 and an undated fact-check gets the mean date features of the dated candidates.
-Weights live in ``factcheck/data/reranker.json`` (a few KB); rebuild them with::
-
-    python -m factcheck.match.rerank train --data ../shared/data --cache /tmp/fc_cache
-
-(trains on CheckThat! 2021 2A+2B train qrels; dev is only reported).
+Weights live in ``factcheck/data/reranker.json`` (a few KB); :mod:`factcheck.research.train_reranker`
+rebuilds them.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -171,73 +167,3 @@ def load_default() -> LinearReranker | None:
     except (OSError, ValueError, KeyError) as error:
         log.info("no usable re-ranker weights at %s (%s): using hybrid fusion", WEIGHTS_PATH, error)
         return None
-
-
-def training_rows(retriever, queries, qrels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels and query-group ids over each judged query's candidates."""
-    xs, ys, groups = [], [], []
-    for batch, signals in retriever.batches(queries):
-        candidates = retriever.candidates(signals)
-        for q, cand, f in zip(batch, candidates,
-                              candidate_features(retriever, batch, signals, candidates)):
-            relevant = qrels.get(q.id, set())
-            xs.append(f)
-            ys.append(np.array([retriever.docs[c].id in relevant for c in cand], dtype=int))
-            groups.append(np.full(len(cand), len(groups)))
-    return np.vstack(xs), np.concatenate(ys), np.concatenate(groups)
-
-
-def fit(x: np.ndarray, y: np.ndarray, c: float = 0.01, info=None) -> LinearReranker:
-    """Logistic regression on standardised features (balanced classes)."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale = np.where(scale > 1e-9, scale, 1.0)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-    model.fit((x - mean) / scale, y)
-    return LinearReranker(model.coef_[0], model.intercept_[0], mean, scale, info=info)
-
-
-def _train_command(args) -> None:
-    from factcheck.research.checkthat import cached_embedder, load_task
-    from factcheck.research.metrics import map_at_k
-    from factcheck.match.retrieval import Retriever
-
-    embed = cached_embedder(args.cache)
-    xs, ys, dev = [], [], []
-    for name in ("2a", "2b"):
-        task = load_task(args.data, name)
-        retriever = Retriever(task.docs, embed, reranker=False)
-        x, y, _ = training_rows(retriever, *task.split("train"))
-        xs.append(x), ys.append(y), dev.append((name, retriever, task))
-    model = fit(np.vstack(xs), np.concatenate(ys), args.c,
-                info={"trained_on": "CheckThat! 2021 2A+2B train", "C": args.c})
-    for name, retriever, task in dev:
-        retriever.reranker = model
-        queries, qrels = task.split("dev")
-        run = retriever.search(queries, "rerank", k=5)
-        score = map_at_k({q: [h.doc_id for h in hits] for q, hits in run.items()}, qrels, 5)
-        model.info[f"dev_map5_{name}"] = round(score, 4)
-        print(f"{name} dev MAP@5 {score:.4f}")
-    model.save(args.out)
-    print(f"saved {args.out}")
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m factcheck.match.rerank")
-    sub = parser.add_subparsers(dest="command", required=True)
-    train = sub.add_parser("train", help="fit the re-ranker on CheckThat! 2021 train")
-    train.add_argument("--data", required=True, help="folder with checkthat2021-2a/ and -2b/")
-    train.add_argument("--out", default=str(WEIGHTS_PATH))
-    train.add_argument("--cache", default=None, help="folder for cached vectors (.npy)")
-    train.add_argument("-c", type=float, default=0.01, help="inverse regularisation strength")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    _train_command(args)
-
-
-if __name__ == "__main__":
-    main()
