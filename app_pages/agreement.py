@@ -13,9 +13,12 @@ from factcheck.errors import FactcheckError
 from factcheck.review.scales import list_scales
 from factcheck.storage import open_db
 
-HEADLINE = (("alpha_nominal", "Krippendorff's alpha (nominal)"),
-            ("alpha_ordinal", "Krippendorff's alpha (ordinal)"),
-            ("fleiss_kappa", "Fleiss' kappa"), ("percent_agreement", "Percent agreement"))
+HEADLINE = (
+    ("alpha_nominal", "Krippendorff's alpha (nominal)"),
+    ("alpha_ordinal", "Krippendorff's alpha (ordinal)"),
+    ("fleiss_kappa", "Fleiss' kappa"),
+    ("percent_agreement", "Percent agreement"),
+)
 
 
 @st.cache_data(ttl=60, show_spinner="Computing agreement…")
@@ -32,12 +35,30 @@ def _report(db_path: str, scope: str, scale: str | None, resamples: int) -> dict
 def _downloads(chart, name: str, key: str) -> None:
     """PNG and SVG (rendered on click, offline) and the Vega-Lite spec of a chart."""
     row = st.container(horizontal=True)
-    row.download_button("PNG", data=partial(charts.image, chart, "png"), file_name=f"{name}.png",
-                        mime="image/png", key=f"{key}_png", on_click="ignore")
-    row.download_button("SVG", data=partial(charts.image, chart, "svg"), file_name=f"{name}.svg",
-                        mime="image/svg+xml", key=f"{key}_svg", on_click="ignore")
-    row.download_button("Vega-Lite JSON", data=chart.to_json(), file_name=f"{name}.vl.json",
-                        mime="application/json", key=f"{key}_spec", on_click="ignore")
+    row.download_button(
+        "PNG",
+        data=partial(charts.image, chart, "png"),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+    )
+    row.download_button(
+        "SVG",
+        data=partial(charts.image, chart, "svg"),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=f"{key}_svg",
+        on_click="ignore",
+    )
+    row.download_button(
+        "Vega-Lite JSON",
+        data=chart.to_json(),
+        file_name=f"{name}.vl.json",
+        mime="application/json",
+        key=f"{key}_spec",
+        on_click="ignore",
+    )
 
 
 def _chart(chart, name: str, key: str) -> None:
@@ -58,15 +79,21 @@ def _headline(report: dict) -> None:
 
 def _reviewers(report: dict) -> None:
     _headline(report)
-    st.caption(f"{report['n_claims_paired']} of {report['n_claims']} claims have two or more "
-               f"labels · {report['n_reviewers']} reviewers · {report['n_ratings']} labels · "
-               f"scale {safe_md(report['scale'])}")
+    st.caption(
+        f"{report['n_claims_paired']} of {report['n_claims']} claims have two or more "
+        f"labels · {report['n_reviewers']} reviewers · {report['n_ratings']} labels · "
+        f"scale {safe_md(report['scale'])}"
+    )
     if report["cohen_kappa"]:
         _chart(charts.pairwise_heatmap(report), "pairwise-kappa", "fc_agree_heat")
     if report["confusion_matrices"]:
         pairs = report["confusion_matrices"]
-        pick = st.selectbox("Confusion matrix of the pair", range(len(pairs)), key="fc_agree_pair",
-                            format_func=lambda i: " vs ".join(map(str, pairs[i]["reviewers"])))
+        pick = st.selectbox(
+            "Confusion matrix of the pair",
+            range(len(pairs)),
+            key="fc_agree_pair",
+            format_func=lambda i: " vs ".join(map(str, pairs[i]["reviewers"])),
+        )
         _chart(charts.confusion_chart(pairs[pick]), "confusion-matrix", "fc_agree_confusion")
     if report["per_label"]:
         _chart(charts.per_label_bars(report), "per-label", "fc_agree_labels")
@@ -75,15 +102,18 @@ def _reviewers(report: dict) -> None:
 
 
 def _sources(report: dict) -> None:
-    st.metric("Krippendorff's alpha, sources as coders",
-              "undefined" if report["alpha_nominal"] is None else f"{report['alpha_nominal']:.3f}")
+    st.metric(
+        "Krippendorff's alpha, sources as coders",
+        "undefined" if report["alpha_nominal"] is None else f"{report['alpha_nominal']:.3f}",
+    )
     for reason in report["reasons"].values():
         st.caption(safe_md(reason))
     if any(cell["n"] for line in report["matrix"].values() for cell in line.values()):
         _chart(charts.source_heatmap(report), "source-agreement", "fc_agree_sources")
     st.subheader("Per source")
-    st.dataframe(pd.DataFrame(report["per_source"]).drop(columns="stances"), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        pd.DataFrame(report["per_source"]).drop(columns="stances"), hide_index=True, width="stretch"
+    )
     st.subheader(f"Claims where sources conflict ({len(report['conflicts'])})")
     if report["conflicts"]:
         st.dataframe(pd.DataFrame(report["conflicts"]), hide_index=True, width="stretch")
@@ -92,11 +122,18 @@ def _sources(report: dict) -> None:
 st.title("Agreement")
 left, middle, right = st.columns(3)
 scope = left.radio("Between", research.SCOPES, horizontal=True, key="fc_agree_scope")
-scale = middle.selectbox("Scale", list_scales(), index=None, placeholder="The one in use",
-                         key="fc_agree_scale")
-resamples = right.number_input("Bootstrap resamples", 0, 5000, 1000, step=100,
-                               key="fc_agree_resamples",
-                               help="For the 95% confidence intervals; 0 switches them off.")
+scale = middle.selectbox(
+    "Scale", list_scales(), index=None, placeholder="The one in use", key="fc_agree_scale"
+)
+resamples = right.number_input(
+    "Bootstrap resamples",
+    0,
+    5000,
+    1000,
+    step=100,
+    key="fc_agree_resamples",
+    help="For the 95% confidence intervals; 0 switches them off.",
+)
 if st.button("Recompute", icon=":material/refresh:", key="fc_agree_refresh"):
     _report.clear()
 
@@ -113,10 +150,21 @@ st.subheader("All figures")
 rows = pd.DataFrame(result["rows"], columns=research.ROW_COLUMNS)
 st.dataframe(rows, hide_index=True, width="stretch", key="fc_agree_rows")
 csv_col, json_col = st.columns(2)
-csv_col.download_button("Figures as CSV", data=research.agreement_csv(result["rows"]),
-                        file_name=f"agreement-{scope}.csv", mime="text/csv",
-                        key="fc_agree_csv", on_click="ignore", icon=":material/download:")
-json_col.download_button("Full report as JSON",
-                         data=json.dumps({"scope": scope, **report}, indent=2),
-                         file_name=f"agreement-{scope}.json", mime="application/json",
-                         key="fc_agree_json", on_click="ignore", icon=":material/download:")
+csv_col.download_button(
+    "Figures as CSV",
+    data=research.agreement_csv(result["rows"]),
+    file_name=f"agreement-{scope}.csv",
+    mime="text/csv",
+    key="fc_agree_csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+json_col.download_button(
+    "Full report as JSON",
+    data=json.dumps({"scope": scope, **report}, indent=2),
+    file_name=f"agreement-{scope}.json",
+    mime="application/json",
+    key="fc_agree_json",
+    on_click="ignore",
+    icon=":material/download:",
+)

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (QUEUE_PAGE, database, queue_state, safe_md, set_queue_state,
-                              settings)
+from app_pages.common import QUEUE_PAGE, database, queue_state, safe_md, set_queue_state, settings
 from factcheck import workbench
 from factcheck.errors import FactcheckError
 from factcheck.storage.review import QueueFilters
@@ -20,15 +19,20 @@ def _add(**source) -> None:
         return
     with st.status("Adding the article…", expanded=True) as status:
         try:
-            result = workbench.add_article(db, settings(), actor=reviewer["name"],
-                                           progress=lambda message: status.write(
-                                               safe_md(message)), **source)
+            result = workbench.add_article(
+                db,
+                settings(),
+                actor=reviewer["name"],
+                progress=lambda message: status.write(safe_md(message)),
+                **source,
+            )
         except FactcheckError as error:
             status.update(label="Not added", state="error")
             st.error(str(error))
             return
-        status.update(label="Added" if result.created else "Already there", state="complete",
-                      expanded=False)
+        status.update(
+            label="Added" if result.created else "Already there", state="complete", expanded=False
+        )
     (st.success if result.created else st.info)(safe_md(result.message))
     st.session_state["fc_last_article"] = result.article_id
 
@@ -43,9 +47,12 @@ with st.expander("Add an article", expanded=True, icon=":material/add:"):
                 _add(text=text, title=title)
     with upload:
         with st.form("fc_upload_form", clear_on_submit=True, border=False):
-            file = st.file_uploader("A .txt, .md or .html file", type=list(workbench.UPLOAD_TYPES),
-                                    key="fc_upload_file",
-                                    max_upload_size=max(1, settings().max_input_bytes // 2**20))
+            file = st.file_uploader(
+                "A .txt, .md or .html file",
+                type=list(workbench.UPLOAD_TYPES),
+                key="fc_upload_file",
+                max_upload_size=max(1, settings().max_input_bytes // 2**20),
+            )
             title = st.text_input("Title (optional)", key="fc_upload_title")
             if st.form_submit_button("Add the file", type="primary"):
                 if file is None:
@@ -64,12 +71,30 @@ if not rows:
     st.info("No articles yet: add one above, or run `factcheck ingest FILE_OR_URL`.")
     st.stop()
 
-table = pd.DataFrame(rows)[["id", "title", "publisher", "published_date", "claims", "reviewed",
-                            "published", "sentences", "source", "ingested_by"]]
-st.caption(f"{len(rows)} articles · {int(table['claims'].sum())} claims · "
-           f"{int(table['reviewed'].sum())} reviewed · {int(table['published'].sum())} published")
+table = pd.DataFrame(rows)[
+    [
+        "id",
+        "title",
+        "publisher",
+        "published_date",
+        "claims",
+        "reviewed",
+        "published",
+        "sentences",
+        "source",
+        "ingested_by",
+    ]
+]
+st.caption(
+    f"{len(rows)} articles · {int(table['claims'].sum())} claims · "
+    f"{int(table['reviewed'].sum())} reviewed · {int(table['published'].sum())} published"
+)
 picked = st.dataframe(
-    table, hide_index=True, width="stretch", key="fc_articles_table", on_select="rerun",
+    table,
+    hide_index=True,
+    width="stretch",
+    key="fc_articles_table",
+    on_select="rerun",
     selection_mode="single-row",
     column_config={
         "id": st.column_config.NumberColumn("id", width="small"),
@@ -80,10 +105,12 @@ picked = st.dataframe(
     },
 )
 selected = picked.selection.rows if picked else []
-article_id = int(table.iloc[selected[0]]["id"]) if selected else st.session_state.get(
-    "fc_last_article")
-if article_id is not None and st.button("Open this article's claims in the queue",
-                                        icon=":material/checklist:", key="fc_article_queue"):
+article_id = (
+    int(table.iloc[selected[0]]["id"]) if selected else st.session_state.get("fc_last_article")
+)
+if article_id is not None and st.button(
+    "Open this article's claims in the queue", icon=":material/checklist:", key="fc_article_queue"
+):
     state = queue_state()
     set_queue_state(QueueFilters(article_id=int(article_id)), state["sort"], state["descending"])
     st.session_state["fc_queue_article"] = int(article_id)

@@ -7,14 +7,28 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (QUEUE_PAGE, database, flash, keep, queue_state, require_reviewer,
-                              safe_md, safe_url, short_time)
+from app_pages.common import (
+    QUEUE_PAGE,
+    database,
+    flash,
+    keep,
+    queue_state,
+    require_reviewer,
+    safe_md,
+    safe_url,
+    short_time,
+)
 from factcheck import workbench
-from factcheck.review import workflow as review
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.review import workflow as review
 
-STANCE_LABELS = {"supports": "Supports", "refutes": "Refutes", "mixed": "Mixed",
-                 "context": "Context", "irrelevant": "Irrelevant"}
+STANCE_LABELS = {
+    "supports": "Supports",
+    "refutes": "Refutes",
+    "mixed": "Mixed",
+    "context": "Context",
+    "irrelevant": "Irrelevant",
+}
 NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
 
 ss = st.session_state
@@ -32,9 +46,15 @@ except ValueError:
 
 # ---------------------------------------------------------------- one call
 try:
-    view = workbench.claim_view(db, requested, actor, filters=queue["filters"],
-                                sort=queue["sort"], descending=queue["descending"],
-                                whole_article=bool(ss.get("fc_whole")))
+    view = workbench.claim_view(
+        db,
+        requested,
+        actor,
+        filters=queue["filters"],
+        sort=queue["sort"],
+        descending=queue["descending"],
+        whole_article=bool(ss.get("fc_whole")),
+    )
 except FactcheckError as error:
     st.title("Claim")
     st.warning(str(error))
@@ -50,9 +70,14 @@ loaded = versions.setdefault(cid, claim["version"])
 label_key, conf_key, rationale_key = f"fc_label_{cid}", f"fc_conf_{cid}", f"fc_rationale_{cid}"
 own = view["own_verdict"]
 ss.setdefault(label_key, own["label"] if own else None)
-keep(conf_key, rationale_key, defaults={
-    conf_key: own["confidence"] if own and own["confidence"] is not None else 0.7,
-    rationale_key: own["rationale"] if own else ""})
+keep(
+    conf_key,
+    rationale_key,
+    defaults={
+        conf_key: own["confidence"] if own and own["confidence"] is not None else 0.7,
+        rationale_key: own["rationale"] if own else "",
+    },
+)
 neighbours = view["queue"]
 is_open = claim["status"] not in ("published", "dismissed")
 
@@ -82,9 +107,15 @@ def _save(go_next: bool) -> None:
         flash("Pick a verdict first (number keys 1–9).", "warning")
         return
     try:
-        saved = review.save_verdict(database(), actor, cid, label, confidence=ss.get(conf_key),
-                                    rationale=ss.get(rationale_key) or "",
-                                    expected_version=versions.get(cid))
+        saved = review.save_verdict(
+            database(),
+            actor,
+            cid,
+            label,
+            confidence=ss.get(conf_key),
+            rationale=ss.get(rationale_key) or "",
+            expected_version=versions.get(cid),
+        )
     except ConflictError as error:
         _refused(error)
         return
@@ -122,8 +153,7 @@ def _publish() -> None:
 
 def _evidence(key: str, card: dict) -> None:
     try:
-        done = workbench.set_evidence(database(), actor, cid, card["passage_id"], ss.get(key),
-                                      card)
+        done = workbench.set_evidence(database(), actor, cid, card["passage_id"], ss.get(key), card)
     except FactcheckError as error:
         flash(str(error), "error")
     else:
@@ -132,9 +162,16 @@ def _evidence(key: str, card: dict) -> None:
 
 def _external() -> None:
     try:
-        review.cite_external(database(), actor, cid, ss.get("fc_ext_url"),
-                             ss.get("fc_ext_stance"), title=ss.get("fc_ext_title"),
-                             quote=ss.get("fc_ext_quote"), accessed_at=ss.get("fc_ext_date"))
+        review.cite_external(
+            database(),
+            actor,
+            cid,
+            ss.get("fc_ext_url"),
+            ss.get("fc_ext_stance"),
+            title=ss.get("fc_ext_title"),
+            quote=ss.get("fc_ext_quote"),
+            accessed_at=ss.get("fc_ext_date"),
+        )
     except FactcheckError as error:
         flash(str(error), "error")
         return
@@ -155,44 +192,76 @@ def _remove_citation(citation_id: int) -> None:
 def highlighted(context: dict) -> None:
     """The claim's sentence highlighted in its escaped surroundings."""
     if context["anchored"]:
-        st.markdown(f"{safe_md(context['before'])}:orange-background[**"
-                    f"{safe_md(context['sentence'])}**]{safe_md(context['after'])}")
+        st.markdown(
+            f"{safe_md(context['before'])}:orange-background[**"
+            f"{safe_md(context['sentence'])}**]{safe_md(context['after'])}"
+        )
     else:
         st.markdown(safe_md(context["fallback"] or claim["text"]))
 
 
 # ---------------------------------------------------------------- render: header
-position = (f"{neighbours['position']} of {neighbours['total']} in the queue"
-            if neighbours["position"] else "not in the current queue")
+position = (
+    f"{neighbours['position']} of {neighbours['total']} in the queue"
+    if neighbours["position"]
+    else "not in the current queue"
+)
 st.title(f"Claim {cid}")
-st.caption(f"{safe_md(view['article'].get('title') or view['article'].get('source'))} · "
-           f"{claim['status'].replace('_', ' ')} · version {claim['version']} · {position}")
+st.caption(
+    f"{safe_md(view['article'].get('title') or view['article'].get('source'))} · "
+    f"{claim['status'].replace('_', ' ')} · version {claim['version']} · {position}"
+)
 
 nav = st.container(horizontal=True, key="fc_nav")
-nav.button("Previous", key="fc_prev", shortcut="K", icon=":material/arrow_back:",
-              disabled=neighbours["previous"] is None, on_click=_go,
-              args=(neighbours["previous"],))
-nav.button("Next", key="fc_next", shortcut="J", icon=":material/arrow_forward:",
-              disabled=neighbours["next"] is None, on_click=_go, args=(neighbours["next"],))
+nav.button(
+    "Previous",
+    key="fc_prev",
+    shortcut="K",
+    icon=":material/arrow_back:",
+    disabled=neighbours["previous"] is None,
+    on_click=_go,
+    args=(neighbours["previous"],),
+)
+nav.button(
+    "Next",
+    key="fc_next",
+    shortcut="J",
+    icon=":material/arrow_forward:",
+    disabled=neighbours["next"] is None,
+    on_click=_go,
+    args=(neighbours["next"],),
+)
 if nav.button("Queue", key="fc_back", shortcut="Q", icon=":material/checklist:"):
     st.switch_page(QUEUE_PAGE)
 if claim["status"] in ("new", "in_review", "awaiting_second_review"):
-    nav.button("Take it", key="fc_take", on_click=_take, icon=":material/person_add:",
-                  help="assign yourself and mark the claim in review")
+    nav.button(
+        "Take it",
+        key="fc_take",
+        on_click=_take,
+        icon=":material/person_add:",
+        help="assign yourself and mark the claim in review",
+    )
 
 conflict = ss.get("fc_conflict")
 if conflict and conflict["claim"] == cid:
     with st.container(border=True, key="fc_conflict_box"):
         st.error(f"Not saved: {conflict['message']}", icon=":material/sync_problem:")
-        st.button("Reload the claim", key="fc_reload", type="primary", on_click=_reload,
-                  icon=":material/refresh:",
-                  help="load the current version; your choices stay filled in to save again")
+        st.button(
+            "Reload the claim",
+            key="fc_reload",
+            type="primary",
+            on_click=_reload,
+            icon=":material/refresh:",
+            help="load the current version; your choices stay filled in to save again",
+        )
 elif loaded != claim["version"]:
     with st.container(border=True, key="fc_stale_box"):
-        st.warning(f"This claim changed since you opened it (version {loaded} → "
-                   f"{claim['version']}): reload before saving.", icon=":material/update:")
-        st.button("Reload the claim", key="fc_reload", on_click=_reload,
-                  icon=":material/refresh:")
+        st.warning(
+            f"This claim changed since you opened it (version {loaded} → "
+            f"{claim['version']}): reload before saving.",
+            icon=":material/update:",
+        )
+        st.button("Reload the claim", key="fc_reload", on_click=_reload, icon=":material/refresh:")
 
 left, right = st.columns([5, 4], gap="large")
 
@@ -212,69 +281,125 @@ with left:
         if claim.get("reasons"):
             st.markdown("**Why it scored:** " + "; ".join(safe_md(r) for r in claim["reasons"]))
         if claim.get("quantities"):
-            st.dataframe(pd.DataFrame(claim["quantities"]), hide_index=True, width="stretch",
-                         height="content")
+            st.dataframe(
+                pd.DataFrame(claim["quantities"]),
+                hide_index=True,
+                width="stretch",
+                height="content",
+            )
 
     prior = view["prior_verdicts"]
     if prior or view["duplicates"]:
         with st.container(border=True, key="fc_prior_box"):
             st.markdown(f"**Seen before** · repeats {view['duplicates']} other claim(s)")
             for earlier in prior:
-                similar = (f", similarity {earlier['similarity']:.2f}"
-                           if earlier.get("similarity") is not None else "")
-                st.markdown(f":orange-badge[{safe_md(earlier['label'])}] claim "
-                            f"{earlier['claim_id']} in *{safe_md(earlier['article_title'])}* "
-                            f"({safe_md(earlier['status'].replace('_', ' '))}{similar})")
+                similar = (
+                    f", similarity {earlier['similarity']:.2f}"
+                    if earlier.get("similarity") is not None
+                    else ""
+                )
+                st.markdown(
+                    f":orange-badge[{safe_md(earlier['label'])}] claim "
+                    f"{earlier['claim_id']} in *{safe_md(earlier['article_title'])}* "
+                    f"({safe_md(earlier['status'].replace('_', ' '))}{similar})"
+                )
                 st.caption(safe_md(earlier["text"]))
 
     st.markdown("**In the article**")
     highlighted(view["context"])
-    whole = st.expander("Whole article", key="fc_whole", on_change="rerun",
-                        icon=":material/article:")
+    whole = st.expander(
+        "Whole article", key="fc_whole", on_change="rerun", icon=":material/article:"
+    )
     if view["whole_article"]:
         with whole:
             highlighted(view["whole_article"])
             if view["whole_article"]["truncated"]:
-                st.caption(f"Shortened around the claim ({view['whole_article']['article_chars']}"
-                           " characters in all).")
+                st.caption(
+                    f"Shortened around the claim ({view['whole_article']['article_chars']}"
+                    " characters in all)."
+                )
 
     # -------------------------------------------------------- verdict
     with st.container(border=True, key="fc_verdict_box"):
         st.markdown(f"**Your verdict** on the {safe_md(view['scale'])} scale")
         if view["blind"] and view["hidden_verdicts"]:
-            st.caption(f"Blind review: {view['hidden_verdicts']} other verdict(s) are hidden "
-                       "until you save yours.")
+            st.caption(
+                f"Blind review: {view['hidden_verdicts']} other verdict(s) are hidden "
+                "until you save yours."
+            )
         chosen = ss.get(label_key)
         buttons = st.container(horizontal=True, key="fc_labels")
         for i, label in enumerate(view["labels"]):
-            buttons.button(label, key=f"fc_pick_{i}", on_click=_pick, args=(label,),
-                           type="primary" if label == chosen else "secondary",
-                           shortcut=NUMBER_KEYS[i] if i < len(NUMBER_KEYS) else None,
-                           disabled=not is_open)
+            buttons.button(
+                label,
+                key=f"fc_pick_{i}",
+                on_click=_pick,
+                args=(label,),
+                type="primary" if label == chosen else "secondary",
+                shortcut=NUMBER_KEYS[i] if i < len(NUMBER_KEYS) else None,
+                disabled=not is_open,
+            )
         st.slider("Confidence", 0.0, 1.0, step=0.05, key=conf_key, disabled=not is_open)
-        st.text_area("Rationale", key=rationale_key, height=110, disabled=not is_open,
-                     placeholder="What the evidence shows, in a sentence or two")
+        st.text_area(
+            "Rationale",
+            key=rationale_key,
+            height=110,
+            disabled=not is_open,
+            placeholder="What the evidence shows, in a sentence or two",
+        )
         actions = st.container(horizontal=True, key="fc_actions")
-        actions.button("Save", key="fc_save", on_click=_save, args=(False,),
-                       disabled=not is_open, icon=":material/save:")
-        actions.button("Save & next", key="fc_save_next", on_click=_save, args=(True,),
-                       type="primary", shortcut="S", disabled=not is_open,
-                       icon=":material/skip_next:")
+        actions.button(
+            "Save",
+            key="fc_save",
+            on_click=_save,
+            args=(False,),
+            disabled=not is_open,
+            icon=":material/save:",
+        )
+        actions.button(
+            "Save & next",
+            key="fc_save_next",
+            on_click=_save,
+            args=(True,),
+            type="primary",
+            shortcut="S",
+            disabled=not is_open,
+            icon=":material/skip_next:",
+        )
         if reviewer["role"] == "editor" and claim["status"] == "verdict":
-            actions.button("Publish", key="fc_publish", on_click=_publish,
-                           icon=":material/publish:", help="needs at least one cited source")
+            actions.button(
+                "Publish",
+                key="fc_publish",
+                on_click=_publish,
+                icon=":material/publish:",
+                help="needs at least one cited source",
+            )
         if not is_open:
             st.caption(f"The claim is {claim['status']}: an editor can reopen it from the queue.")
 
     others = [v for v in view["verdicts"] if own is None or v["id"] != own["id"]]
     if others or view["final_verdict"]:
-        rows = [{"reviewer": v["reviewer"], "label": v["label"], "confidence": v["confidence"],
-                 "rationale": v["rationale"], "saved": short_time(v["updated_at"])} for v in others]
+        rows = [
+            {
+                "reviewer": v["reviewer"],
+                "label": v["label"],
+                "confidence": v["confidence"],
+                "rationale": v["rationale"],
+                "saved": short_time(v["updated_at"]),
+            }
+            for v in others
+        ]
         if view["final_verdict"]:
             final = view["final_verdict"]
-            rows.append({"reviewer": f"{final['reviewer']} (final)", "label": final["label"],
-                         "confidence": final["confidence"], "rationale": final["rationale"],
-                         "saved": short_time(final["updated_at"])})
+            rows.append(
+                {
+                    "reviewer": f"{final['reviewer']} (final)",
+                    "label": final["label"],
+                    "confidence": final["confidence"],
+                    "rationale": final["rationale"],
+                    "saved": short_time(final["updated_at"]),
+                }
+            )
         st.markdown("**Other verdicts**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if view["needs_adjudication"]:
@@ -290,14 +415,21 @@ with right:
         pid = card["passage_id"]
         with st.container(border=True, key=f"fc_card_{pid}"):
             title = safe_md(card.get("title") or "Untitled source")
-            meta = " · ".join(safe_md(part) for part in (card.get("publisher"), card.get("date"))
-                              if part)
+            meta = " · ".join(
+                safe_md(part) for part in (card.get("publisher"), card.get("date")) if part
+            )
             score = f"{card['score']:.2f}" if card.get("score") is not None else "–"
             st.markdown(f"**{title}**" + (f" · {meta}" if meta else ""))
-            badge = ":green-badge[strong match]" if card["strength"] == "strong" else \
-                ":gray-badge[suggested]"
-            verdict = (f" · published verdict: :orange-badge[{safe_md(card['verdict'])}]"
-                       if card.get("verdict") else "")
+            badge = (
+                ":green-badge[strong match]"
+                if card["strength"] == "strong"
+                else ":gray-badge[suggested]"
+            )
+            verdict = (
+                f" · published verdict: :orange-badge[{safe_md(card['verdict'])}]"
+                if card.get("verdict")
+                else ""
+            )
             method = " / ".join(safe_md(p) for p in (card.get("method"), card.get("model")) if p)
             st.markdown(f"{badge} similarity {score} · {method}{verdict}")
             st.markdown(safe_md(card.get("text")))
@@ -306,10 +438,17 @@ with right:
             if url:
                 row.link_button("Source", url, icon=":material/open_in_new:")
             key = f"fc_ev_{cid}_{pid}_{card['choice']}"
-            row.segmented_control("Use as", list(STANCE_LABELS), default=card["choice"],
-                                  format_func=STANCE_LABELS.get, key=key,
-                                  label_visibility="collapsed", on_change=_evidence,
-                                  args=(key, card), disabled=not is_open)
+            row.segmented_control(
+                "Use as",
+                list(STANCE_LABELS),
+                default=card["choice"],
+                format_func=STANCE_LABELS.get,
+                key=key,
+                label_visibility="collapsed",
+                on_change=_evidence,
+                args=(key, card),
+                disabled=not is_open,
+            )
             if card["cited_by"] or card["dismissed"]:
                 st.caption(f"by {safe_md(card['cited_by'] or card.get('dismissed_by') or '')}")
 
@@ -320,36 +459,66 @@ with right:
             st.text_area("Quoted passage", key="fc_ext_quote", height=80)
             cols = st.columns(2)
             cols[0].date_input("Accessed", value=date.today(), key="fc_ext_date")
-            cols[1].selectbox("Stance", list(review.STANCES), key="fc_ext_stance",
-                              index=1, format_func=STANCE_LABELS.get)
+            cols[1].selectbox(
+                "Stance",
+                list(review.STANCES),
+                key="fc_ext_stance",
+                index=1,
+                format_func=STANCE_LABELS.get,
+            )
             st.form_submit_button("Cite", on_click=_external, disabled=not is_open)
 
     citations = view["citations"]
     if citations:
         st.markdown(f"**Cited** · {len(citations)}")
-        table = pd.DataFrame([{
-            "stance": c["stance"],
-            "source": c["title"] or c["source_title"] or "",
-            "link": safe_url(c["url"] or c["source_url"]),
-            "quote": c["quote"] or c["passage_text"] or "",
-            "by": c["created_by"],
-        } for c in citations])
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={"link": st.column_config.LinkColumn("link")})
-        mine = [c for c in citations
-                if c["passage_id"] is None and (c["created_by"] == actor
-                                                or reviewer["role"] == "editor")]
+        table = pd.DataFrame(
+            [
+                {
+                    "stance": c["stance"],
+                    "source": c["title"] or c["source_title"] or "",
+                    "link": safe_url(c["url"] or c["source_url"]),
+                    "quote": c["quote"] or c["passage_text"] or "",
+                    "by": c["created_by"],
+                }
+                for c in citations
+            ]
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={"link": st.column_config.LinkColumn("link")},
+        )
+        mine = [
+            c
+            for c in citations
+            if c["passage_id"] is None
+            and (c["created_by"] == actor or reviewer["role"] == "editor")
+        ]
         if mine and is_open:
             cols = st.columns([3, 1])
             picked = cols[0].selectbox(
-                "Remove an external citation", [c["id"] for c in mine], key="fc_uncite",
-                format_func=lambda i: next((c["title"] or c["url"]) for c in mine if c["id"] == i))
-            cols[1].button("Remove", key="fc_uncite_button", on_click=_remove_citation,
-                           args=(picked,))
+                "Remove an external citation",
+                [c["id"] for c in mine],
+                key="fc_uncite",
+                format_func=lambda i: next((c["title"] or c["url"]) for c in mine if c["id"] == i),
+            )
+            cols[1].button(
+                "Remove", key="fc_uncite_button", on_click=_remove_citation, args=(picked,)
+            )
 
 # ---------------------------------------------------------------- history
 st.markdown("**History**")
-history = pd.DataFrame([{"at": short_time(e["at"]), "who": e["actor"],
-                         "action": e["action"], "change": e["change"]} for e in view["history"]])
-st.dataframe(history.iloc[::-1], hide_index=True, width="stretch", key="fc_history",
-             column_config={"change": st.column_config.TextColumn("change", width="large")})
+history = pd.DataFrame(
+    [
+        {"at": short_time(e["at"]), "who": e["actor"], "action": e["action"], "change": e["change"]}
+        for e in view["history"]
+    ]
+)
+st.dataframe(
+    history.iloc[::-1],
+    hide_index=True,
+    width="stretch",
+    key="fc_history",
+    column_config={"change": st.column_config.TextColumn("change", width="large")},
+)

@@ -63,8 +63,11 @@ def safe_url(url) -> str | None:
     """``url`` when it is an http(s) URL with a host, else None (never javascript:, data:)."""
     text = str(url or "").strip()
     parsed = urlparse(text)
-    if parsed.scheme in ("http", "https") and parsed.netloc and not any(
-            ch.isspace() for ch in text):
+    if (
+        parsed.scheme in ("http", "https")
+        and parsed.netloc
+        and not any(ch.isspace() for ch in text)
+    ):
         return text
     return None
 
@@ -155,22 +158,39 @@ def reviewer_sidebar() -> dict | None:
         st.subheader("Reviewer")
         roles = workbench.reviewer_roles(db)
         known = list(roles)
-        st.text_input("Your name", key="fc_name", placeholder="e.g. Ann",
-                      help="No passwords on a local install: every change is recorded "
-                           "under this name.")
+        st.text_input(
+            "Your name",
+            key="fc_name",
+            placeholder="e.g. Ann",
+            help="No passwords on a local install: every change is recorded under this name.",
+        )
         if known:
-            st.selectbox("…or pick a known reviewer", known, index=None, key="fc_pick",
-                         on_change=_pick_known, placeholder="Known reviewers")
-        st.radio("Role", ROLES, key="fc_role", horizontal=True,
-                 help="Editors adjudicate disagreements and publish verdicts.")
+            st.selectbox(
+                "…or pick a known reviewer",
+                known,
+                index=None,
+                key="fc_pick",
+                on_change=_pick_known,
+                placeholder="Known reviewers",
+            )
+        st.radio(
+            "Role",
+            ROLES,
+            key="fc_role",
+            horizontal=True,
+            help="Editors adjudicate disagreements and publish verdicts.",
+        )
         name = (st.session_state.get("fc_name") or "").strip()
         role = st.session_state.get("fc_role") or "checker"
         current = st.session_state.get("reviewer")
         if not name:
             st.session_state.pop("reviewer", None)
             current = None
-        elif (current is None or current["name"].casefold() != name.casefold()
-              or current["requested"] != role):
+        elif (
+            current is None
+            or current["name"].casefold() != name.casefold()
+            or current["requested"] != role
+        ):
             try:
                 found, note = workbench.sign_in(db, name, role)
             except FactcheckError as error:
@@ -178,8 +198,12 @@ def reviewer_sidebar() -> dict | None:
                 st.session_state.pop("reviewer", None)
                 current = None
             else:
-                current = {"name": found["name"], "role": found["role"], "requested": role,
-                           "note": note}
+                current = {
+                    "name": found["name"],
+                    "role": found["role"],
+                    "requested": role,
+                    "note": note,
+                }
                 st.session_state["reviewer"] = current
         if current and roles.get(current["name"], current["role"]) != current["role"]:
             current["role"] = roles[current["name"]]  # an editor changed it meanwhile
@@ -214,8 +238,11 @@ def queue_state() -> dict:
     """The queue's filters and sort, as last set on the queue page (defaults otherwise)."""
     state = st.session_state.get(QUEUE_KEY)
     if not state:
-        state = {"filters": QueueFilters(statuses=("new", "in_review", "awaiting_second_review")),
-                 "sort": "score", "descending": True}
+        state = {
+            "filters": QueueFilters(statuses=("new", "in_review", "awaiting_second_review")),
+            "sort": "score",
+            "descending": True,
+        }
     return state
 
 
@@ -247,10 +274,14 @@ def _toggle_help() -> None:
 
 def help_panel() -> None:
     """The keyboard help: a sidebar button (shortcut H) that shows or hides the list."""
-    st.sidebar.button("Keyboard shortcuts", key="fc_help_button", shortcut="H",
-                      on_click=_toggle_help, icon=":material/keyboard:")
+    st.sidebar.button(
+        "Keyboard shortcuts",
+        key="fc_help_button",
+        shortcut="H",
+        on_click=_toggle_help,
+        icon=":material/keyboard:",
+    )
     if st.session_state.get("fc_help"):
         with st.container(border=True, key="fc_help_panel"):
             st.markdown("**Keyboard shortcuts** (not while typing in a text field)")
-            st.table([{"key": key, "where": where, "does": does}
-                      for key, where, does in SHORTCUTS])
+            st.table([{"key": key, "where": where, "does": does} for key, where, does in SHORTCUTS])

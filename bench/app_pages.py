@@ -30,7 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from app_seed import add_article, add_matches, add_sources  # noqa: E402
 
-from factcheck import workbench
+from factcheck import workbench  # noqa: E402
 from factcheck.review import workflow as review  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
 from factcheck.storage.review import QueueFilters  # noqa: E402
@@ -49,8 +49,11 @@ def build(path: Path, claims: int, cards: int) -> None:
     rng = random.Random(7)
     for article in range((claims + per_article - 1) // per_article):
         count = min(per_article, claims - len(claim_ids))
-        texts = [f"In article {article}, figure {i} rose by {rng.randint(1, 90)}% since "
-                 f"{rng.randint(1990, 2023)}, officials said." for i in range(count)]
+        texts = [
+            f"In article {article}, figure {i} rose by {rng.randint(1, 90)}% since "
+            f"{rng.randint(1990, 2023)}, officials said."
+            for i in range(count)
+        ]
         scores = [round(rng.uniform(0.5, 1.0), 3) for _ in range(count)]
         claim_ids += add_article(db, texts, title=f"Bench article {article}", scores=scores)
     passage_ids = add_sources(db, 2000, prefix="Bench fact-check")
@@ -61,14 +64,17 @@ def build(path: Path, claims: int, cards: int) -> None:
     sample = claim_ids[::50]
     review.assign(db, "Eve", sample, ["Ann", "Bob"])
     for claim_id in sample[::2]:
-        review.cite_passage(db, "Ann", claim_id, passage_ids[claim_id % len(passage_ids)],
-                            "refutes")
+        review.cite_passage(
+            db, "Ann", claim_id, passage_ids[claim_id % len(passage_ids)], "refutes"
+        )
         review.save_verdict(db, "Ann", claim_id, "False", confidence=0.8, rationale="bench")
         review.save_verdict(db, "Bob", claim_id, "Half True" if claim_id % 4 else "False")
     db.execute("ANALYZE")
     db.close()
-    print(f"built {path} in {time.perf_counter() - started:.1f} s: {claims} claims, "
-          f"{cards} cards each")
+    print(
+        f"built {path} in {time.perf_counter() - started:.1f} s: {claims} claims, "
+        f"{cards} cards each"
+    )
 
 
 def timed(function, runs: int) -> list[float]:
@@ -107,29 +113,60 @@ def main() -> None:
     db = open_db(path)
     total = db.execute("SELECT count(*) FROM claims").fetchone()[0]
     matches = db.execute("SELECT count(*) FROM matches").fetchone()[0]
-    print(f"database: {total} claims, {matches} matches; {args.runs} runs each; "
-          f"goal <= {GOAL_MS:.0f} ms\n")
+    print(
+        f"database: {total} claims, {matches} matches; {args.runs} runs each; "
+        f"goal <= {GOAL_MS:.0f} ms\n"
+    )
     ids = [row[0] for row in db.execute("SELECT id FROM claims ORDER BY random() LIMIT 200")]
     rng = random.Random(1)
     default = QueueFilters(statuses=OPEN)
     results = []
 
     print("core calls (one per page view)")
-    results.append(report("queue_view: open claims by score, page 1",
-                          timed(lambda: workbench.queue_view(db, default), args.runs)))
-    results.append(report("queue_view: by date, page 100",
-                          timed(lambda: workbench.queue_view(db, default, sort="date", page=99),
-                                args.runs)))
-    results.append(report("queue_view: search + score range + strong match",
-                          timed(lambda: workbench.queue_view(db, QueueFilters(
-                              statuses=OPEN, search="rose by 4", min_score=0.6, max_score=0.9,
-                              strong_match=0.8)), args.runs)))
-    results.append(report("queue_view: verdict filter, all statuses",
-                          timed(lambda: workbench.queue_view(db, QueueFilters(verdict="False")),
-                                args.runs)))
-    results.append(report("claim_view: 20 cards, neighbours in the queue",
-                          timed(lambda: workbench.claim_view(db, rng.choice(ids), "Ann",
-                                                             filters=default), args.runs)))
+    results.append(
+        report(
+            "queue_view: open claims by score, page 1",
+            timed(lambda: workbench.queue_view(db, default), args.runs),
+        )
+    )
+    results.append(
+        report(
+            "queue_view: by date, page 100",
+            timed(lambda: workbench.queue_view(db, default, sort="date", page=99), args.runs),
+        )
+    )
+    results.append(
+        report(
+            "queue_view: search + score range + strong match",
+            timed(
+                lambda: workbench.queue_view(
+                    db,
+                    QueueFilters(
+                        statuses=OPEN,
+                        search="rose by 4",
+                        min_score=0.6,
+                        max_score=0.9,
+                        strong_match=0.8,
+                    ),
+                ),
+                args.runs,
+            ),
+        )
+    )
+    results.append(
+        report(
+            "queue_view: verdict filter, all statuses",
+            timed(lambda: workbench.queue_view(db, QueueFilters(verdict="False")), args.runs),
+        )
+    )
+    results.append(
+        report(
+            "claim_view: 20 cards, neighbours in the queue",
+            timed(
+                lambda: workbench.claim_view(db, rng.choice(ids), "Ann", filters=default), args.runs
+            ),
+        )
+    )
 
     print("\nwhole page runs in AppTest (script + rendering, no browser)")
     from streamlit.testing.v1 import AppTest
@@ -148,16 +185,20 @@ def main() -> None:
             if claim is not None:
                 at.query_params["claim"] = str(rng.choice(ids))
             at.run()
+
         return rerun
 
     queue_run = page_run("app_pages/queue.py")
     results.append(report("queue page (rerun)", timed(queue_run, args.runs)))
     claim_run = page_run("app_pages/claim.py", claim=ids[0])
-    results.append(report("claim page (rerun, a different claim each time)",
-                          timed(claim_run, args.runs)))
+    results.append(
+        report("claim page (rerun, a different claim each time)", timed(claim_run, args.runs))
+    )
     over = [name for name, p95 in results if p95 > GOAL_MS]
-    print(f"\n{'all within' if not over else 'OVER'} the {GOAL_MS:.0f} ms goal"
-          + (f": {', '.join(over)}" if over else ""))
+    print(
+        f"\n{'all within' if not over else 'OVER'} the {GOAL_MS:.0f} ms goal"
+        + (f": {', '.join(over)}" if over else "")
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support  # noqa: E402
 
 from factcheck.extract import checkworthiness as cw  # noqa: E402
-from factcheck.research import train_scorer as ts  # noqa: E402
 from factcheck.models.embed import encode  # noqa: E402
+from factcheck.research import train_scorer as ts  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CACHE = Path("/tmp/factcheck-bench")
@@ -69,25 +69,34 @@ def seed_sentences(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8")
     parts = []
     for line in text.splitlines():
-        parts += [s.strip() for s in re.split(r"(?:(?<=[.?!])|(?<=[.?!][”\"]))\s+(?=[A-Z“\"])", line) if s.strip()]
+        parts += [
+            s.strip()
+            for s in re.split(r"(?:(?<=[.?!])|(?<=[.?!][”\"]))\s+(?=[A-Z“\"])", line)
+            if s.strip()
+        ]
     return parts
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=SHARED / "data/claimbuster/sentences-dev.csv")
-    parser.add_argument("--seed-article", type=Path, default=SHARED / "seeds/000_9f6c08b4849e9d93.txt")
+    parser.add_argument(
+        "--seed-article", type=Path, default=SHARED / "seeds/000_9f6c08b4849e9d93.txt"
+    )
     args = parser.parse_args()
 
     texts, labels = ts.read_labelled(args.data)
     train_rows, held_rows = ts.split_indices(labels)
     held = [texts[i] for i in held_rows]
     y_held = labels[held_rows]
-    print(f"ClaimBuster: {len(train_rows)} training / {len(held)} held-out sentences "
-          f"({y_held.mean():.1%} check-worthy)")
+    print(
+        f"ClaimBuster: {len(train_rows)} training / {len(held)} held-out sentences "
+        f"({y_held.mean():.1%} check-worthy)"
+    )
 
     baseline = LogisticRegression(max_iter=5000).fit(
-        cached_embeddings([texts[i] for i in train_rows]), labels[train_rows])
+        cached_embeddings([texts[i] for i in train_rows]), labels[train_rows]
+    )
     scorers = {name: cw.load_scorer(backend_name=name) for name in cw.BACKENDS}
     scorer = scorers[cw.backend()]
     for each in scorers.values():
@@ -104,16 +113,24 @@ def main() -> None:
         label = f"shipped, {name}{default}"
         rows.append((label, *timed(each.score, held)))
     weights = cw.read_weights(cw.DATA_DIR / cw.WEIGHTS_FILE)
-    print(f"\nshipped: MiniLM, {scorer.trunk} frozen + {len(scorer.branch)} tuned layers, "
-          f"{int(weights.get('soup', 1))} tuned branches averaged")
-    print(f"held-out, threshold 0.5 ({len(held)} sentences; speed on the same sentences; "
-          "goal F1 >= 0.85, AP >= 0.92)")
+    print(
+        f"\nshipped: MiniLM, {scorer.trunk} frozen + {len(scorer.branch)} tuned layers, "
+        f"{int(weights.get('soup', 1))} tuned branches averaged"
+    )
+    print(
+        f"held-out, threshold 0.5 ({len(held)} sentences; speed on the same sentences; "
+        "goal F1 >= 0.85, AP >= 0.92)"
+    )
     for name, probs, speed in rows:
-        print(f"  {name:40s} {metrics(y_held, probs)}  {speed:6.0f} sent/s "
-              f"({speed / base_speed:.2f}x baseline)")
+        print(
+            f"  {name:40s} {metrics(y_held, probs)}  {speed:6.0f} sent/s "
+            f"({speed / base_speed:.2f}x baseline)"
+        )
 
-    print("\nbatch dependence (first 200 held-out sentences, batched vs one at a time): "
-          f"{batch_dependence(scorer, held[:200])}")
+    print(
+        "\nbatch dependence (first 200 held-out sentences, batched vs one at a time): "
+        f"{batch_dependence(scorer, held[:200])}"
+    )
 
     if args.seed_article.exists():
         sentences = seed_sentences(args.seed_article)
@@ -121,8 +138,10 @@ def main() -> None:
         news = [f"{sentence} ({copy})" for copy in range(20) for sentence in sentences]
         news_base = timed(encode, news)[1]
         news_ship = timed(scorer.score, news)[1]
-        print(f"\nnews-length sentences (seed article x20, {len(news)}): MiniLM encode alone "
-              f"{news_base:.0f} sent/s, shipped scorer {news_ship:.0f} sent/s ({news_ship / news_base:.2f}x)")
+        print(
+            f"\nnews-length sentences (seed article x20, {len(news)}): MiniLM encode alone "
+            f"{news_base:.0f} sent/s, shipped scorer {news_ship:.0f} sent/s ({news_ship / news_base:.2f}x)"
+        )
         print(f"\nseed article: {len(sentences)} sentences, {int((scores >= 0.5).sum())} at >= 0.5")
         for sentence, value in zip(sentences, scores):
             print(f"  {value:.2f}  {sentence[:100]}")

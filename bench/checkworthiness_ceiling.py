@@ -39,8 +39,10 @@ def figures(labels: np.ndarray, logits: np.ndarray, threshold: float = 0.0) -> s
     p, r, f, _ = precision_recall_fscore_support(labels, logits > threshold, average="binary")
     oracle = ts.best_f1_logit(logits, labels)
     _, _, f_best, _ = precision_recall_fscore_support(labels, logits > oracle, average="binary")
-    return (f"P={p:.3f} R={r:.3f} F1={f:.3f} AP={average_precision_score(labels, logits):.3f} "
-            f"(F1 at the held-out part's own best threshold: {f_best:.3f})")
+    return (
+        f"P={p:.3f} R={r:.3f} F1={f:.3f} AP={average_precision_score(labels, logits):.3f} "
+        f"(F1 at the held-out part's own best threshold: {f_best:.3f})"
+    )
 
 
 class Encoder:
@@ -67,12 +69,18 @@ class Encoder:
         order = np.argsort([len(text) for text in texts], kind="stable")
         with self.torch.inference_mode():
             for start in range(0, len(order), 64):
-                rows = order[start:start + 64]
-                encoded = self.tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                                         max_length=cw.MAX_TOKENS, return_tensors="pt")
+                rows = order[start : start + 64]
+                encoded = self.tokenizer(
+                    [texts[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=cw.MAX_TOKENS,
+                    return_tensors="pt",
+                )
                 hidden = self.model.embeddings(input_ids=encoded["input_ids"])
-                hidden = self.run(self.model.encoder.layer[:frozen], hidden,
-                                  encoded["attention_mask"])
+                hidden = self.run(
+                    self.model.encoder.layer[:frozen], hidden, encoded["attention_mask"]
+                )
                 for position, row in enumerate(rows):
                     length = int(encoded["attention_mask"][position].sum())
                     states[row] = hidden[position, :length].clone()
@@ -94,8 +102,15 @@ def adapt(layers) -> None:
                         parameter.requires_grad = True
 
 
-def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, frozen: int,
-         epochs: int, report) -> object:
+def tune(
+    encoder: Encoder,
+    states: list,
+    labels: np.ndarray,
+    fit: np.ndarray,
+    frozen: int,
+    epochs: int,
+    report,
+) -> object:
     import torch
 
     torch.manual_seed(ts.SEED)
@@ -119,14 +134,16 @@ def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, fr
         out = np.zeros(len(rows), dtype=np.float32)
         with torch.inference_mode():
             for start in range(0, len(rows), 64):
-                out[start:start + 64] = forward(rows[start:start + 64]).numpy()
+                out[start : start + 64] = forward(rows[start : start + 64]).numpy()
         modules.train()
         return out
 
     modules.train()
     for epoch in range(epochs):
         for rows in ts.length_batches(states, fit, random):
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(forward(rows), targets[rows])
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                forward(rows), targets[rows]
+            )
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -138,7 +155,9 @@ def tune(encoder: Encoder, states: list, labels: np.ndarray, fit: np.ndarray, fr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="a sentence-transformers model directory")
-    parser.add_argument("--data", default=str(SHARED / "data" / "claimbuster" / "sentences-dev.csv"))
+    parser.add_argument(
+        "--data", default=str(SHARED / "data" / "claimbuster" / "sentences-dev.csv")
+    )
     parser.add_argument("--frozen", type=int, default=8, help="layers used as they are")
     parser.add_argument("--epochs", type=int, default=ts.EPOCHS)
     args = parser.parse_args()
@@ -148,11 +167,14 @@ def main() -> None:
     torch.set_num_threads(os.cpu_count() or 1)
     texts, labels = ts.read_labelled(args.data)
     train_rows, held_out = ts.split_indices(labels)
-    fit, calibration = train_test_split(train_rows, test_size=ts.DEV_FRACTION,
-                                        stratify=labels[train_rows], random_state=ts.SEED)
+    fit, calibration = train_test_split(
+        train_rows, test_size=ts.DEV_FRACTION, stratify=labels[train_rows], random_state=ts.SEED
+    )
     shipped = cw.load_scorer(backend_name="torch").decision([texts[i] for i in held_out])
-    print(f"shipped MiniLM scorer, held-out {len(held_out)}: {figures(labels[held_out], shipped)}",
-          flush=True)
+    print(
+        f"shipped MiniLM scorer, held-out {len(held_out)}: {figures(labels[held_out], shipped)}",
+        flush=True,
+    )
 
     encoder = Encoder(args.model)
     depth = len(encoder.model.encoder.layer)
@@ -160,16 +182,22 @@ def main() -> None:
         raise SystemExit(f"--frozen must be between 0 and {depth - 1} for this model")
     started = time.perf_counter()
     states = encoder.frozen_states(texts, args.frozen)
-    print(f"{args.model}: {depth} layers, {args.frozen} frozen; their states in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"{args.model}: {depth} layers, {args.frozen} frozen; their states in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     penalty = cw.UNFINISHED_PENALTY * cw.unfinished(texts)
 
     def report(epoch, predict):
         calibrated = predict(calibration) - penalty[calibration]
         threshold = ts.best_f1_logit(calibrated, labels[calibration])
         held = predict(held_out) - penalty[held_out]
-        print(f"epoch {epoch} ({time.perf_counter() - started:.0f} s), held-out at the "
-              f"calibration threshold: {figures(labels[held_out], held, threshold)}", flush=True)
+        print(
+            f"epoch {epoch} ({time.perf_counter() - started:.0f} s), held-out at the "
+            f"calibration threshold: {figures(labels[held_out], held, threshold)}",
+            flush=True,
+        )
 
     tune(encoder, states, labels, np.asarray(fit), args.frozen, args.epochs, report)
 

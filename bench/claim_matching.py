@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from factcheck.match.retrieval import METHODS, Retriever  # noqa: E402
 from factcheck.research.checkthat import cached_embedder, load_task  # noqa: E402
 from factcheck.research.metrics import evaluate, write_run  # noqa: E402
-from factcheck.match.retrieval import METHODS, Retriever  # noqa: E402
 
 
 def score_task(name: str, args, embed) -> list[dict]:
@@ -65,13 +65,36 @@ def shipped_rows(args) -> list[dict]:
         db = open_db(Path(args.eval_db) / f"{name}.db")
         for method in args.methods:
             started = time.perf_counter()
-            result = evaluate_files(db, root / "vclaims.jsonl", root / "queries-train-dev.tsv",
-                                    root / f"qrels-{args.split}.tsv", fmt="checkthat",
-                                    method=method, settings=load_settings(), bar=True)
-            rows.append({"task": name.upper(), "method": f"{result['method']} (shipped)",
-                         **{k: result[k] for k in ("queries", "map@1", "map@3", "map@5", "mrr",
-                                                   "recall@5", "recall@10", "recall@20")},
-                         "s": round(time.perf_counter() - started, 1)})
+            result = evaluate_files(
+                db,
+                root / "vclaims.jsonl",
+                root / "queries-train-dev.tsv",
+                root / f"qrels-{args.split}.tsv",
+                fmt="checkthat",
+                method=method,
+                settings=load_settings(),
+                bar=True,
+            )
+            rows.append(
+                {
+                    "task": name.upper(),
+                    "method": f"{result['method']} (shipped)",
+                    **{
+                        k: result[k]
+                        for k in (
+                            "queries",
+                            "map@1",
+                            "map@3",
+                            "map@5",
+                            "mrr",
+                            "recall@5",
+                            "recall@10",
+                            "recall@20",
+                        )
+                    },
+                    "s": round(time.perf_counter() - started, 1),
+                }
+            )
     return rows
 
 
@@ -83,9 +106,14 @@ def main(argv=None) -> None:
     parser.add_argument("--tasks", nargs="+", default=["2a", "2b"])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--runs", default=None, help="also write TREC run files to this folder")
-    parser.add_argument("--shipped", action="store_true",
-                        help="score through factcheck eval's code path (SQLite corpus + cache)")
-    parser.add_argument("--eval-db", default="/tmp/fc_eval", help="folder of the --shipped databases")
+    parser.add_argument(
+        "--shipped",
+        action="store_true",
+        help="score through factcheck eval's code path (SQLite corpus + cache)",
+    )
+    parser.add_argument(
+        "--eval-db", default="/tmp/fc_eval", help="folder of the --shipped databases"
+    )
     args = parser.parse_args(argv)
     if args.shipped:
         from tabulate import tabulate

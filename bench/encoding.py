@@ -33,9 +33,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.models import embed
 from factcheck.corpus import vectors  # noqa: E402
 from factcheck.corpus.importer import import_paths  # noqa: E402
+from factcheck.models import embed  # noqa: E402
 from factcheck.storage import corpus as corpus_store  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
 
@@ -70,14 +70,16 @@ def with_backend(name: str, function):
 def methods(db, batch_size: int, onnx: bool) -> dict:
     model = embed.load_model(None)
     out = {
-        "direct": lambda texts: model.encode(texts, batch_size=batch_size,
-                                             normalize_embeddings=True, convert_to_numpy=True),
+        "direct": lambda texts: model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        ),
         "embed_texts": lambda texts: vectors.embed_texts(db, texts, batch_size=batch_size),
     }
     if onnx:
         for name in ("onnx", "onnx-int8"):
             out[name] = lambda texts, name=name: with_backend(
-                name, lambda: embed.encode(texts, batch_size=batch_size))
+                name, lambda: embed.encode(texts, batch_size=batch_size)
+            )
     return out
 
 
@@ -86,9 +88,9 @@ def run_interleaved(runners: dict, texts: list[str], chunk: int) -> tuple[dict, 
     seconds, parts = defaultdict(float), defaultdict(list)
     names = list(runners)
     for number, start in enumerate(range(0, len(texts), chunk)):
-        part = texts[start:start + chunk]
-        for name in names[number % len(names):] + names[:number % len(names)]:
-            took, result = timed(lambda: runners[name](part))
+        part = texts[start : start + chunk]
+        for name in names[number % len(names) :] + names[: number % len(names)]:
+            took, result = timed(lambda name=name, part=part: runners[name](part))
             seconds[name] += took
             parts[name].append(result)
     return seconds, {name: np.vstack(p) for name, p in parts.items()}
@@ -114,15 +116,17 @@ def check_reimport(db, texts: list[str], batch_size: int, baseline: float) -> No
     finally:
         embed.encode = counter.real
     print(f"\nre-import: {again.message}")
-    print(f"embed_texts again: {counter.texts} texts re-encoded; {rate(len(texts), seconds)}, "
-          f"{baseline / seconds:.0f}x the baseline")
+    print(
+        f"embed_texts again: {counter.texts} texts re-encoded; {rate(len(texts), seconds)}, "
+        f"{baseline / seconds:.0f}x the baseline"
+    )
 
 
 def warm_up(runners: dict, texts: list[str]) -> None:
     """Load the model and export the ONNX graphs outside the timed runs."""
     for name, runner in runners.items():
         if name != "embed_texts":
-            took, _ = timed(lambda: runner(texts))
+            took, _ = timed(lambda runner=runner: runner(texts))
             print(f"warm-up {name}: {took:.1f} s")
 
 
@@ -139,19 +143,25 @@ def main() -> None:
         os.environ["FACTCHECK_ONNX_DIR"] = str(Path(tmp) / "onnx")
         db = open_db(Path(tmp) / "corpus.db")
         took, [result] = timed(lambda: import_paths(db, [VCLAIMS]))
-        print(f"import {VCLAIMS.name}: {result.message} in {took:.1f} s "
-              f"({result.new / took:.0f} sources/s)")
+        print(
+            f"import {VCLAIMS.name}: {result.message} in {took:.1f} s "
+            f"({result.new / took:.0f} sources/s)"
+        )
         texts = sample_texts(db, args.n)
         runners = methods(db, args.batch_size, args.onnx)
-        warm_up(runners, texts[:args.batch_size])
+        warm_up(runners, texts[: args.batch_size])
         seconds, got = run_interleaved(runners, texts, args.chunk)
         base = seconds["direct"]
-        print(f"\n{len(texts)} texts, batch {args.batch_size}, torch on {embed.detect_device()}, "
-              f"chunks of {args.chunk} interleaved:")
+        print(
+            f"\n{len(texts)} texts, batch {args.batch_size}, torch on {embed.detect_device()}, "
+            f"chunks of {args.chunk} interleaved:"
+        )
         for name, took in seconds.items():
             cosine = np.sum(got[name] * got["direct"], axis=1)
-            print(f"  {name:12s} {rate(len(texts), took)}  ratio {base / took:5.2f}x  "
-                  f"cosine to direct: min {cosine.min():.4f}, mean {cosine.mean():.4f}")
+            print(
+                f"  {name:12s} {rate(len(texts), took)}  ratio {base / took:5.2f}x  "
+                f"cosine to direct: min {cosine.min():.4f}, mean {cosine.mean():.4f}"
+            )
         print("  goals: embed_texts >= 1.0x; an ONNX backend >= 2x")
         check_reimport(db, texts, args.batch_size, base)
         db.close()

@@ -46,7 +46,9 @@ def load_transcripts(data: Path) -> list[list[tuple[str, str]]]:
     transcripts = []
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
-            rows = [r for r in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 3]
+            rows = [
+                r for r in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 3
+            ]
         transcripts.append([(r[1].strip(), r[2].strip()) for r in rows if r[2].strip()])
     return transcripts
 
@@ -116,8 +118,10 @@ def timed(label: str, function, articles: list[str], baseline: float | None) -> 
     per_article = (time.perf_counter() - started) / len(articles)
     cpu = (time.process_time() - cpu_started) / len(articles)
     ratio = f"{baseline / per_article:6.2f}x baseline" if baseline else "  baseline"
-    print(f"{label:<36} {per_article * 1000:7.2f} ms/article (cpu {cpu * 1000:6.2f} ms) "
-          f"{1 / per_article:7.1f} articles/s  {ratio}")
+    print(
+        f"{label:<36} {per_article * 1000:7.2f} ms/article (cpu {cpu * 1000:6.2f} ms) "
+        f"{1 / per_article:7.1f} articles/s  {ratio}"
+    )
     return per_article
 
 
@@ -144,8 +148,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--backends", default=",".join(BACKENDS),
-                        help=f"scorer backends to time, comma-separated (of {', '.join(BACKENDS)})")
+    parser.add_argument(
+        "--backends",
+        default=",".join(BACKENDS),
+        help=f"scorer backends to time, comma-separated (of {', '.join(BACKENDS)})",
+    )
     args = parser.parse_args()
     chosen = [name.strip() for name in args.backends.split(",") if name.strip()]
     if not chosen or set(chosen) - set(BACKENDS):
@@ -153,8 +160,10 @@ def main() -> None:
 
     articles = build_articles(load_transcripts(args.data), args.articles)
     sizes = sorted(len(a) for a in articles)
-    print(f"{len(articles)} distinct texts, median {sizes[len(sizes) // 2]} characters "
-          f"(seed article: {len(SEED.read_text(encoding='utf-8')) if SEED.exists() else '?'})")
+    print(
+        f"{len(articles)} distinct texts, median {sizes[len(sizes) // 2]} characters "
+        f"(seed article: {len(SEED.read_text(encoding='utf-8')) if SEED.exists() else '?'})"
+    )
     extract(articles[0], threshold=0.5)  # warm up: gazetteers and the scorer load once
 
     baseline = timed("syntok segmentation alone", syntok_only, articles, None)
@@ -164,15 +173,21 @@ def main() -> None:
         scorer = load_scorer(backend_name=backend)
         extract(articles[0], threshold=0.5, scorer=scorer)  # warm up
         default = ", default" if backend == default_backend() else ""
-        timed(f"extract() (scorer: {backend}{default})",
-              lambda t, s=scorer: extract(t, threshold=0.5, scorer=s), articles, baseline)
+        timed(
+            f"extract() (scorer: {backend}{default})",
+            lambda t, s=scorer: extract(t, threshold=0.5, scorer=s),
+            articles,
+            baseline,
+        )
     print(f"sentence starts shared with syntok: {agreement(articles):.2%}")
     if SEED.exists():
         seed = SEED.read_text(encoding="utf-8")
         started = time.perf_counter()
         claims = extract(seed, threshold=0.5)
-        print(f"seed article, warm: {(time.perf_counter() - started) * 1000:.1f} ms, "
-              f"{len(claims)} sentences, {sum(c.check_worthy for c in claims)} check-worthy")
+        print(
+            f"seed article, warm: {(time.perf_counter() - started) * 1000:.1f} ms, "
+            f"{len(claims)} sentences, {sum(c.check_worthy for c in claims)} check-worthy"
+        )
 
 
 if __name__ == "__main__":

@@ -28,16 +28,18 @@ sys.path.insert(0, str(ROOT))
 
 from factcheck.config import load_settings  # noqa: E402
 from factcheck.corpus.importer import ImportOptions, import_paths  # noqa: E402
+from factcheck.corpus.vectors import embed_passages  # noqa: E402
 from factcheck.match.matcher import match_all  # noqa: E402
 from factcheck.research.metrics import read_qrels, read_queries  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
-from factcheck.corpus.vectors import embed_passages  # noqa: E402
 
 
 def debate_sentences(root: Path, n: int) -> list[tuple[str, str]]:
     """(query id, sentence): the judged 2B queries (dev, then train) then other lines."""
     texts = read_queries(root / "queries-train-dev.tsv")
-    order = sorted(read_qrels(root / "qrels-dev.tsv")) + sorted(read_qrels(root / "qrels-train.tsv"))
+    order = sorted(read_qrels(root / "qrels-dev.tsv")) + sorted(
+        read_qrels(root / "qrels-train.tsv")
+    )
     picked = [(q, texts[q]) for q in dict.fromkeys(order) if q in texts]
     if len(picked) < n:
         for path in sorted((root / "transcripts").glob("*.tsv")):
@@ -61,7 +63,7 @@ def insert_claims(db, sentences: list[tuple[str, str]], per_article: int = 50) -
     now = utcnow()
     with db.atomic():
         for start in range(0, len(sentences), per_article):
-            chunk = sentences[start:start + per_article]
+            chunk = sentences[start : start + per_article]
             text = "\n".join(s for _q, s in chunk)
             article = db.execute(
                 "INSERT INTO articles (source, source_kind, title, text, content_hash, "
@@ -75,14 +77,26 @@ def insert_claims(db, sentences: list[tuple[str, str]], per_article: int = 50) -
                     'INSERT INTO claims (article_id, sentence_index, text, start, "end", score, '
                     "check_worthy, text_hash, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, 1.0, 1, ?, ?, ?)",
-                    [article, i, sentence, offset, offset + len(sentence), text_hash(sentence),
-                     now, now])
+                    [
+                        article,
+                        i,
+                        sentence,
+                        offset,
+                        offset + len(sentence),
+                        text_hash(sentence),
+                        now,
+                        now,
+                    ],
+                )
                 offset += len(sentence) + 1
 
 
 def limited_corpus(root: Path, keep: int, relevant: set[str], folder: Path) -> Path:
-    rows = [json.loads(line) for line in (root / "vclaims.jsonl").read_text("utf-8").split("\n")
-            if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (root / "vclaims.jsonl").read_text("utf-8").split("\n")
+        if line.strip()
+    ]
     first = [r for r in rows if r["vclaim_id"] in relevant]
     rest = [r for r in rows if r["vclaim_id"] not in relevant]
     path = folder / "vclaims.jsonl"
@@ -106,8 +120,10 @@ def main(argv=None) -> None:
     sentences = debate_sentences(root, args.claims)
     corpus = root / "vclaims.jsonl"
     if args.limit_corpus:
-        relevant = set().union(*read_qrels(root / "qrels-dev.tsv").values(),
-                               *read_qrels(root / "qrels-train.tsv").values())
+        relevant = set().union(
+            *read_qrels(root / "qrels-dev.tsv").values(),
+            *read_qrels(root / "qrels-train.tsv").values(),
+        )
         corpus = limited_corpus(root, args.limit_corpus, relevant, Path(tmp.name))
 
     started = time.perf_counter()
@@ -117,8 +133,10 @@ def main(argv=None) -> None:
     started = time.perf_counter()
     encoded = embed_passages(db, progress=True)
     embedded = time.perf_counter() - started
-    db.execute("DELETE FROM claims WHERE article_id IN (SELECT id FROM articles "
-               "WHERE ingested_by = 'bench')")
+    db.execute(
+        "DELETE FROM claims WHERE article_id IN (SELECT id FROM articles "
+        "WHERE ingested_by = 'bench')"
+    )
     db.execute("DELETE FROM articles WHERE ingested_by = 'bench'")
     db.conn.commit()
     insert_claims(db, sentences)
@@ -130,15 +148,23 @@ def main(argv=None) -> None:
     again = match_all(db, settings, method=args.method)
     second = time.perf_counter() - started
     print(f"corpus: {sources:,} PolitiFact fact-checks ({corpus})")
-    print(f"import: {imported:.1f} s; passage encoding: {embedded:.1f} s "
-          f"({encoded:,} passages encoded, the rest were cached)")
-    print(f"match --all, {result.claims:,} claims ({result.method}): {first:.1f} s "
-          f"= {result.claims / first:.1f} claims/s (first run: builds the search index, encodes "
-          f"the claims and lead snippets)")
-    print(f"match --all again (index and vectors cached): {second:.1f} s "
-          f"= {again.claims / second:.1f} claims/s")
-    print(f"stored {result.matches:,} matches ({result.strong:,} strong), "
-          f"{result.duplicates} claims grouped with an earlier near-duplicate")
+    print(
+        f"import: {imported:.1f} s; passage encoding: {embedded:.1f} s "
+        f"({encoded:,} passages encoded, the rest were cached)"
+    )
+    print(
+        f"match --all, {result.claims:,} claims ({result.method}): {first:.1f} s "
+        f"= {result.claims / first:.1f} claims/s (first run: builds the search index, encodes "
+        f"the claims and lead snippets)"
+    )
+    print(
+        f"match --all again (index and vectors cached): {second:.1f} s "
+        f"= {again.claims / second:.1f} claims/s"
+    )
+    print(
+        f"stored {result.matches:,} matches ({result.strong:,} strong), "
+        f"{result.duplicates} claims grouped with an earlier near-duplicate"
+    )
 
 
 if __name__ == "__main__":

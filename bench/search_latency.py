@@ -77,8 +77,9 @@ def cached_encode(texts: list[str]) -> np.ndarray:
 def real_vectors() -> tuple[np.ndarray, np.ndarray]:
     """(seed corpus, held-out queries): real MiniLM vectors of CheckThat! texts."""
     claims = read_jsonl(DATA / "checkthat2021-2b" / "vclaims.jsonl", "vclaim")
-    queries = (read_queries(DATA / "checkthat2021-2b" / "queries-train-dev.tsv")
-               + read_queries(DATA / "checkthat2021-2a" / "queries-train-dev.tsv"))
+    queries = read_queries(DATA / "checkthat2021-2b" / "queries-train-dev.tsv") + read_queries(
+        DATA / "checkthat2021-2a" / "queries-train-dev.tsv"
+    )
     seen = set(claims)
     queries = list(dict.fromkeys(q for q in queries if q not in seen))
     return cached_encode(claims), cached_encode(queries)
@@ -93,7 +94,7 @@ def exact_topk(corpus: np.ndarray, queries: np.ndarray, k: int, chunk: int = 64)
     """Exact top-k (ids, scores) by batched matrix products; ``chunk`` queries at a time."""
     ids, scores = [], []
     for start in range(0, len(queries), chunk):
-        sims = queries[start:start + chunk] @ corpus.T
+        sims = queries[start : start + chunk] @ corpus.T
         top = np.argpartition(-sims, k, axis=1)[:, :k]
         part = np.take_along_axis(sims, top, axis=1)
         order = np.argsort(-part, axis=1)
@@ -125,7 +126,7 @@ def synthesise(real: np.ndarray, n: int, seed: int) -> np.ndarray:
         w = rng.dirichlet(MIX_ALPHA, size=m).astype(np.float32)
         mix = w[:, :1] * real[a] + w[:, 1:2] * real[b] + w[:, 2:] * real[c]
         mix += rng.normal(0.0, NOISE, mix.shape).astype(np.float32) - CENTRE * mean
-        out[start:start + m] = normalise(mix)
+        out[start : start + m] = normalise(mix)
     return out
 
 
@@ -159,9 +160,11 @@ def realism(real: np.ndarray, queries: np.ndarray, sizes: list[int]) -> None:
     print("\nRealism: query -> corpus cosine (mean top-1, mean top-10) and random-pair cosine")
     print(f"{'corpus':<34}{'top-1':>8}{'top-10':>8}{'pairs':>8}")
     n, dim = len(real), real.shape[1]
-    rows = [(f"real claims, n={n:,}", real),
-            (f"synthetic only, n={n:,}", synthesise(real, n, seed=7)),
-            (f"isotropic random, n={n:,}", isotropic(n, dim))]
+    rows = [
+        (f"real claims, n={n:,}", real),
+        (f"synthetic only, n={n:,}", synthesise(real, n, seed=7)),
+        (f"isotropic random, n={n:,}", isotropic(n, dim)),
+    ]
     for size in sizes:
         rows.append((f"real+synthetic, n={size:,}", corpus_of(real, size)))
         rows.append((f"isotropic random, n={size:,}", isotropic(size, dim)))
@@ -229,8 +232,13 @@ class Usearch(Lib):
     def build(self, corpus):
         from usearch.index import Index
 
-        self.index = Index(ndim=self.dim, metric="cos", dtype=self.dtype,
-                           connectivity=self.m, expansion_add=self.efc)
+        self.index = Index(
+            ndim=self.dim,
+            metric="cos",
+            dtype=self.dtype,
+            connectivity=self.m,
+            expansion_add=self.efc,
+        )
         self.index.add(np.arange(len(corpus)), corpus, threads=BUILD_THREADS)
 
     def save(self, path):
@@ -295,8 +303,9 @@ class FaissIvf(FaissHnsw):
 
         faiss.omp_set_num_threads(BUILD_THREADS)
         quantiser = faiss.IndexFlatIP(self.dim)
-        self.index = faiss.IndexIVFFlat(quantiser, self.dim, self.nlist(),
-                                        faiss.METRIC_INNER_PRODUCT)
+        self.index = faiss.IndexIVFFlat(
+            quantiser, self.dim, self.nlist(), faiss.METRIC_INNER_PRODUCT
+        )
         self.index.cp.max_points_per_centroid = 64
         sample = np.random.default_rng(3).choice(len(corpus), 64 * self.nlist(), replace=False)
         self.index.train(corpus[np.sort(sample)])
@@ -336,10 +345,15 @@ class AnnWrapper(Lib):
 
 
 def make_lib(name: str, n: int, dim: int) -> Lib:
-    table = {"hnswlib": lambda: Hnswlib(n, dim), "usearch-f16": lambda: Usearch(n, dim, "f16"),
-             "usearch-i8": lambda: Usearch(n, dim, "i8"),
-             "usearch-bf16": lambda: Usearch(n, dim, "bf16"),
-             "faiss-hnsw": lambda: FaissHnsw(n, dim), "faiss-ivf": lambda: FaissIvf(n, dim), "annindex": lambda: AnnWrapper(n, dim)}
+    table = {
+        "hnswlib": lambda: Hnswlib(n, dim),
+        "usearch-f16": lambda: Usearch(n, dim, "f16"),
+        "usearch-i8": lambda: Usearch(n, dim, "i8"),
+        "usearch-bf16": lambda: Usearch(n, dim, "bf16"),
+        "faiss-hnsw": lambda: FaissHnsw(n, dim),
+        "faiss-ivf": lambda: FaissIvf(n, dim),
+        "annindex": lambda: AnnWrapper(n, dim),
+    }
     return table[name]()
 
 
@@ -395,9 +409,12 @@ def measure_exact(corpus, queries) -> float:
     delta = rss() - before
     times = latencies(lambda q: index.search(q, K), queries)
     p50, p95 = np.percentile(times, [50, 95]) * 1000
-    print(f"{'exact numpy':<13}{'-':>6}{p50:9.2f}{p95:9.2f}{1.0:8.3f}{1.0:7.1f}x"
-          f"{built:10.1f} s{delta / 2**20:9.0f}{len(corpus) * corpus.shape[1] * 4 / 2**20:9.0f}"
-          "  float32 matrix, argpartition", flush=True)
+    print(
+        f"{'exact numpy':<13}{'-':>6}{p50:9.2f}{p95:9.2f}{1.0:8.3f}{1.0:7.1f}x"
+        f"{built:10.1f} s{delta / 2**20:9.0f}{len(corpus) * corpus.shape[1] * 4 / 2**20:9.0f}"
+        "  float32 matrix, argpartition",
+        flush=True,
+    )
     return float(p50)
 
 
@@ -405,14 +422,16 @@ def measure_lib(lib, corpus, queries, truth, knobs, exact_p50, rebuild) -> None:
     when, delta, size = build_or_load(lib, corpus, rebuild)
     for value in knobs:
         lib.set_knob(value)
-        found = np.array([lib.query(q) for q in queries[:len(truth)]])
-        times = latencies(lib.query, queries[:len(truth)])
+        found = np.array([lib.query(q) for q in queries[: len(truth)]])
+        times = latencies(lib.query, queries[: len(truth)])
         p50, p95 = np.percentile(times, [50, 95]) * 1000
         r = recall(found, truth)
         mark = " <" if r >= 0.95 else ""
-        print(f"{lib.name:<13}{value:>6}{p50:9.2f}{p95:9.2f}{r:8.3f}{exact_p50 / p50:7.1f}x"
-              f"{when:>12}{delta / 2**20:9.0f}{size / 2**20:9.0f}  {lib.params()}{mark}",
-              flush=True)
+        print(
+            f"{lib.name:<13}{value:>6}{p50:9.2f}{p95:9.2f}{r:8.3f}{exact_p50 / p50:7.1f}x"
+            f"{when:>12}{delta / 2**20:9.0f}{size / 2**20:9.0f}  {lib.params()}{mark}",
+            flush=True,
+        )
     lib.index = None
     gc.collect()
 
@@ -421,18 +440,29 @@ def run_size(n, real, queries, libs, args) -> None:
     corpus = corpus_of(real, n)
     nq = args.queries
     truth, _ = exact_topk(corpus, queries[:nq], K)
-    print(f"\n== n = {n:,} passages x {corpus.shape[1]} dims, {nq} held-out real queries, "
-          f"top-{K}; knob = ef_search (HNSW) / nprobe (IVF); '<' = recall@10 >= 0.95")
-    print(f"{'index':<13}{'knob':>6}{'p50 ms':>9}{'p95 ms':>9}{'recall':>8}{'speed':>8}"
-          f"{'build':>12}{'RSS MiB':>9}{'file MiB':>9}  params")
-    exact_p50 = measure_exact(corpus, queries[:min(nq, args.exact_queries)])
+    print(
+        f"\n== n = {n:,} passages x {corpus.shape[1]} dims, {nq} held-out real queries, "
+        f"top-{K}; knob = ef_search (HNSW) / nprobe (IVF); '<' = recall@10 >= 0.95"
+    )
+    print(
+        f"{'index':<13}{'knob':>6}{'p50 ms':>9}{'p95 ms':>9}{'recall':>8}{'speed':>8}"
+        f"{'build':>12}{'RSS MiB':>9}{'file MiB':>9}  params"
+    )
+    exact_p50 = measure_exact(corpus, queries[: min(nq, args.exact_queries)])
     gc.collect()
     for name in libs:
         if name == "exact":
             continue
         knobs = args.nprobe if name == "faiss-ivf" else args.ef
-        measure_lib(make_lib(name, n, corpus.shape[1]), corpus, queries, truth, knobs,
-                    exact_p50, args.rebuild)
+        measure_lib(
+            make_lib(name, n, corpus.shape[1]),
+            corpus,
+            queries,
+            truth,
+            knobs,
+            exact_p50,
+            args.rebuild,
+        )
 
 
 def parse_args(argv=None):
@@ -462,11 +492,13 @@ def main(argv=None) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     libs = [name.strip() for name in args.libs.split(",") if name.strip()]
     real, queries = real_vectors()
-    print(f"seed: {len(real):,} real claim vectors; {len(queries):,} held-out real queries; "
-          f"synthesis: Dirichlet{MIX_ALPHA} mix + N(0, {NOISE}^2) noise - {CENTRE} x mean, "
-          "re-normalised")
+    print(
+        f"seed: {len(real):,} real claim vectors; {len(queries):,} held-out real queries; "
+        f"synthesis: Dirichlet{MIX_ALPHA} mix + N(0, {NOISE}^2) noise - {CENTRE} x mean, "
+        "re-normalised"
+    )
     if not args.no_realism:
-        realism(real, queries[:args.queries], args.sizes)
+        realism(real, queries[: args.queries], args.sizes)
     for n in args.sizes:
         run_size(n, real, queries, libs, args)
 

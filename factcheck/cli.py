@@ -12,7 +12,7 @@ import io
 import json
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 from tabulate import tabulate
@@ -47,11 +47,18 @@ class FactcheckGroup(click.Group):
 
 
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False), default=None,
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
     help="SQLite database file (default: $FACTCHECK_DB, else db/factcheck.db).",
 )
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
     help="Output format.",
 )
 
@@ -107,32 +114,55 @@ def cli():
 @click.argument("sources", nargs=-1, required=True)
 @db_option
 @click.option("--title", default=None, help="Title to store (overrides the one found).")
-@click.option("--extractor", type=click.Choice(["default", "llm"]), default=None,
-              help="Claim extractor (default: $FACTCHECK_EXTRACTOR, else default).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Check-worthiness threshold for claims (default 0.5).")
-@click.option("--allow-private-urls", is_flag=True, default=None,
-              help="Allow URLs on loopback or private networks (off by default).")
+@click.option(
+    "--extractor",
+    type=click.Choice(["default", "llm"]),
+    default=None,
+    help="Claim extractor (default: $FACTCHECK_EXTRACTOR, else default).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Check-worthiness threshold for claims (default 0.5).",
+)
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    default=None,
+    help="Allow URLs on loopback or private networks (off by default).",
+)
 @click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is ingesting.")
-@click.option("--no-match", is_flag=True,
-              help="Do not match the new claims against the reference corpus.")
+@click.option(
+    "--no-match", is_flag=True, help="Do not match the new claims against the reference corpus."
+)
 def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, actor, no_match):
     """Ingest articles: files (.txt, .md, .html), URLs, or - for stdin.
 
     When a reference corpus exists, the new claims are matched against it.
     """
-    from factcheck.pipeline import ingest_source
     from factcheck.match.matcher import match_article
+    from factcheck.pipeline import ingest_source
 
-    settings = settings_from(db_path=db_path, extractor=extractor, threshold=threshold,
-                             allow_private_urls=allow_private_urls)
+    settings = settings_from(
+        db_path=db_path,
+        extractor=extractor,
+        threshold=threshold,
+        allow_private_urls=allow_private_urls,
+    )
     db = open_db(settings.db_path)
     failed = []
     for source in sources:  # each source is its own transaction; a failure skips only it
         try:
-            result = ingest_source(db, source, settings, actor=actor, title=title,
-                                   extractor=extractor,
-                                   progress=lambda m: click.echo(f"  {m}…", err=True))
+            result = ingest_source(
+                db,
+                source,
+                settings,
+                actor=actor,
+                title=title,
+                extractor=extractor,
+                progress=lambda m: click.echo(f"  {m}…", err=True),
+            )
         except FactcheckError as error:
             click.echo(f"Error: {error}", err=True)
             failed.append(source)
@@ -140,8 +170,12 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
         click.echo(f"{source}: {result.message}")
         if result.created and not no_match:
             try:
-                found = match_article(db, result.article_id, settings,
-                                      progress=lambda m: click.echo(f"  {m}…", err=True))
+                found = match_article(
+                    db,
+                    result.article_id,
+                    settings,
+                    progress=lambda m: click.echo(f"  {m}…", err=True),
+                )
             except FactcheckError as error:  # the article is stored; matching can be rerun
                 click.echo(f"Warning: claims not matched: {error}", err=True)
             else:
@@ -149,8 +183,10 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
                     click.echo(f"  {found} matches with the reference corpus")
     if failed:
         if len(sources) > 1:
-            click.echo(f"Error: {len(failed)} of {len(sources)} sources failed: "
-                       f"{', '.join(failed)}", err=True)
+            click.echo(
+                f"Error: {len(failed)} of {len(sources)} sources failed: {', '.join(failed)}",
+                err=True,
+            )
         sys.exit(1)
 
 
@@ -163,8 +199,22 @@ def articles(db_path, fmt):
 
     settings = settings_from(db_path=db_path)
     rows = article_store.list_with_counts(open_db(settings.db_path))
-    emit(rows, fmt, ["id", "title", "source", "publisher", "published_date",
-                     "sentences", "claims", "reviewed", "published", "ingested_at"])
+    emit(
+        rows,
+        fmt,
+        [
+            "id",
+            "title",
+            "source",
+            "publisher",
+            "published_date",
+            "sentences",
+            "claims",
+            "reviewed",
+            "published",
+            "ingested_at",
+        ],
+    )
 
 
 @cli.command()
@@ -178,30 +228,64 @@ def claims(db_path, fmt, article_id, min_score, include_all):
     from factcheck.storage import claims as claim_store
 
     settings = settings_from(db_path=db_path)
-    rows = claim_store.list_claims(open_db(settings.db_path), article_id=article_id,
-                                   min_score=min_score, include_all=include_all)
-    emit(rows, fmt, ["id", "article_id", "score", "claim_type", "speaker", "text", "reasons"]
-         if fmt == "table" else
-         ["id", "article_id", "sentence_index", "start", "end", "score", "check_worthy",
-          "claim_type", "speaker", "text", "reasons", "quantities", "entities", "status"])
+    rows = claim_store.list_claims(
+        open_db(settings.db_path),
+        article_id=article_id,
+        min_score=min_score,
+        include_all=include_all,
+    )
+    emit(
+        rows,
+        fmt,
+        ["id", "article_id", "score", "claim_type", "speaker", "text", "reasons"]
+        if fmt == "table"
+        else [
+            "id",
+            "article_id",
+            "sentence_index",
+            "start",
+            "end",
+            "score",
+            "check_worthy",
+            "claim_type",
+            "speaker",
+            "text",
+            "reasons",
+            "quantities",
+            "entities",
+            "status",
+        ],
+    )
 
 
 @cli.command()
 @click.argument("file", default="-")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Check-worthiness threshold (default 0.5).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Check-worthiness threshold (default 0.5).",
+)
 def score(file, fmt, threshold):
     """Score sentences for check-worthiness: one sentence a line in FILE (or - for stdin)."""
     from factcheck.extract.claims import score_sentences
     from factcheck.ingest.read import decode_lines, read_input
 
     settings = settings_from(threshold=threshold)
-    lines = decode_lines(read_input(file, settings), source="stdin" if file == "-" else file,
-                         settings=settings)
+    lines = decode_lines(
+        read_input(file, settings), source="stdin" if file == "-" else file, settings=settings
+    )
     results = score_sentences(lines, threshold=settings.threshold)
-    rows = [{"text": r.text, "score": round(float(r.score), 4), "check_worthy": bool(r.check_worthy),
-             "reasons": r.reasons} for r in results]
+    rows = [
+        {
+            "text": r.text,
+            "score": round(float(r.score), 4),
+            "check_worthy": bool(r.check_worthy),
+            "reasons": r.reasons,
+        }
+        for r in results
+    ]
     emit(rows, fmt, ["text", "score", "check_worthy", "reasons"])
 
 
@@ -230,32 +314,73 @@ def corpus():
 @corpus.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--format", "fmt", type=click.Choice(CORPUS_FORMATS), default="auto",
-              show_default=True, help="Input format (auto: from the name and content).")
-@click.option("--text-field", help="Field with the claim or text (default: text, claim, body, ...).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CORPUS_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format (auto: from the name and content).",
+)
+@click.option(
+    "--text-field", help="Field with the claim or text (default: text, claim, body, ...)."
+)
 @click.option("--title-field", help="Field with the title (default: title, headline).")
 @click.option("--url-field", help="Field with the URL (default: url, link).")
 @click.option("--date-field", help="Field with the date (default: date, published, ...).")
-@click.option("--verdict-field", help="Field with the rating (default: verdict, rating, label, ...).")
+@click.option(
+    "--verdict-field", help="Field with the rating (default: verdict, rating, label, ...)."
+)
 @click.option("--id-field", help="Field with the row id (default: id, vclaim_id, claim_id).")
 @click.option("--publisher", help="Publisher for every imported source.")
-@click.option("--kind", type=click.Choice(SOURCE_KINDS), default=None,
-              help="Kind of every source (default: fact-check; article for folders and files "
-                   "without a verdict field).")
+@click.option(
+    "--kind",
+    type=click.Choice(SOURCE_KINDS),
+    default=None,
+    help="Kind of every source (default: fact-check; article for folders and files "
+    "without a verdict field).",
+)
 @click.option("--skip-bad", is_flag=True, help="Skip malformed rows (listed) instead of failing.")
 @click.option("--embed", "do_embed", is_flag=True, help="Encode the new passages afterwards.")
 @click.option("--model", default=None, help="Embedding model for --embed (default: bundled).")
 @click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is importing.")
-def corpus_import(paths, db_path, fmt, text_field, title_field, url_field, date_field,
-                  verdict_field, id_field, publisher, kind, skip_bad, do_embed, model, actor):
+def corpus_import(
+    paths,
+    db_path,
+    fmt,
+    text_field,
+    title_field,
+    url_field,
+    date_field,
+    verdict_field,
+    id_field,
+    publisher,
+    kind,
+    skip_bad,
+    do_embed,
+    model,
+    actor,
+):
     """Import reference sources: CSV/TSV/JSON(L) files, folders, ClaimReview, CheckThat!."""
     from factcheck.corpus.importer import ImportOptions, import_paths
 
     settings = settings_from(db_path=db_path, model=model)
-    given = {"text": text_field, "title": title_field, "url": url_field, "date": date_field,
-             "verdict": verdict_field, "id": id_field}
-    options = ImportOptions(format=fmt, fields={k: v for k, v in given.items() if v},
-                            publisher=publisher, kind=kind, skip_bad=skip_bad, actor=actor)
+    given = {
+        "text": text_field,
+        "title": title_field,
+        "url": url_field,
+        "date": date_field,
+        "verdict": verdict_field,
+        "id": id_field,
+    }
+    options = ImportOptions(
+        format=fmt,
+        fields={k: v for k, v in given.items() if v},
+        publisher=publisher,
+        kind=kind,
+        skip_bad=skip_bad,
+        actor=actor,
+    )
     db = open_db(settings.db_path)
     for result in import_paths(db, paths, options, settings=settings, progress=True):
         click.echo(f"{result.path}: {result.message} ({result.format})")
@@ -270,24 +395,43 @@ def corpus_import(paths, db_path, fmt, text_field, title_field, url_field, date_
 @format_option
 @click.option("--kind", type=click.Choice(SOURCE_KINDS), default=None, help="Only this kind.")
 @click.option("--verdict", default=None, help="Only this verdict (e.g. false, pants-fire).")
-@click.option("--limit", type=click.IntRange(0), default=50, show_default=True,
-              help="At most this many (0: all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=50,
+    show_default=True,
+    help="At most this many (0: all).",
+)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many first.")
 def corpus_list(db_path, fmt, kind, verdict, limit, offset):
     """List reference sources (without their text)."""
     from factcheck.storage import corpus as corpus_store
 
     db = open_db(settings_from(db_path=db_path).db_path)
-    rows = corpus_store.list_sources(db, kind=kind, verdict=verdict, limit=limit or None,
-                                     offset=offset)
-    emit(rows, fmt, ["id", "kind", "publisher", "verdict", "date", "title", "external_id",
-                     "passages"] if fmt == "table" else list(rows[0]) if rows else ["id"])
+    rows = corpus_store.list_sources(
+        db, kind=kind, verdict=verdict, limit=limit or None, offset=offset
+    )
+    emit(
+        rows,
+        fmt,
+        ["id", "kind", "publisher", "verdict", "date", "title", "external_id", "passages"]
+        if fmt == "table"
+        else list(rows[0])
+        if rows
+        else ["id"],
+    )
 
 
 @corpus.command("stats")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 def corpus_stats(db_path, fmt):
     """Counts: sources by kind, publisher and verdict; passages by field; vectors by model."""
     from factcheck.storage import corpus as corpus_store
@@ -305,12 +449,18 @@ def corpus_stats(db_path, fmt):
 
 @corpus.command("embed")
 @db_option
-@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
+@click.option(
+    "--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled)."
+)
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
-@click.option("--backend", type=click.Choice(["torch", "onnx", "onnx-int8"]), default=None,
-              help="Embedding backend (default: $FACTCHECK_EMBED_BACKEND, else torch). onnx: "
-                   "the same vectors, faster on a CPU; onnx-int8: faster still, approximate "
-                   "vectors cached under their own key.")
+@click.option(
+    "--backend",
+    type=click.Choice(["torch", "onnx", "onnx-int8"]),
+    default=None,
+    help="Embedding backend (default: $FACTCHECK_EMBED_BACKEND, else torch). onnx: "
+    "the same vectors, faster on a CPU; onnx-int8: faster still, approximate "
+    "vectors cached under their own key.",
+)
 def corpus_embed(db_path, model, batch_size, backend):
     """Encode every passage that has no vector for the model yet (cached in the database)."""
     if backend:
@@ -320,26 +470,34 @@ def corpus_embed(db_path, model, batch_size, backend):
 
 
 def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
+    from factcheck.corpus.vectors import cache_key, embed_passages
     from factcheck.models.embed import detect_device
     from factcheck.models.onnx import backend
-    from factcheck.corpus.vectors import cache_key, embed_passages
 
     count = embed_passages(db, model, batch_size=batch_size, progress=True)
     where = detect_device() if backend() == "torch" else f"cpu with {backend()}"
-    click.echo(f"encoded {count:,} passages with {cache_key(model)} on {where}"
-               if count else f"every passage already has a vector for {cache_key(model)}")
+    click.echo(
+        f"encoded {count:,} passages with {cache_key(model)} on {where}"
+        if count
+        else f"every passage already has a vector for {cache_key(model)}"
+    )
 
 
 # --------------------------------------------------------------------------- search, match, eval
 
 method_option = click.option(
-    "--method", type=click.Choice(MATCH_METHODS), default=None,
+    "--method",
+    type=click.Choice(MATCH_METHODS),
+    default=None,
     help="Retrieval method (default: $FACTCHECK_MATCH_METHOD, else rerank: the learned "
-         "re-ranker over dense + BM25 candidates).")
+    "re-ranker over dense + BM25 candidates).",
+)
 cross_encoder_option = click.option(
-    "--cross-encoder", default=None,
+    "--cross-encoder",
+    default=None,
     help="Re-score the top candidates with this cross-encoder (folder or cached hub name; "
-         "default: $FACTCHECK_CROSS_ENCODER, else none).")
+    "default: $FACTCHECK_CROSS_ENCODER, else none).",
+)
 
 
 @cli.command("search")
@@ -348,9 +506,17 @@ cross_encoder_option = click.option(
 @click.option("--top-k", type=click.IntRange(1, 1000), default=10, show_default=True)
 @method_option
 @cross_encoder_option
-@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 def search_command(text, db_path, top_k, method, cross_encoder, model, fmt):
     """Search the reference corpus for TEXT (a claim or a few words)."""
     from factcheck.match.matcher import search
@@ -360,19 +526,28 @@ def search_command(text, db_path, top_k, method, cross_encoder, model, fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    emit(rows, "table", ["rank", "score", "strength", "publisher", "date", "verdict", "title",
-                         "text", "url"])
+    emit(
+        rows,
+        "table",
+        ["rank", "score", "strength", "publisher", "date", "verdict", "title", "text", "url"],
+    )
 
 
 @cli.command("match")
 @db_option
 @click.option("--article", "article_id", type=int, default=None, help="Only this article's claims.")
 @click.option("--all", "match_every", is_flag=True, help="Every check-worthy claim.")
-@click.option("--top-k", type=click.IntRange(1, 100), default=None,
-              help="Passages kept per claim (default: $FACTCHECK_MATCH_TOP_K, else 5).")
+@click.option(
+    "--top-k",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Passages kept per claim (default: $FACTCHECK_MATCH_TOP_K, else 5).",
+)
 @method_option
 @cross_encoder_option
-@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
+@click.option(
+    "--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled)."
+)
 def match_command(db_path, article_id, match_every, top_k, method, cross_encoder, model):
     """Match check-worthy claims against the reference corpus and store the best passages."""
     from factcheck.match.matcher import match_all, match_claims
@@ -383,40 +558,81 @@ def match_command(db_path, article_id, match_every, top_k, method, cross_encoder
         raise click.UsageError("give --article ID or --all")
     settings = settings_from(db_path=db_path, model=model, cross_encoder=cross_encoder)
     db = open_db(settings.db_path)
-    options = {"top_k": top_k, "method": method, "bar": True,
-               "progress": lambda m: click.echo(f"  {m}…", err=True)}
+    options = {
+        "top_k": top_k,
+        "method": method,
+        "bar": True,
+        "progress": lambda m: click.echo(f"  {m}…", err=True),
+    }
     if match_every:
         result = match_all(db, settings, **options)
     else:
         if article_store.get(db, article_id) is None:
             raise FactcheckError(f"no article {article_id}; list them with `factcheck articles`")
-        result = match_claims(db, match_store.check_worthy_ids(db, article_id), settings,
-                              **options)
+        result = match_claims(db, match_store.check_worthy_ids(db, article_id), settings, **options)
     click.echo(result.message)
 
 
 @cli.command("eval")
-@click.option("--corpus", "corpus_file", required=True, type=click.Path(exists=True),
-              help="Reference corpus (any `corpus import` format).")
-@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Queries: id<TAB>text lines, with or without a header.")
-@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="TREC qrels: qid 0 docid relevance.")
-@click.option("--format", "fmt", type=click.Choice(CORPUS_FORMATS), default="auto",
-              show_default=True, help="Corpus format; checkthat also reads debate transcripts "
-              "(a transcripts/ folder beside the queries) and tweet signatures.")
+@click.option(
+    "--corpus",
+    "corpus_file",
+    required=True,
+    type=click.Path(exists=True),
+    help="Reference corpus (any `corpus import` format).",
+)
+@click.option(
+    "--queries",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Queries: id<TAB>text lines, with or without a header.",
+)
+@click.option(
+    "--qrels",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="TREC qrels: qid 0 docid relevance.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CORPUS_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Corpus format; checkthat also reads debate transcripts "
+    "(a transcripts/ folder beside the queries) and tweet signatures.",
+)
 @method_option
 @cross_encoder_option
-@click.option("--output", "output", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
-@click.option("--run", "run_file", type=click.Path(dir_okay=False), default=None,
-              help="Also write the ranking as a TREC run file.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="Database that caches the corpus and its vectors (default: "
-                   "$FACTCHECK_EVAL_CACHE, else ~/.cache/factcheck/eval.db).")
-@click.option("--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled).")
-def eval_command(corpus_file, queries, qrels, fmt, method, cross_encoder, output, run_file,
-                 db_path, model):
+@click.option(
+    "--output",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--run",
+    "run_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the ranking as a TREC run file.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Database that caches the corpus and its vectors (default: "
+    "$FACTCHECK_EVAL_CACHE, else ~/.cache/factcheck/eval.db).",
+)
+@click.option(
+    "--model", default=None, help="Embedding model (default: $FACTCHECK_MODEL, else bundled)."
+)
+def eval_command(
+    corpus_file, queries, qrels, fmt, method, cross_encoder, output, run_file, db_path, model
+):
     """Score retrieval on a judged query set: MAP@1/3/5, MRR, Recall@5/10/20."""
     from pathlib import Path
 
@@ -425,8 +641,17 @@ def eval_command(corpus_file, queries, qrels, fmt, method, cross_encoder, output
     settings = settings_from(model=model, cross_encoder=cross_encoder)
     path = Path(db_path) if db_path else default_eval_db()
     path.parent.mkdir(parents=True, exist_ok=True)
-    result = evaluate_files(open_db(path), corpus_file, queries, qrels, fmt=fmt, method=method,
-                            settings=settings, run_path=run_file, bar=True)
+    result = evaluate_files(
+        open_db(path),
+        corpus_file,
+        queries,
+        qrels,
+        fmt=fmt,
+        method=method,
+        settings=settings,
+        run_path=run_file,
+        bar=True,
+    )
     if output == "json":
         click.echo(json.dumps({k: result[k] for k in EVAL_KEYS}, indent=2))
         return
@@ -438,10 +663,18 @@ def eval_command(corpus_file, queries, qrels, fmt, method, cross_encoder, output
 
 # --------------------------------------------------------------------------- export, labels, agreement
 
-EXPORT_FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "markdown", "claimreview",
-                  "annotations", "trec-run")
-CLAIM_STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published",
-                  "dismissed")
+EXPORT_FORMATS = (
+    "csv",
+    "tsv",
+    "xlsx",
+    "json",
+    "jsonl",
+    "markdown",
+    "claimreview",
+    "annotations",
+    "trec-run",
+)
+CLAIM_STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published", "dismissed")
 
 
 def _write_output(data: bytes, output: str | None, fmt: str) -> None:
@@ -464,22 +697,41 @@ def _write_output(data: bytes, output: str | None, fmt: str) -> None:
 
 @cli.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv",
-              show_default=True, help="csv/tsv/xlsx/json/jsonl/markdown: the verdict table; "
-              "claimreview: schema.org JSON-LD of published verdicts (FACTCHECK_ORG_NAME, "
-              "FACTCHECK_ORG_URL, FACTCHECK_REVIEW_URL); annotations: each reviewer's label, "
-              "long form; trec-run: the matches.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="File to write (default: stdout; xlsx only to a file or a pipe).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv/tsv/xlsx/json/jsonl/markdown: the verdict table; "
+    "claimreview: schema.org JSON-LD of published verdicts (FACTCHECK_ORG_NAME, "
+    "FACTCHECK_ORG_URL, FACTCHECK_REVIEW_URL); annotations: each reviewer's label, "
+    "long form; trec-run: the matches.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (default: stdout; xlsx only to a file or a pipe).",
+)
 @click.option("--article", "article_id", type=int, default=None, help="Only this article.")
-@click.option("--status", "statuses", type=click.Choice(CLAIM_STATUSES), multiple=True,
-              help="Only claims with this status (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(CLAIM_STATUSES),
+    multiple=True,
+    help="Only claims with this status (repeatable).",
+)
 @click.option("--from", "date_from", default=None, help="Verdicts given on or after this date.")
 @click.option("--to", "date_to", default=None, help="Verdicts given on or before this date.")
-@click.option("--reviewer", default=None, help="Only claims this reviewer is assigned to or judged.")
+@click.option(
+    "--reviewer", default=None, help="Only claims this reviewer is assigned to or judged."
+)
 @click.option("--verdict", default=None, help="Only this final verdict (e.g. false, pants-fire).")
-def export_command(db_path, fmt, output, article_id, statuses, date_from, date_to, reviewer,
-                   verdict):
+def export_command(
+    db_path, fmt, output, article_id, statuses, date_from, date_to, reviewer, verdict
+):
     """Export the verdict table, ClaimReview JSON-LD, annotations or a TREC run."""
     from factcheck.export.verdicts import ExportFilters, export
 
@@ -496,10 +748,17 @@ def verdicts():
 @verdicts.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @db_option
-@click.option("--scale", default=None, help="Verdict scale of the labels (default: the "
-              "configured one, else politifact), e.g. ordinal-1-5.")
-@click.option("--skip-bad", is_flag=True, help="Import the good rows and list the bad ones "
-              "(default: any bad row imports nothing).")
+@click.option(
+    "--scale",
+    default=None,
+    help="Verdict scale of the labels (default: the "
+    "configured one, else politifact), e.g. ordinal-1-5.",
+)
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good rows and list the bad ones (default: any bad row imports nothing).",
+)
 @click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is importing.")
 def verdicts_import(file, db_path, scale, skip_bad, actor):
     """Import a long CSV of labels: claim (id or text), reviewer, label[, timestamp]."""
@@ -514,13 +773,24 @@ def verdicts_import(file, db_path, scale, skip_bad, actor):
 
 @cli.command("agreement")
 @db_option
-@click.option("--scope", type=click.Choice(["reviewers", "sources"]), default="reviewers",
-              show_default=True, help="Agreement between reviewers, or between cited sources.")
+@click.option(
+    "--scope",
+    type=click.Choice(["reviewers", "sources"]),
+    default="reviewers",
+    show_default=True,
+    help="Agreement between reviewers, or between cited sources.",
+)
 @format_option
-@click.option("--scale", default=None, help="Verdict scale to measure (needed when verdicts "
-              "use several).")
-@click.option("--resamples", type=click.IntRange(0), default=1000, show_default=True,
-              help="Bootstrap resamples for the 95% intervals (0: none).")
+@click.option(
+    "--scale", default=None, help="Verdict scale to measure (needed when verdicts use several)."
+)
+@click.option(
+    "--resamples",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples for the 95% intervals (0: none).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 def agreement_command(db_path, scope, fmt, scale, resamples, seed):
     """Agreement statistics: Krippendorff's alpha, Fleiss' and Cohen's kappa, per label/reviewer."""
@@ -529,8 +799,7 @@ def agreement_command(db_path, scope, fmt, scale, resamples, seed):
     db = open_db(settings_from(db_path=db_path).db_path)
     report = agreement(db, scope, scale, resamples=resamples, seed=seed)
     if fmt == "json":
-        click.echo(json.dumps({"scope": scope, **report.to_dict()}, ensure_ascii=False,
-                              indent=2))
+        click.echo(json.dumps({"scope": scope, **report.to_dict()}, ensure_ascii=False, indent=2))
         return
     rows = agreement_rows(report)
     if fmt == "csv":  # spreadsheet-safe: reviewer and source names are untrusted text

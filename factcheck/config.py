@@ -77,7 +77,7 @@ class Settings:
     duplicate_threshold: float = 0.9
     cross_encoder: str | None = None
 
-    def with_overrides(self, **overrides) -> "Settings":
+    def with_overrides(self, **overrides) -> Settings:
         """A copy with the non-None overrides applied (CLI options)."""
         known = {f.name for f in fields(self)}
         clean = {k: v for k, v in overrides.items() if v is not None and k in known}
@@ -131,11 +131,15 @@ def load_settings(**overrides) -> Settings:
         values["cross_encoder"] = v
     settings = Settings(**values).with_overrides(**overrides)
     if settings.match_method not in MATCH_METHODS:
-        raise ConfigError(f"unknown match method {settings.match_method!r}; choose one of: "
-                          f"{', '.join(MATCH_METHODS)}")
+        raise ConfigError(
+            f"unknown match method {settings.match_method!r}; choose one of: "
+            f"{', '.join(MATCH_METHODS)}"
+        )
     if settings.match_suggested > settings.match_strong:
-        raise ConfigError(f"the suggested-match threshold ({settings.match_suggested}) is above "
-                          f"the strong-match threshold ({settings.match_strong})")
+        raise ConfigError(
+            f"the suggested-match threshold ({settings.match_suggested}) is above "
+            f"the strong-match threshold ({settings.match_strong})"
+        )
     if settings.extractor not in EXTRACTORS:
         raise ConfigError(
             f"unknown extractor {settings.extractor!r}; choose one of: {', '.join(EXTRACTORS)}"

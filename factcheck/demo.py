@@ -29,19 +29,19 @@ def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:
     added = 0
     for name, kind in DEMO_CORPUS_FILES:
         options = ImportOptions(format="jsonl", kind=kind, actor=DEMO_ACTOR)
-        added += sum(r.new for r in import_paths(db, [DEMO_CORPUS / name], options,
-                                                 settings=settings))
+        added += sum(
+            r.new for r in import_paths(db, [DEMO_CORPUS / name], options, settings=settings)
+        )
     return added
 
 
 def load_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult:
     """Import the demo corpus, ingest the demo article and match its claims (idempotent)."""
-    from factcheck.pipeline import ingest_source
     from factcheck.match.matcher import match_article
+    from factcheck.pipeline import ingest_source
 
     load_demo_corpus(db, settings)
-    result = ingest_source(db, str(DEMO_ARTICLE), settings, actor=DEMO_ACTOR,
-                           extractor="default")
+    result = ingest_source(db, str(DEMO_ARTICLE), settings, actor=DEMO_ACTOR, extractor="default")
     if result.created:
         found = match_article(db, result.article_id, settings)
         result.message += f"; {found} matches with the demo reference corpus"

@@ -7,13 +7,13 @@ caller already has, such as a paste or an upload in the app).
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from collections.abc import Callable
 
 import sqlite_utils
 
+from factcheck.config import Settings
 from factcheck.extract import claims as extract
 from factcheck.ingest import read as sources
-from factcheck.config import Settings
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.types import Document, IngestResult
@@ -51,8 +51,12 @@ def ingest_document(
     existing = article_store.find_by_hash(db, digest)
     if existing is not None:
         return IngestResult(
-            article_id=existing["id"], created=False, source=document.source,
-            title=existing["title"], sentences=0, claims=0,
+            article_id=existing["id"],
+            created=False,
+            source=document.source,
+            title=existing["title"],
+            sentences=0,
+            claims=0,
             message=f"already ingested as article {existing['id']}; nothing added",
         )
     if progress:
@@ -62,13 +66,21 @@ def ingest_document(
         progress("saving")
     with db.atomic():
         article_id = article_store.insert(
-            db, document, content_hash=digest, extractor=extractor or settings.extractor, actor=actor
+            db,
+            document,
+            content_hash=digest,
+            extractor=extractor or settings.extractor,
+            actor=actor,
         )
         claim_store.insert_many(db, article_id, sentences, actor=actor)
     claims = sum(1 for s in sentences if s.check_worthy)
     return IngestResult(
-        article_id=article_id, created=True, source=document.source, title=document.title,
-        sentences=len(sentences), claims=claims,
+        article_id=article_id,
+        created=True,
+        source=document.source,
+        title=document.title,
+        sentences=len(sentences),
+        claims=claims,
         message=f"article {article_id}: {claims} claims from {len(sentences)} sentences",
     )
 

@@ -7,13 +7,13 @@ from dataclasses import asdict, dataclass, field
 SOURCE_KINDS = ("url", "file", "stdin", "paste", "upload", "imported")
 
 CLAIM_TYPES = (
-    "statistic",      # a quantity, figure or percentage
-    "quote",          # an attributed statement or quote
-    "event",          # something that happened
-    "prediction",     # a prediction or a stated intent
-    "causal",         # X caused / led to Y
-    "comparison",     # more than, the largest, compared with
-    "opinion",        # a judgement, hard to verify
+    "statistic",  # a quantity, figure or percentage
+    "quote",  # an attributed statement or quote
+    "event",  # something that happened
+    "prediction",  # a prediction or a stated intent
+    "causal",  # X caused / led to Y
+    "comparison",  # more than, the largest, compared with
+    "opinion",  # a judgement, hard to verify
 )
 
 

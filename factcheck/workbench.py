@@ -9,27 +9,27 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 import sqlite_utils
 
-from factcheck.review import workflow as review
-from factcheck.ingest import read as sources
-from factcheck.match import matcher as matching
 from factcheck.config import Settings, load_settings
 from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
+from factcheck.ingest import read as sources
+from factcheck.match import matcher as matching
 from factcheck.pipeline import ingest_document, ingest_source
+from factcheck.review import workflow as review
 from factcheck.review.scales import get_scale, list_scales
-from factcheck.storage import review as review_store
 from factcheck.storage import matches as match_store
+from factcheck.storage import review as review_store
 from factcheck.storage import workbench as store
 from factcheck.storage.articles import list_with_counts
 from factcheck.storage.review import QueueFilters
 
 Progress = Callable[[str], None]
 
-CONTEXT_CHARS = 1500         # at most this much article text each side of the claim
+CONTEXT_CHARS = 1500  # at most this much article text each side of the claim
 WHOLE_ARTICLE_CHARS = 200_000
 UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
 EVIDENCE_CHOICES = ("supports", "refutes", "mixed", "context", "irrelevant")
@@ -105,15 +105,17 @@ def add_article(
     else:
         if text:
             say("reading the pasted text")
-            document = sources.load_bytes(text.encode("utf-8"), source="paste",
-                                          source_kind="paste", settings=settings)
+            document = sources.load_bytes(
+                text.encode("utf-8"), source="paste", source_kind="paste", settings=settings
+            )
         else:
             name = filename or "upload"
             if name.rsplit(".", 1)[-1].lower() not in UPLOAD_TYPES:
                 raise InputError(f"{name}: upload a .txt, .md or .html file")
             say(f"reading {name}")
-            document = sources.load_bytes(data, source=f"upload:{name}", source_kind="upload",
-                                          settings=settings, name=name)
+            document = sources.load_bytes(
+                data, source=f"upload:{name}", source_kind="upload", settings=settings, name=name
+            )
         if title:
             document.title = title
         result = ingest_document(db, document, settings, actor=actor, progress=say)
@@ -123,13 +125,21 @@ def add_article(
         matched, note = match_article(db, settings, result.article_id, progress=say)
         if note:
             message = f"{message}; {note}"
-    return AddResult(article_id=result.article_id, created=result.created, title=result.title,
-                     sentences=result.sentences, claims=result.claims, matched=matched,
-                     message=message)
+    return AddResult(
+        article_id=result.article_id,
+        created=result.created,
+        title=result.title,
+        sentences=result.sentences,
+        claims=result.claims,
+        matched=matched,
+        message=message,
+    )
 
 
 def match_article(
-    db: sqlite_utils.Database, settings: Settings, article_id: int,
+    db: sqlite_utils.Database,
+    settings: Settings,
+    article_id: int,
     progress: Progress | None = None,
 ) -> tuple[int | None, str | None]:
     """Match an article's claims against the reference corpus (nothing when there is none).
@@ -163,8 +173,14 @@ def queue_view(
     page_size: int = 50,
 ) -> dict:
     """One page of the queue (``rows``, ``total``, ``counts``) and the filters' choices."""
-    result = review.queue(db, filters, sort=sort, descending=descending, limit=page_size,
-                          offset=max(0, int(page)) * page_size)
+    result = review.queue(
+        db,
+        filters,
+        sort=sort,
+        descending=descending,
+        limit=page_size,
+        offset=max(0, int(page)) * page_size,
+    )
     scale = review.claim_scale(db)
     labels = list(dict.fromkeys([*scale.names, *store.verdict_labels(db)]))
     return result | {
@@ -183,8 +199,12 @@ def queue_view(
 
 
 def neighbours(
-    db: sqlite_utils.Database, claim_id: int, filters: QueueFilters | None = None, *,
-    sort: str = "score", descending: bool = True,
+    db: sqlite_utils.Database,
+    claim_id: int,
+    filters: QueueFilters | None = None,
+    *,
+    sort: str = "score",
+    descending: bool = True,
 ) -> dict:
     """The previous and next claim of the queue around ``claim_id`` (None at the ends); a
     claim no longer in the queue has the queue's first claim as its next."""
@@ -193,11 +213,18 @@ def neighbours(
         position = ids.index(int(claim_id))
     except ValueError:
         following = [i for i in ids if i != claim_id]
-        return {"previous": None, "next": following[0] if following else None,
-                "position": None, "total": len(ids)}
-    return {"previous": ids[position - 1] if position > 0 else None,
-            "next": ids[position + 1] if position + 1 < len(ids) else None,
-            "position": position + 1, "total": len(ids)}
+        return {
+            "previous": None,
+            "next": following[0] if following else None,
+            "position": None,
+            "total": len(ids),
+        }
+    return {
+        "previous": ids[position - 1] if position > 0 else None,
+        "next": ids[position + 1] if position + 1 < len(ids) else None,
+        "position": position + 1,
+        "total": len(ids),
+    }
 
 
 # ---------------------------------------------------------------- one claim
@@ -216,17 +243,29 @@ def article_context(text: str, claim: dict, *, whole: bool = False) -> dict:
     start, end = int(claim.get("start") or 0), int(claim.get("end") or 0)
     anchored = claim.get("anchored", True) and text and 0 <= start < end <= len(text)
     if not anchored:
-        return {"before": "", "sentence": claim["text"], "after": "", "anchored": False,
-                "fallback": claim.get("context") or "", "truncated": False,
-                "article_chars": len(text or "")}
+        return {
+            "before": "",
+            "sentence": claim["text"],
+            "after": "",
+            "anchored": False,
+            "fallback": claim.get("context") or "",
+            "truncated": False,
+            "article_chars": len(text or ""),
+        }
     if whole:
         left = max(0, start - WHOLE_ARTICLE_CHARS // 2)
         right = min(len(text), end + WHOLE_ARTICLE_CHARS // 2)
     else:
         left, right = _paragraph_bounds(text, start, end)
-    return {"before": text[left:start], "sentence": text[start:end], "after": text[end:right],
-            "anchored": True, "fallback": "", "truncated": left > 0 or right < len(text),
-            "article_chars": len(text)}
+    return {
+        "before": text[left:start],
+        "sentence": text[start:end],
+        "after": text[end:right],
+        "anchored": True,
+        "fallback": "",
+        "truncated": left > 0 or right < len(text),
+        "article_chars": len(text),
+    }
 
 
 def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
@@ -236,9 +275,26 @@ def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     cards = []
     for row in match_store.for_claim(db, claim_id, strong=strong_match_threshold()):
         found = state.get(row["passage_id"], {})
-        card = {key: row.get(key) for key in (
-            "passage_id", "text", "source_id", "title", "url", "publisher", "date", "verdict",
-            "verdict_raw", "kind", "score", "rank", "method", "model", "strength")}
+        card = {
+            key: row.get(key)
+            for key in (
+                "passage_id",
+                "text",
+                "source_id",
+                "title",
+                "url",
+                "publisher",
+                "date",
+                "verdict",
+                "verdict_raw",
+                "kind",
+                "score",
+                "rank",
+                "method",
+                "model",
+                "strength",
+            )
+        }
         card["stance"] = found.get("stance")
         card["citation_id"] = found.get("citation_id")
         card["cited_by"] = found.get("cited_by")
@@ -270,15 +326,15 @@ def describe_event(event: dict) -> str:
         return text
     if action.startswith("citation") and (after or before):
         row = after or before
-        where = row.get("url") or (f"passage {row['passage_id']}" if row.get("passage_id")
-                                   else "")
+        where = row.get("url") or (f"passage {row['passage_id']}" if row.get("passage_id") else "")
         return f"{row.get('stance') or ''} {where}".strip()
     if action == "claim.assigned" and after:
         return f"assigned {after.get('reviewer')}"
     if action.startswith("evidence") and (after or before):
         row = after or before
         return f"passage {row.get('passage_id')}" + (
-            f" ({row['reason']})" if row.get("reason") else "")
+            f" ({row['reason']})" if row.get("reason") else ""
+        )
     if action == "claim.created":
         return "extracted from the article"
     value = after if after is not None else before
@@ -307,8 +363,10 @@ def claim_view(
     detail = review.claim_detail(db, int(claim_id), viewer)
     claim = detail["claim"]
     text = store.article_text(db, claim["article_id"])
-    history = [event | {"change": describe_event(event)}
-               for event in review.history(db, claim["id"], viewer)]
+    history = [
+        event | {"change": describe_event(event)}
+        for event in review.history(db, claim["id"], viewer)
+    ]
     scale = get_scale(detail["scale"])
     repeats = matching.duplicates(db, claim["id"])
     return detail | {
@@ -325,7 +383,11 @@ def claim_view(
 
 
 def set_evidence(
-    db: sqlite_utils.Database, actor: str, claim_id: int, passage_id: int, choice: str | None,
+    db: sqlite_utils.Database,
+    actor: str,
+    claim_id: int,
+    passage_id: int,
+    choice: str | None,
     card: dict | None = None,
 ) -> str:
     """Apply a card's choice: cite with a stance, ``irrelevant`` dismisses, None clears what
@@ -337,8 +399,9 @@ def set_evidence(
         review.dismiss_evidence(db, actor, claim_id, passage_id)
         return f"dismissed passage {passage_id} as irrelevant"
     if choice is not None:
-        raise InputError(f"unknown evidence choice {choice!r}; choose one of: "
-                         f"{', '.join(EVIDENCE_CHOICES)}")
+        raise InputError(
+            f"unknown evidence choice {choice!r}; choose one of: {', '.join(EVIDENCE_CHOICES)}"
+        )
     card = card or {}
     if card.get("dismissed"):
         review.restore_evidence(db, actor, claim_id, passage_id)
@@ -359,8 +422,9 @@ def adjudication_view(db: sqlite_utils.Database, viewer: str) -> dict:
         raise NotFoundError(f"unknown reviewer {viewer!r}; sign in with your name and role first")
     rows = []
     for row in review.adjudication_queue(db):
-        scales = sorted({v["scale"] for v in row["verdicts"]}) or [review.claim_scale(
-            db, row["article_id"]).name]
+        scales = sorted({v["scale"] for v in row["verdicts"]}) or [
+            review.claim_scale(db, row["article_id"]).name
+        ]
         rows.append(row | {"scale": scales[0], "labels": get_scale(scales[0]).names})
     return {
         "role": reviewer["role"],

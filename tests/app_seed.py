@@ -5,7 +5,7 @@ straight through the storage layer (no model, no extraction: fast and determinis
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
@@ -17,8 +17,10 @@ CLAIMS = [
     "The new bridge cost 3 billion euros.",
     "Crime doubled in the capital since 2019.",
 ]
-HOSTILE = ("<script>alert('x')</script> **bold** [link](javascript:alert(1)) "
-           "![img](http://example.org/pixel.png) :red[red] $x^2$")
+HOSTILE = (
+    "<script>alert('x')</script> **bold** [link](javascript:alert(1)) "
+    "![img](http://example.org/pixel.png) :red[red] $x^2$"
+)
 VERDICTS = ["false", "true", "half-true", "mostly-false", "pants-fire"]
 CLAIM_TYPES = ["statistic", "quote", "event", "comparison"]
 
@@ -27,8 +29,16 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def add_article(db, claims: list[str], *, title: str = "Test article", scores=None,
-                actor: str = "seed", claim_types=None, speakers=None) -> list[int]:
+def add_article(
+    db,
+    claims: list[str],
+    *,
+    title: str = "Test article",
+    scores=None,
+    actor: str = "seed",
+    claim_types=None,
+    speakers=None,
+) -> list[int]:
     """An article whose sentences are ``claims`` (all check-worthy); the claim ids."""
     text = ""
     sentences = []
@@ -38,16 +48,28 @@ def add_article(db, claims: list[str], *, title: str = "Test article", scores=No
         start = len(text)
         text += claim
         score = scores[i] if scores else round(0.95 - 0.05 * (i % 10), 2)
-        sentences.append(SentenceClaim(
-            sentence_index=i, text=claim, start=start, end=len(text), score=score,
-            reasons=[f"seeded score {score:.2f}"], check_worthy=True,
-            claim_type=(claim_types or CLAIM_TYPES)[i % len(claim_types or CLAIM_TYPES)],
-            speaker=speakers[i] if speakers else ("the minister" if i % 2 == 0 else None),
-            quantities=[{"text": "2%", "value": 2, "unit": "%"}] if "%" in claim else []))
+        sentences.append(
+            SentenceClaim(
+                sentence_index=i,
+                text=claim,
+                start=start,
+                end=len(text),
+                score=score,
+                reasons=[f"seeded score {score:.2f}"],
+                check_worthy=True,
+                claim_type=(claim_types or CLAIM_TYPES)[i % len(claim_types or CLAIM_TYPES)],
+                speaker=speakers[i] if speakers else ("the minister" if i % 2 == 0 else None),
+                quantities=[{"text": "2%", "value": 2, "unit": "%"}] if "%" in claim else [],
+            )
+        )
     with db.atomic():
         article_id = article_store.insert(
-            db, Document(text=text, source=f"seed:{title}", source_kind="paste", title=title),
-            content_hash=_hash(title + text), extractor="default", actor=actor)
+            db,
+            Document(text=text, source=f"seed:{title}", source_kind="paste", title=title),
+            content_hash=_hash(title + text),
+            extractor="default",
+            actor=actor,
+        )
         return claim_store.insert_many(db, article_id, sentences, actor=actor)
 
 
@@ -57,33 +79,60 @@ def add_sources(db, count: int, *, prefix: str = "Fact-check") -> list[int]:
     with db.atomic():
         for i in range(count):
             text = f"{prefix} {i}: the claim about figure {i} is not supported by official data."
-            source_id = corpus_store.insert_source(db, {
-                "kind": "fact-check", "title": f"{prefix} number {i}",
-                "url": f"https://factcheck.example.org/{i}", "publisher": "Example Checks",
-                "date": f"2024-01-{(i % 28) + 1:02d}", "verdict": VERDICTS[i % len(VERDICTS)],
-                "text": text, "content_hash": _hash(f"{prefix}-{i}")},
-                [{"idx": 0, "field": "claim", "text": text, "start": 0, "end": len(text),
-                  "text_hash": _hash(text)}])
+            source_id = corpus_store.insert_source(
+                db,
+                {
+                    "kind": "fact-check",
+                    "title": f"{prefix} number {i}",
+                    "url": f"https://factcheck.example.org/{i}",
+                    "publisher": "Example Checks",
+                    "date": f"2024-01-{(i % 28) + 1:02d}",
+                    "verdict": VERDICTS[i % len(VERDICTS)],
+                    "text": text,
+                    "content_hash": _hash(f"{prefix}-{i}"),
+                },
+                [
+                    {
+                        "idx": 0,
+                        "field": "claim",
+                        "text": text,
+                        "start": 0,
+                        "end": len(text),
+                        "text_hash": _hash(text),
+                    }
+                ],
+            )
             passage_ids.append(
-                db.execute("SELECT id FROM passages WHERE source_id = ?", [source_id]).fetchone()[0])
+                db.execute("SELECT id FROM passages WHERE source_id = ?", [source_id]).fetchone()[0]
+            )
     return passage_ids
 
 
-def add_matches(db, claim_ids, passage_ids, per_claim: int, *, method: str = "hybrid",
-                model: str = "all-MiniLM-L6-v2") -> int:
+def add_matches(
+    db,
+    claim_ids,
+    passage_ids,
+    per_claim: int,
+    *,
+    method: str = "hybrid",
+    model: str = "all-MiniLM-L6-v2",
+) -> int:
     """Match each claim with ``per_claim`` passages (rotating through ``passage_ids``)."""
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     rows = []
     n = len(passage_ids)
     for position, claim_id in enumerate(claim_ids):
         for rank in range(1, per_claim + 1):
             passage_id = passage_ids[(position + rank - 1) % n]
-            rows.append((claim_id, passage_id, round(0.92 - 0.04 * rank, 3), rank, method,
-                         model, now))
+            rows.append(
+                (claim_id, passage_id, round(0.92 - 0.04 * rank, 3), rank, method, model, now)
+            )
     with db.atomic():
         db.conn.executemany(
             "INSERT OR IGNORE INTO matches (claim_id, passage_id, score, rank, method, model, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     return len(rows)
 
 
@@ -98,8 +147,14 @@ def small_desk(db) -> dict:
 # ---------------------------------------------------------------- AppTest helpers
 
 
-def open_app(name: str | None = None, role: str = "checker", *, page: str | None = None,
-             claim: int | None = None, timeout: float = 60):
+def open_app(
+    name: str | None = None,
+    role: str = "checker",
+    *,
+    page: str | None = None,
+    claim: int | None = None,
+    timeout: float = 60,
+):
     """The app in AppTest (FACTCHECK_DB must be set), signed in as ``name`` when given, on
     ``page`` (a path under app_pages/) with ``?claim=`` when given."""
     from pathlib import Path
@@ -131,9 +186,14 @@ RESEARCH_CLAIMS = [
     "Teacher salaries are the lowest in the region.",
 ]
 # Ann's and Bob's verdicts on RESEARCH_CLAIMS (PolitiFact scale): four agree, two do not.
-RESEARCH_LABELS = [("False", "False"), ("True", "True"), ("Mostly False", "Half True"),
-                   ("Pants on Fire!", "Pants on Fire!"), ("Half True", "Half True"),
-                   ("Mostly True", "False")]
+RESEARCH_LABELS = [
+    ("False", "False"),
+    ("True", "True"),
+    ("Mostly False", "Half True"),
+    ("Pants on Fire!", "Pants on Fire!"),
+    ("Half True", "Half True"),
+    ("Mostly True", "False"),
+]
 
 
 def research_desk(db) -> dict:
@@ -149,10 +209,12 @@ def research_desk(db) -> dict:
     labelled = add_article(db, RESEARCH_CLAIMS, title="Budget speech")
     review.assign(db, "Eve", labelled, ["Ann", "Bob"])
     for claim_id, (ann, bob) in zip(labelled, RESEARCH_LABELS):
-        review.save_verdict(db, "Ann", claim_id, ann, confidence=0.8,
-                            rationale=f"Ann on {claim_id}")
-        review.save_verdict(db, "Bob", claim_id, bob, confidence=0.6,
-                            rationale=f"Bob on {claim_id}")
+        review.save_verdict(
+            db, "Ann", claim_id, ann, confidence=0.8, rationale=f"Ann on {claim_id}"
+        )
+        review.save_verdict(
+            db, "Bob", claim_id, bob, confidence=0.6, rationale=f"Bob on {claim_id}"
+        )
     published = desk["claims"][0]
     review.cite_passage(db, "Ann", published, desk["passages"][0], "refutes")
     review.save_verdict(db, "Ann", published, "False", rationale="Official data say 4%.")

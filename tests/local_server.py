@@ -27,8 +27,9 @@ class LocalServer:
         self.server.server_close()
 
 
-def respond(handler: BaseHTTPRequestHandler, status: int, headers: dict, body: bytes,
-            delay: float = 0.0) -> None:
+def respond(
+    handler: BaseHTTPRequestHandler, status: int, headers: dict, body: bytes, delay: float = 0.0
+) -> None:
     """Send one response; a client that stopped reading (size cap, timeout) is not an error."""
     time.sleep(delay)
     handler.send_response(status)
@@ -52,8 +53,16 @@ class Site(LocalServer):
         self.requests: list[str] = []
         super().__init__()
 
-    def route(self, path, body=b"", *, status=200, content_type="text/html; charset=utf-8",
-              headers=None, delay=0.0) -> str:
+    def route(
+        self,
+        path,
+        body=b"",
+        *,
+        status=200,
+        content_type="text/html; charset=utf-8",
+        headers=None,
+        delay=0.0,
+    ) -> str:
         """Serve ``body`` at ``path``; returns its URL."""
         body = body.encode("utf-8") if isinstance(body, str) else body
         self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body, delay)
@@ -65,8 +74,12 @@ class Site(LocalServer):
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - the http.server API
                 site.requests.append(self.path)
-                respond(self, *site.routes.get(
-                    self.path, (404, {"Content-Type": "text/plain"}, b"not here", 0.0)))
+                respond(
+                    self,
+                    *site.routes.get(
+                        self.path, (404, {"Content-Type": "text/plain"}, b"not here", 0.0)
+                    ),
+                )
 
             def log_message(self, *args):
                 pass

@@ -8,8 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factcheck.agreement.statistics import (AgreementError, fleiss, label_counts, prepare_ratings,
-                                 ratings_matrix, reviewer_agreement, source_agreement)
+from factcheck.agreement.statistics import (
+    AgreementError,
+    fleiss,
+    label_counts,
+    prepare_ratings,
+    ratings_matrix,
+    reviewer_agreement,
+    source_agreement,
+)
 from factcheck.errors import InputError
 from factcheck.review.scales import Label, Scale, UnknownLabelError
 
@@ -27,14 +34,26 @@ KRIPPENDORFF_2011 = {
 # Fleiss (1971) as worked in Wikipedia's "Fleiss' kappa": 10 subjects x 5 categories, 14 raters.
 # Published: P-bar 0.378, p_j 0.143 0.200 0.279 0.150 0.229, kappa 0.210.
 FLEISS_1971 = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
 ]
 
 
 def long_table(coders: dict[str, str]) -> pd.DataFrame:
-    rows = [(unit, coder, value) for coder, values in coders.items()
-            for unit, value in enumerate(values.split(), start=1) if value != "."]
+    rows = [
+        (unit, coder, value)
+        for coder, values in coders.items()
+        for unit, value in enumerate(values.split(), start=1)
+        if value != "."
+    ]
     return pd.DataFrame(rows, columns=["claim_id", "reviewer", "label"])
 
 
@@ -52,6 +71,7 @@ def krippendorff_report():
 
 
 # --------------------------------------------------------------------------- published examples
+
 
 def test_krippendorff_2011_alpha(krippendorff_report):
     assert round(krippendorff_report.alpha_nominal, 3) == 0.743
@@ -80,9 +100,14 @@ def test_fleiss_1971_wikipedia():
     report = reviewer_agreement(fleiss_long_table(), "ordinal-1-5", resamples=FAST)
     assert round(report.fleiss_kappa, 3) == 0.210
     assert (report.fleiss_raters_per_claim, len(report.fleiss_claims)) == (14, 10)
-    assert round(report.percent_agreement, 3) == 0.378           # P-bar
-    assert [round(row["prevalence"], 3) for row in report.per_label] == \
-        [0.143, 0.200, 0.279, 0.150, 0.229]                       # p_j
+    assert round(report.percent_agreement, 3) == 0.378  # P-bar
+    assert [round(row["prevalence"], 3) for row in report.per_label] == [
+        0.143,
+        0.200,
+        0.279,
+        0.150,
+        0.229,
+    ]  # p_j
     # Fleiss (1971) per-category kappa_j = 1 - sum x(n - x) / (N n (n - 1) p_j q_j);
     # category 1: sum x(14 - x) = 178, p_1 = 20/140 = 1/7
     expected = 1 - 178 / (10 * 14 * 13 * (1 / 7) * (6 / 7))
@@ -90,8 +115,9 @@ def test_fleiss_1971_wikipedia():
 
 
 def test_fleiss_uses_the_most_common_number_of_labels():
-    df = long_table({"a": "True True False False", "b": "True False False True",
-                     "c": "True . False ."})
+    df = long_table(
+        {"a": "True True False False", "b": "True False False True", "c": "True . False ."}
+    )
     report = reviewer_agreement(df, "simple", resamples=0)
     # two claims have 3 labels, two have 2: a tie goes to the larger number
     assert (report.fleiss_raters_per_claim, report.fleiss_claims) == (3, [1, 3])
@@ -100,11 +126,16 @@ def test_fleiss_uses_the_most_common_number_of_labels():
 def test_cohen_kappa_hand_computed_2x2():
     # a says yes on 25 of 50, b on 30; they agree on 20 yes + 15 no:
     # p_o = 0.70, p_e = 0.5*0.6 + 0.5*0.4 = 0.50, kappa = (0.70 - 0.50) / 0.50 = 0.40
-    pairs = [("True", "True")] * 20 + [("True", "False")] * 5 + [("False", "True")] * 10 \
+    pairs = (
+        [("True", "True")] * 20
+        + [("True", "False")] * 5
+        + [("False", "True")] * 10
         + [("False", "False")] * 15
+    )
     rows = [(i, who, label) for i, pair in enumerate(pairs) for who, label in zip("ab", pair)]
-    report = reviewer_agreement(pd.DataFrame(rows, columns=["claim_id", "reviewer", "label"]),
-                                "simple", resamples=FAST)
+    report = reviewer_agreement(
+        pd.DataFrame(rows, columns=["claim_id", "reviewer", "label"]), "simple", resamples=FAST
+    )
     (pair,) = report.cohen_kappa
     assert pair["reviewers"] == ["a", "b"] and pair["n_claims"] == 50
     assert pair["kappa"] == pytest.approx(0.40)
@@ -113,7 +144,7 @@ def test_cohen_kappa_hand_computed_2x2():
     assert low < 0.40 < high
     (matrix,) = report.confusion_matrices
     assert matrix["labels"] == ["False", "True"]
-    assert matrix["matrix"] == [[15, 10], [5, 20]]   # rows: a's label, columns: b's
+    assert matrix["matrix"] == [[15, 10], [5, 20]]  # rows: a's label, columns: b's
 
 
 def test_quadratic_kappa_hand_computed():
@@ -154,33 +185,48 @@ def test_label_counts_follow_the_scale_order():
 
 # --------------------------------------------------------------------------- intervals and edges
 
+
 def test_bootstrap_ci_contains_the_estimate_and_is_reproducible(krippendorff_report):
     for name in ("percent_agreement", "alpha_nominal", "alpha_ordinal", "fleiss_kappa"):
         low, high = getattr(krippendorff_report, f"{name}_ci")
         assert low <= getattr(krippendorff_report, name) <= high, name
     again = reviewer_agreement(long_table(KRIPPENDORFF_2011), "ordinal-1-5", resamples=FAST)
     assert again.alpha_nominal_ci == krippendorff_report.alpha_nominal_ci
-    other = reviewer_agreement(long_table(KRIPPENDORFF_2011), "ordinal-1-5",
-                               resamples=FAST, seed=7)
+    other = reviewer_agreement(long_table(KRIPPENDORFF_2011), "ordinal-1-5", resamples=FAST, seed=7)
     assert other.alpha_nominal_ci != krippendorff_report.alpha_nominal_ci
 
 
 def test_to_dict_names_statistics_and_is_strict_json(krippendorff_report):
     data = krippendorff_report.to_dict()
-    for key in ("percent_agreement", "alpha_nominal", "alpha_ordinal", "fleiss_kappa",
-                "cohen_kappa", "alpha_nominal_ci", "n_claims", "n_reviewers", "per_label",
-                "per_reviewer", "confusion_matrices"):
+    for key in (
+        "percent_agreement",
+        "alpha_nominal",
+        "alpha_ordinal",
+        "fleiss_kappa",
+        "cohen_kappa",
+        "alpha_nominal_ci",
+        "n_claims",
+        "n_reviewers",
+        "per_label",
+        "per_reviewer",
+        "confusion_matrices",
+    ):
         assert key in data
-    assert len(data["cohen_kappa"]) == 6   # 4 reviewers, every pair shares claims
+    assert len(data["cohen_kappa"]) == 6  # 4 reviewers, every pair shares claims
     json.dumps(data, allow_nan=False)
 
 
-@pytest.mark.parametrize("coders, found", [
-    ({"a": "True False True", "b": ". . ."}, "found 3 labels on 3 claims by 1 reviewers"),
-    ({"a": "True . True", "b": ". False ."},
-     "found 3 labels on 3 claims by 2 reviewers, none with two"),
-    ({"a": ". ."}, "found no labels"),
-])
+@pytest.mark.parametrize(
+    "coders, found",
+    [
+        ({"a": "True False True", "b": ". . ."}, "found 3 labels on 3 claims by 1 reviewers"),
+        (
+            {"a": "True . True", "b": ". False ."},
+            "found 3 labels on 3 claims by 2 reviewers, none with two",
+        ),
+        ({"a": ". ."}, "found no labels"),
+    ],
+)
 def test_fewer_than_two_reviewers_says_so(coders, found):
     with pytest.raises(AgreementError) as info:
         reviewer_agreement(long_table(coders), "simple")
@@ -216,8 +262,9 @@ def test_non_ordinal_labels_are_left_out_of_ordinal_alpha():
 def test_bad_input_is_reported():
     with pytest.raises(InputError, match="lacks column"):
         reviewer_agreement(pd.DataFrame({"claim_id": [1], "label": ["True"]}))
-    twice = pd.DataFrame({"claim_id": [1, 1, 1], "reviewer": ["a", "a", "b"],
-                          "label": ["True", "False", "True"]})
+    twice = pd.DataFrame(
+        {"claim_id": [1, 1, 1], "reviewer": ["a", "a", "b"], "label": ["True", "False", "True"]}
+    )
     with pytest.raises(InputError, match="more than once"):
         reviewer_agreement(twice, "simple")
     with pytest.raises(UnknownLabelError, match="valid labels"):
@@ -226,12 +273,16 @@ def test_bad_input_is_reported():
 
 # --------------------------------------------------------------------------- sources
 
+
 def stance_table() -> pd.DataFrame:
     rows = [
-        ("c1", "s1", "supports", "True"), ("c1", "s2", "Supporting", "True"),
+        ("c1", "s1", "supports", "True"),
+        ("c1", "s2", "Supporting", "True"),
         ("c1", "s3", "refutes", "True"),
-        ("c2", "s1", "refutes", "False"), ("c2", "s2", "refutes", "False"),
-        ("c3", "s1", "mixed", "Mixture"), ("c3", "s3", "supports", "Mixture"),
+        ("c2", "s1", "refutes", "False"),
+        ("c2", "s2", "refutes", "False"),
+        ("c3", "s1", "mixed", "Mixture"),
+        ("c3", "s3", "supports", "Mixture"),
         ("c4", "s2", "supports", "Unproven"),
     ]
     return pd.DataFrame(rows, columns=["claim_id", "source", "stance", "final_verdict"])
@@ -248,8 +299,9 @@ def test_source_agreement_hand_made():
     assert result.matrix["s2"]["s3"] == {"agreement": 0.0, "n": 1}
     # coincidences: o_ss=1, o_sr=o_rs=1, o_rr=2, o_ms=o_sm=1; n=7 -> 1 - (4/7)/(30/42) = 0.2
     assert result.alpha_nominal == pytest.approx(0.2)
-    assert result.conflicts == [{"claim_id": "c1", "supports": ["s1", "s2"],
-                                 "refutes": ["s3"], "mixed": []}]
+    assert result.conflicts == [
+        {"claim_id": "c1", "supports": ["s1", "s2"], "refutes": ["s3"], "mixed": []}
+    ]
     assert result.matrix_frame("n").loc["s1", "s3"] == 2
     json.dumps(result.to_dict(), allow_nan=False)
 
@@ -264,6 +316,11 @@ def test_source_agreement_without_scale_or_overlap():
 
 
 def test_a_source_with_two_stances_on_a_claim_counts_as_mixed():
-    df = pd.DataFrame({"claim_id": [1, 1, 1], "source": ["s", "s", "t"],
-                       "stance": ["supports", "refutes", "mixed"]})
+    df = pd.DataFrame(
+        {
+            "claim_id": [1, 1, 1],
+            "source": ["s", "s", "t"],
+            "stance": ["supports", "refutes", "mixed"],
+        }
+    )
     assert source_agreement(df).matrix["s"]["t"] == {"agreement": 1.0, "n": 1}

@@ -10,21 +10,24 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_agreement import KRIPPENDORFF_2011
+from test_export import add_article
 
 from factcheck.agreement import charts
 from factcheck.agreement import reports as research
-from factcheck.review import workflow as review
 from factcheck.cli import cli
 from factcheck.errors import InputError
-from test_agreement import KRIPPENDORFF_2011
-from test_export import add_article
+from factcheck.review import workflow as review
 
 
 def _labels_csv(path) -> None:
     lines = ["claim,reviewer,label"]
     for coder, values in KRIPPENDORFF_2011.items():
-        lines += [f"Unit {unit},{coder},{value}"
-                  for unit, value in enumerate(values.split(), start=1) if value != "."]
+        lines += [
+            f"Unit {unit},{coder},{value}"
+            for unit, value in enumerate(values.split(), start=1)
+            if value != "."
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -32,8 +35,9 @@ def _labels_csv(path) -> None:
 def krippendorff_db(db_path, tmp_path):
     labels = tmp_path / "krippendorff.csv"
     _labels_csv(labels)
-    result = CliRunner().invoke(cli, ["verdicts", "import", str(labels), "--scale",
-                                      "ordinal-1-5", "--db", str(db_path)])
+    result = CliRunner().invoke(
+        cli, ["verdicts", "import", str(labels), "--scale", "ordinal-1-5", "--db", str(db_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "imported 41 labels" in result.stdout and "(12 new claims)" in result.stdout
     return db_path
@@ -49,12 +53,23 @@ def test_acceptance_krippendorff_2011_via_the_cli(krippendorff_db):
     report = json.loads(result.stdout)
     assert round(report["alpha_nominal"], 3) == 0.743
     assert round(report["alpha_ordinal"], 3) == 0.815
-    assert (report["scope"], report["scale"], report["n_claims"], report["n_reviewers"],
-            report["n_ratings"]) == ("reviewers", "ordinal-1-5", 12, 4, 41)
+    assert (
+        report["scope"],
+        report["scale"],
+        report["n_claims"],
+        report["n_reviewers"],
+        report["n_ratings"],
+    ) == ("reviewers", "ordinal-1-5", 12, 4, 41)
     low, high = report["alpha_nominal_ci"]
     assert low < report["alpha_nominal"] < high
-    assert {"fleiss_kappa", "percent_agreement", "cohen_kappa", "per_label", "per_reviewer",
-            "confusion_matrices"} <= set(report)
+    assert {
+        "fleiss_kappa",
+        "percent_agreement",
+        "cohen_kappa",
+        "per_label",
+        "per_reviewer",
+        "confusion_matrices",
+    } <= set(report)
     assert "NaN" not in result.stdout
 
 
@@ -66,10 +81,9 @@ def test_csv_and_table_formats(krippendorff_db):
     assert round(overall.loc["alpha_nominal", "value"], 3) == 0.743
     assert round(overall.loc["alpha_ordinal", "value"], 3) == 0.815
     assert overall.loc["alpha_nominal", "n"] == 11
-    assert overall["ci_low"].isna().all()                      # bootstrap switched off
+    assert overall["ci_low"].isna().all()  # bootstrap switched off
     pairs = frame[frame["statistic"] == "cohen_kappa"]
-    assert pairs["subject"].tolist() == ["A vs B", "A vs C", "A vs D", "B vs C", "B vs D",
-                                         "C vs D"]
+    assert pairs["subject"].tolist() == ["A vs B", "A vs C", "A vs D", "B vs C", "B vs D", "C vs D"]
     table = _agreement(krippendorff_db, "--resamples", "0").stdout
     assert "alpha_ordinal" in table and "0.815" in table and "nan" not in table.lower()
 
@@ -77,8 +91,9 @@ def test_csv_and_table_formats(krippendorff_db):
 def test_fewer_than_two_reviewers_per_claim_says_so(db_path, tmp_path):
     labels = tmp_path / "one.csv"
     labels.write_text("claim,reviewer,label\nA.,Ann,1\nB.,Bob,2\n", encoding="utf-8")
-    CliRunner().invoke(cli, ["verdicts", "import", str(labels), "--scale", "ordinal-1-5",
-                             "--db", str(db_path)])
+    CliRunner().invoke(
+        cli, ["verdicts", "import", str(labels), "--scale", "ordinal-1-5", "--db", str(db_path)]
+    )
     for fmt in ("json", "csv", "table"):
         result = _agreement(db_path, "--format", fmt)
         assert result.exit_code == 1
@@ -109,13 +124,16 @@ def _source_claims(db):
     claims = add_article(db, "s", [("A rose.", None), ("B fell.", None), ("C held.", None)])
     review.ensure_reviewer(db, "Ann")
     review.ensure_reviewer(db, "Eve", "editor")
-    stances = {claims[0]: ("refutes", "refutes", "False"), claims[1]: ("supports", "supports",
-                                                                       "True"),
-               claims[2]: ("supports", "refutes", "Mostly False")}
+    stances = {
+        claims[0]: ("refutes", "refutes", "False"),
+        claims[1]: ("supports", "supports", "True"),
+        claims[2]: ("supports", "refutes", "Mostly False"),
+    }
     for claim, (first, second, final) in stances.items():
         review.cite_external(db, "Ann", claim, "https://www.factdesk.example/a", first)
-        review.cite_external(db, "Ann", claim, "https://checkorg.example/b", second,
-                             title="CheckOrg")
+        review.cite_external(
+            db, "Ann", claim, "https://checkorg.example/b", second, title="CheckOrg"
+        )
         review.cite_external(db, "Ann", claim, "https://ctx.example/c", "context")
         review.save_verdict(db, "Ann", claim, final)
     return claims
@@ -126,19 +144,19 @@ def test_sources_scope(db, db_path):
     result = _agreement(db_path, "--scope", "sources", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["scope"] == "sources" and report["n_sources"] == 2     # context left out
+    assert report["scope"] == "sources" and report["n_sources"] == 2  # context left out
     per = {row["source"]: row for row in report["per_source"]}
     assert set(per) == {"CheckOrg", "factdesk.example"}
     assert per["factdesk.example"]["n_agree"] == 2 and per["CheckOrg"]["n_agree"] == 3
     assert per["CheckOrg"]["agreement_with_verdict"] == 1.0
     assert report["matrix"]["CheckOrg"]["factdesk.example"] == {"agreement": 2 / 3, "n": 3}
     assert [c["claim_id"] for c in report["conflicts"]] == [claims[2]]
-    frame = pd.read_csv(io.StringIO(_agreement(db_path, "--scope", "sources", "--format",
-                                               "csv").stdout))
+    frame = pd.read_csv(
+        io.StringIO(_agreement(db_path, "--scope", "sources", "--format", "csv").stdout)
+    )
     stats = frame.set_index(["statistic", "subject"])["value"]
     assert stats[("conflicting_claims", "all sources")] == 1
-    assert stats[("source_pair_agreement", "CheckOrg vs factdesk.example")] == \
-        pytest.approx(2 / 3)
+    assert stats[("source_pair_agreement", "CheckOrg vs factdesk.example")] == pytest.approx(2 / 3)
 
 
 def test_unknown_scope_is_refused(db):
@@ -156,7 +174,7 @@ def test_agreement_csv_is_spreadsheet_safe(db, db_path):
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert "'=cmd vs Bob" in cells
     risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
-    assert risky and all(float(c) < 0 for c in risky)          # only negative numbers
+    assert risky and all(float(c) < 0 for c in risky)  # only negative numbers
 
 
 # --------------------------------------------------------------------------- charts and page
@@ -171,7 +189,7 @@ def test_charts_render_offline(krippendorff_db):
     heat = charts.pairwise_heatmap(report).to_dict()
     assert [layer["mark"]["type"] for layer in heat["layer"]] == ["rect", "text"]
     (rows,) = heat["datasets"].values()
-    assert len(rows) == 12                                     # 6 pairs, both ways round
+    assert len(rows) == 12  # 6 pairs, both ways round
     ab = next(r for r in rows if (r["reviewer_a"], r["reviewer_b"]) == ("A", "B"))
     assert ab["kappa"] == pytest.approx(report["cohen_kappa"][0]["kappa"]) and ab["n"] == 9
     png = charts.image(charts.confusion_chart(report["confusion_matrices"][0]))

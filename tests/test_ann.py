@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck.match import ann
 from factcheck.errors import ConfigError, InputError, ModelError
+from factcheck.match import ann
 
 DIM = 32
 
@@ -32,8 +32,11 @@ def brute_force(vectors, ids, queries, k):
 
 @pytest.fixture(params=["exact", "ann"])
 def make(request):
-    return (lambda: ann.ExactIndex(DIM, "m")) if request.param == "exact" \
+    return (
+        (lambda: ann.ExactIndex(DIM, "m"))
+        if request.param == "exact"
         else (lambda: ann.AnnIndex(DIM, "m"))
+    )
 
 
 def test_exact_matches_brute_force():

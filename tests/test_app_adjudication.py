@@ -30,8 +30,10 @@ def test_the_editor_adjudicates_then_publishes(db, disagreement):
     assert not at.exception
     assert "Disagreements · 1" in texts(at.subheader)
     verdicts = at.dataframe[0].value
-    assert set(zip(verdicts["reviewer"], verdicts["label"])) == {("Ann", "False"),
-                                                                ("Bob", "Half True")}
+    assert set(zip(verdicts["reviewer"], verdicts["label"])) == {
+        ("Ann", "False"),
+        ("Bob", "Half True"),
+    }
     at.selectbox(key=f"fc_adj_label_{claim_id}").set_value("Mostly False")
     at.text_input(key=f"fc_adj_rationale_{claim_id}").set_value("Close to Ann's reading.")
     at.button(key=f"fc_adj_go_{claim_id}").click().run()
@@ -40,11 +42,18 @@ def test_the_editor_adjudicates_then_publishes(db, disagreement):
     assert "Disagreements · 0" in texts(at.subheader)
     assert "Ready to publish · 1" in texts(at.subheader)
 
-    rows = list(db.query("SELECT r.name, v.label, v.is_final FROM verdicts v JOIN reviewers r "
-                         "ON r.id = v.reviewer_id WHERE claim_id = ? ORDER BY v.id", [claim_id]))
-    assert rows == [{"name": "Ann", "label": "False", "is_final": 0},
-                    {"name": "Bob", "label": "Half True", "is_final": 0},
-                    {"name": "Eve", "label": "Mostly False", "is_final": 1}]
+    rows = list(
+        db.query(
+            "SELECT r.name, v.label, v.is_final FROM verdicts v JOIN reviewers r "
+            "ON r.id = v.reviewer_id WHERE claim_id = ? ORDER BY v.id",
+            [claim_id],
+        )
+    )
+    assert rows == [
+        {"name": "Ann", "label": "False", "is_final": 0},
+        {"name": "Bob", "label": "Half True", "is_final": 0},
+        {"name": "Eve", "label": "Mostly False", "is_final": 1},
+    ]
 
     at.button(key=f"fc_pub_{claim_id}").click().run()
     assert claim_store.get(db, claim_id)["status"] == "published"

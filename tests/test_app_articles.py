@@ -9,9 +9,11 @@ from factcheck.storage import articles as article_store
 ARTICLES = "app_pages/articles.py"
 QUEUE = "app_pages/queue.py"
 CLAIM = "app_pages/claim.py"
-ARTICLE = ("The city council approved a budget of 12 million euros on Monday. "
-           "Unemployment in the region fell to 4.1% in March, the statistics office said. "
-           "Officials said the new tram line will open in 2027.")
+ARTICLE = (
+    "The city council approved a budget of 12 million euros on Monday. "
+    "Unemployment in the region fell to 4.1% in March, the statistics office said. "
+    "Officials said the new tram line will open in 2027."
+)
 
 
 def _articles(db):
@@ -42,7 +44,10 @@ def test_paste_an_article_then_review_a_claim_to_the_history(db):
     assert any("claims from" in s for s in texts(at.success))
     (article,) = _articles(db)
     assert (article["title"], article["source_kind"], article["ingested_by"]) == (
-        "Council news", "paste", "Ann")
+        "Council news",
+        "paste",
+        "Ann",
+    )
     assert article["claims"] >= 1
     listed = at.dataframe[0].value.set_index("title")
     assert int(listed.loc["Council news", "claims"]) == article["claims"]
@@ -54,10 +59,13 @@ def test_paste_an_article_then_review_a_claim_to_the_history(db):
     at.button(key="fc_q_open").click().run()
     at.switch_page(CLAIM)
     claim_id = int(at.query_params["claim"])
-    at.button(key="fc_pick_2").click().run()                   # "Mostly False"
+    at.button(key="fc_pick_2").click().run()  # "Mostly False"
     at.button(key="fc_save").click().run()
-    (row,) = db.query("SELECT label, r.name FROM verdicts v JOIN reviewers r "
-                      "ON r.id = v.reviewer_id WHERE claim_id = ?", [claim_id])
+    (row,) = db.query(
+        "SELECT label, r.name FROM verdicts v JOIN reviewers r "
+        "ON r.id = v.reviewer_id WHERE claim_id = ?",
+        [claim_id],
+    )
     assert row == {"label": "Mostly False", "name": "Ann"}
     assert any("Mostly False (politifact)" in change for change in at.dataframe[-1].value["change"])
 
@@ -74,8 +82,10 @@ def test_upload_a_markdown_and_an_html_file(db):
     at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
     assert not at.exception
     assert any("claims from" in s for s in texts(at.success))
-    html = (f"<html><head><title>Tram news</title><script>alert(1)</script></head><body>"
-            f"<article><p>{ARTICLE.replace('council', 'tram board')}</p></article></body></html>")
+    html = (
+        f"<html><head><title>Tram news</title><script>alert(1)</script></head><body>"
+        f"<article><p>{ARTICLE.replace('council', 'tram board')}</p></article></body></html>"
+    )
     at.file_uploader(key="fc_upload_file").set_value(("tram.html", html.encode(), "text/html"))
     at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
     added = {a["source"]: a for a in _articles(db)}

@@ -30,7 +30,7 @@ def test_cite_a_card_save_a_verdict_and_see_it_in_the_history(db, desk):
     card.set_value("refutes").run()
     assert not at.exception
 
-    at.button(key="fc_pick_1").click().run()            # "False" on the PolitiFact scale
+    at.button(key="fc_pick_1").click().run()  # "False" on the PolitiFact scale
     at.slider(key=f"fc_conf_{claim_id}").set_value(0.9)
     at.text_area(key=f"fc_rationale_{claim_id}").set_value("Official data say 4%.")
     at.button(key="fc_save").click().run()
@@ -39,10 +39,16 @@ def test_cite_a_card_save_a_verdict_and_see_it_in_the_history(db, desk):
 
     (verdict,) = db.query("SELECT * FROM verdicts WHERE claim_id = ?", [claim_id])
     assert (verdict["label"], verdict["confidence"], verdict["rationale"]) == (
-        "False", 0.9, "Official data say 4%.")
+        "False",
+        0.9,
+        "Official data say 4%.",
+    )
     (citation,) = db.query("SELECT * FROM citations WHERE claim_id = ?", [claim_id])
     assert (citation["passage_id"], citation["stance"], citation["created_by"]) == (
-        passage, "refutes", "Ann")
+        passage,
+        "refutes",
+        "Ann",
+    )
     assert citation["verdict_id"] == verdict["id"]
     assert claim_store.get(db, claim_id)["status"] == "verdict"
 
@@ -56,7 +62,7 @@ def test_cite_a_card_save_a_verdict_and_see_it_in_the_history(db, desk):
 def test_save_and_next_opens_the_next_claim_of_the_queue(db, desk):
     first, second = desk["claims"][0], desk["claims"][1]
     at = open_app("Ann", page=CLAIM_PAGE, claim=first)
-    at.button(key="fc_pick_5").click().run()            # "True"
+    at.button(key="fc_pick_5").click().run()  # "True"
     at.button(key="fc_save_next").click().run()
     assert not at.exception
     assert at.query_params["claim"] == str(second)
@@ -77,8 +83,7 @@ def test_keyboard_shortcuts_are_on_the_buttons(db, desk):
     assert [shortcuts[f"fc_pick_{i}"] for i in range(6)] == ["1", "2", "3", "4", "5", "6"]
     at.button(key="fc_help_button").click().run()
     help_rows = at.table[0].value
-    assert "save the verdict and open the next claim of the queue" in " ".join(
-        help_rows["does"])
+    assert "save the verdict and open the next claim of the queue" in " ".join(help_rows["does"])
 
 
 def test_a_stale_save_is_refused_with_a_reload_and_nothing_is_lost(db, desk):
@@ -86,18 +91,23 @@ def test_a_stale_save_is_refused_with_a_reload_and_nothing_is_lost(db, desk):
     ann = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
     bob = open_app("Bob", page=CLAIM_PAGE, claim=claim_id)
 
-    bob.button(key="fc_pick_4").click().run()           # Bob: "Mostly True", saved first
+    bob.button(key="fc_pick_4").click().run()  # Bob: "Mostly True", saved first
     bob.button(key="fc_save").click().run()
     assert any("Verdict saved" in s for s in texts(bob.success))
 
-    ann.button(key="fc_pick_1").click().run()           # Ann loaded the old version
+    ann.button(key="fc_pick_1").click().run()  # Ann loaded the old version
     ann.text_area(key=f"fc_rationale_{claim_id}").set_value("Mine.")
     ann.button(key="fc_save").click().run()
     assert not ann.exception
     refusal = " ".join(texts(ann.error))
     assert "Not saved" in refusal and "changed by someone else" in refusal
-    rows = list(db.query("SELECT r.name, v.label FROM verdicts v JOIN reviewers r "
-                         "ON r.id = v.reviewer_id WHERE claim_id = ?", [claim_id]))
+    rows = list(
+        db.query(
+            "SELECT r.name, v.label FROM verdicts v JOIN reviewers r "
+            "ON r.id = v.reviewer_id WHERE claim_id = ?",
+            [claim_id],
+        )
+    )
     assert rows == [{"name": "Bob", "label": "Mostly True"}]  # Bob's update kept, Ann's refused
 
     ann.button(key="fc_reload").click().run()
@@ -105,8 +115,9 @@ def test_a_stale_save_is_refused_with_a_reload_and_nothing_is_lost(db, desk):
     assert ann.text_area(key=f"fc_rationale_{claim_id}").value == "Mine."  # choices kept
     ann.button(key="fc_save").click().run()
     assert any("Verdict saved: False" in s for s in texts(ann.success))
-    labels = {r["label"] for r in db.query("SELECT label FROM verdicts WHERE claim_id = ?",
-                                           [claim_id])}
+    labels = {
+        r["label"] for r in db.query("SELECT label FROM verdicts WHERE claim_id = ?", [claim_id])
+    }
     assert labels == {"False", "Mostly True"}
 
 
@@ -123,9 +134,9 @@ def test_blind_review_hides_the_other_verdict_until_saving(db, desk):
     page = " ".join(texts(bob.markdown) + texts(bob.caption))
     assert "1 other verdict(s) are hidden" in page
     assert "Ann's secret" not in " ".join(bob.dataframe[-1].value["change"])
-    assert len(bob.dataframe) == 1                       # only the history: no verdict table
+    assert len(bob.dataframe) == 1  # only the history: no verdict table
 
-    bob.button(key="fc_pick_3").click().run()            # "Half True": a disagreement
+    bob.button(key="fc_pick_3").click().run()  # "Half True": a disagreement
     bob.button(key="fc_save").click().run()
     assert any("awaiting second review" in s for s in texts(bob.success))
     assert any("Ann" in str(df.value) for df in bob.dataframe)  # now visible
@@ -144,8 +155,11 @@ def test_external_source_and_publish_by_an_editor(db, desk):
     assert any("External source cited" in s for s in texts(at.success))
     (citation,) = db.query("SELECT * FROM citations WHERE claim_id = ?", [claim_id])
     assert (citation["url"], citation["title"], citation["quote"], citation["stance"]) == (
-        "https://stats.example.org/crime", "Crime statistics 2023", "Crime fell by 3%.",
-        "refutes")
+        "https://stats.example.org/crime",
+        "Crime statistics 2023",
+        "Crime fell by 3%.",
+        "refutes",
+    )
     assert citation["accessed_at"]
 
     at.button(key="fc_pick_0").click().run()
@@ -170,8 +184,12 @@ def test_a_checker_cannot_publish_and_a_dismissed_card_can_be_restored(db, desk)
 
 
 def test_untrusted_text_is_escaped_everywhere(db):
-    (claim_id,) = add_article(db, [HOSTILE], title="<b>Title</b> [x](javascript:1)",
-                              speakers=["<img src=x onerror=alert(1)>"])
+    (claim_id,) = add_article(
+        db,
+        [HOSTILE],
+        title="<b>Title</b> [x](javascript:1)",
+        speakers=["<img src=x onerror=alert(1)>"],
+    )
     passages = add_sources(db, 1, prefix=HOSTILE)
     add_matches(db, [claim_id], passages, 1)
     at = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)

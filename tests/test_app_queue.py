@@ -13,14 +13,22 @@ QUEUE = "app_pages/queue.py"
 
 @pytest.fixture
 def desk(db):
-    economy = add_article(db, ["Unemployment fell to 2% last year.", "Exports rose by 10%.",
-                               "The deficit tripled."], title="Economy",
-                          scores=[0.9, 0.6, 0.7], claim_types=["statistic"])
-    crime = add_article(db, ["Crime doubled since 2019.", "The mayor said police got 500 "
-                             "new officers."], title="Crime", scores=[0.8, 0.55],
-                        claim_types=["event", "quote"])
+    economy = add_article(
+        db,
+        ["Unemployment fell to 2% last year.", "Exports rose by 10%.", "The deficit tripled."],
+        title="Economy",
+        scores=[0.9, 0.6, 0.7],
+        claim_types=["statistic"],
+    )
+    crime = add_article(
+        db,
+        ["Crime doubled since 2019.", "The mayor said police got 500 new officers."],
+        title="Crime",
+        scores=[0.8, 0.55],
+        claim_types=["event", "quote"],
+    )
     passages = add_sources(db, 2)
-    add_matches(db, [economy[0]], passages, 2)             # best match 0.88: strong
+    add_matches(db, [economy[0]], passages, 2)  # best match 0.88: strong
     add_matches(db, [crime[0]], passages, 1, method="bm25")
     db.execute("UPDATE matches SET score = 0.4 WHERE claim_id = ?", [crime[0]])
     db.conn.commit()
@@ -39,9 +47,15 @@ def test_sign_in_and_the_default_queue(db, desk):
     assert any("Signed in as **Ann** (checker)" in s for s in texts(at.sidebar.success))
     assert review.ensure_reviewer(db, "Ann")["role"] == "checker"
     assert str(db.conn.execute("PRAGMA database_list").fetchone()[2]) in [
-        c.value for c in at.sidebar.code]                # the database path is shown
-    assert _ids(at) == [desk["economy"][0], desk["crime"][0], desk["economy"][2],
-                        desk["economy"][1], desk["crime"][1]]  # by score, highest first
+        c.value for c in at.sidebar.code
+    ]  # the database path is shown
+    assert _ids(at) == [
+        desk["economy"][0],
+        desk["crime"][0],
+        desk["economy"][2],
+        desk["economy"][1],
+        desk["crime"][1],
+    ]  # by score, highest first
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Matching"] == "5" and metrics["new"] == "5"
 
@@ -72,7 +86,7 @@ def test_filters_search_and_sort(db, desk):
     assert _ids(at) == [desk["economy"][0]]
     at.toggle(key="fc_q_strong").set_value(False).run()
     at.toggle(key="fc_q_desc").set_value(False).run()
-    assert _ids(at)[0] == desk["crime"][1]                # lowest score first
+    assert _ids(at)[0] == desk["crime"][1]  # lowest score first
     at.selectbox(key="fc_q_sort").set_value("position").run()
     assert _ids(at)[:3] == desk["economy"]
 
@@ -96,7 +110,7 @@ def test_bulk_assign_dismiss_and_status_are_attributed(db, desk):
     assert claim_store.get(db, first)["status"] == "dismissed"
     (event,) = [e for e in events.for_claim(db, first) if e["action"] == "claim.status"]
     assert event["actor"] == "Ann" and event["after"]["reason"] == "not check-worthy"
-    assert first not in _ids(at)                          # left the queue of open claims
+    assert first not in _ids(at)  # left the queue of open claims
 
     at.session_state["fc_queue_table"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
@@ -131,7 +145,7 @@ def test_open_claim_and_paging(db, desk):
     at.button(key="fc_q_open").click().run()
     assert not at.exception
     assert texts(at.title) == [f"Claim {desk['economy'][2]}"]
-    at.switch_page(QUEUE).run()                           # filters survive the round trip
+    at.switch_page(QUEUE).run()  # filters survive the round trip
     assert at.selectbox(key="fc_q_size").value == 25
 
 

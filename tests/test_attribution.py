@@ -15,13 +15,15 @@ def speakers(*sentences: str) -> list[tuple[str | None, str | None]]:
 
 
 def test_according_to():
-    assert speakers("The militants took more than 100 districts, according to the Pentagon, so far.") == [
-        ("the Pentagon", "according to")]
+    assert speakers(
+        "The militants took more than 100 districts, according to the Pentagon, so far."
+    ) == [("the Pentagon", "according to")]
 
 
 def test_a_subject_after_an_opening_phrase():
-    assert speakers("On Tuesday, the US military said it had withdrawn more than 90% of its troops.") == [
-        ("the US military", "said")]
+    assert speakers(
+        "On Tuesday, the US military said it had withdrawn more than 90% of its troops."
+    ) == [("the US military", "said")]
 
 
 def test_a_surname_resolves_to_the_full_name_given_earlier():
@@ -44,8 +46,9 @@ def test_he_resolves_to_the_most_recent_named_person_across_a_long_quote():
 
 
 def test_a_speaker_after_the_quote():
-    found = speakers("“Fighting continues in the city,” said Badghis provincial council member "
-                     "Zia Gul Habibi.")
+    found = speakers(
+        "“Fighting continues in the city,” said Badghis provincial council member Zia Gul Habibi."
+    )
     assert found == [("Zia Gul Habibi", "said")]
 
 
@@ -67,7 +70,8 @@ def test_the_agency_resolves_to_the_organisation_that_spoke_last():
 
 def test_according_to_at_the_start_of_a_sentence():
     assert speakers("According to the Copernicus Climate Change Service, the year was warmer.") == [
-        ("the Copernicus Climate Change Service", "according to")]
+        ("the Copernicus Climate Change Service", "according to")
+    ]
 
 
 def test_a_role_noun_resolves_to_the_most_recent_person():
@@ -84,7 +88,9 @@ def test_words_inside_quotation_marks_are_not_attributions():
 
 
 def test_a_sentence_without_a_source_has_no_speaker():
-    assert speakers("The United States has been at war in Afghanistan for nearly 20 years.") == [(None, None)]
+    assert speakers("The United States has been at war in Afghanistan for nearly 20 years.") == [
+        (None, None)
+    ]
 
 
 def test_an_unresolvable_pronoun_gives_no_speaker():
@@ -92,13 +98,19 @@ def test_an_unresolvable_pronoun_gives_no_speaker():
 
 
 def test_the_writers_own_voice_has_no_named_speaker():
-    found = speakers("Can I say that the plan failed?", "I'd say that the US economy grew.",
-                     "We're told the talks failed.", "Let me just say it worked.")
+    found = speakers(
+        "Can I say that the plan failed?",
+        "I'd say that the US economy grew.",
+        "We're told the talks failed.",
+        "Let me just say it worked.",
+    )
     assert found == [(None, None)] * 4
 
 
 def test_a_noun_that_looks_like_a_verb_after_a_preposition_is_no_speaker():
-    assert speakers("In the first two job reports since then, we added 500,000 jobs.") == [(None, None)]
+    assert speakers("In the first two job reports since then, we added 500,000 jobs.") == [
+        (None, None)
+    ]
 
 
 def test_us_the_country_is_not_us_the_pronoun():

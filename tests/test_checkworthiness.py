@@ -6,15 +6,19 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
+from factcheck.errors import InputError, ModelError
 from factcheck.extract import checkworthiness as cw
 from factcheck.research import train_scorer as ts
-from factcheck.errors import InputError, ModelError
 
 pytestmark = pytest.mark.model
 
-FACTUAL = "Unemployment fell from 10 percent in 2009 to 4.7 percent in 2016, the Labor Department said."
-NOT_CLAIMS = ["Thank you very much, and good evening to all of you.",
-              "I think we need to come together and work hard for a better future."]
+FACTUAL = (
+    "Unemployment fell from 10 percent in 2009 to 4.7 percent in 2016, the Labor Department said."
+)
+NOT_CLAIMS = [
+    "Thank you very much, and good evening to all of you.",
+    "I think we need to come together and work hard for a better future.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +33,9 @@ def test_scores_are_probabilities_in_input_order(scorer):
     assert forward.shape == (len(texts),)
     assert np.all((forward >= 0) & (forward <= 1))
     np.testing.assert_allclose(forward, backward[::-1], atol=1e-5)
-    np.testing.assert_allclose(scorer.score([texts[1]]), forward[1:2], atol=1e-5)  # batch-independent
+    np.testing.assert_allclose(
+        scorer.score([texts[1]]), forward[1:2], atol=1e-5
+    )  # batch-independent
 
 
 def test_empty_input_gives_empty_scores(scorer):
@@ -44,9 +50,15 @@ def test_factual_claim_outscores_opinion_and_greeting(scorer):
 
 def test_seed_article_figures_score_high_headings_and_rhetoric_low(scorer, seed_article):
     lines = seed_article.read_text(encoding="utf-8").splitlines()
-    figures = ["more than 100 of Afghanistan", "20,000 military reservists",
-               "70% of the Tajik-Afghan border", "more than 90% of its troops", "980 loads",
-               "17,000 pieces of equipment", "close its consulate in the city of Mazar-i-Sharif"]
+    figures = [
+        "more than 100 of Afghanistan",
+        "20,000 military reservists",
+        "70% of the Tajik-Afghan border",
+        "more than 90% of its troops",
+        "980 loads",
+        "17,000 pieces of equipment",
+        "close its consulate in the city of Mazar-i-Sharif",
+    ]
     claims = [line for line in lines for part in figures if part in line]
     headings = ["US withdrawal 90% complete", "Russian FM warns about situation in Afghanistan"]
     assert len(claims) == len(figures) and all(h in lines for h in headings), "seed text changed"
@@ -75,10 +87,15 @@ def test_int8_graph_keeps_the_decisions(shared_data, tmp_path, monkeypatch):
     quantized = cw.load_scorer(backend_name="onnx-int8").decision(sample)
     assert np.mean((exact >= 0) == (quantized >= 0)) >= 0.97
     truth = labels[held[:300]]
-    assert abs(average_precision_score(truth, quantized) - average_precision_score(truth, exact)) < 0.02
+    assert (
+        abs(average_precision_score(truth, quantized) - average_precision_score(truth, exact))
+        < 0.02
+    )
 
 
-def test_default_backend_falls_back_to_torch_when_no_graph_can_be_made(tmp_path, monkeypatch, caplog):
+def test_default_backend_falls_back_to_torch_when_no_graph_can_be_made(
+    tmp_path, monkeypatch, caplog
+):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the ONNX folder should be", encoding="utf-8")
     monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(blocked))
@@ -116,7 +133,9 @@ def test_shipped_weights_load_small_and_are_cached(scorer):
     weights = cw.read_weights(path)
     assert weights["format"] == cw.FORMAT and weights["trunk_layers"] == scorer.trunk
     assert weights["trunk_layers"] + weights["branch_layers"] == cw.EMBEDDING_LAYER
-    assert path.stat().st_size < 5_000_000  # adapters only: the base weights are the bundled model's
+    assert (
+        path.stat().st_size < 5_000_000
+    )  # adapters only: the base weights are the bundled model's
     assert cw.load_scorer() is scorer
 
 
@@ -146,8 +165,13 @@ def test_corrupt_weights_raise_model_error(tmp_path):
     with pytest.raises(ModelError, match="unreadable"):
         cw.load_scorer(garbage)
     old = tmp_path / "old.npz"  # the previous format (a linear model over pooled layers)
-    np.savez(old, coef=np.ones(1536, np.float32), intercept=np.float32(0), layers=np.array([1, 2, 3, 4]),
-             max_tokens=np.int64(128))
+    np.savez(
+        old,
+        coef=np.ones(1536, np.float32),
+        intercept=np.float32(0),
+        layers=np.array([1, 2, 3, 4]),
+        max_tokens=np.int64(128),
+    )
     with pytest.raises(ModelError, match="unreadable.*train"):
         cw.load_scorer(old)
     deep = tmp_path / "deep.npz"
@@ -224,8 +248,11 @@ def test_soup_is_the_mean_of_its_members_merged_weights():
         down = key[:-3] + ".down"
         merged = [m[key].astype(np.float32) @ m[down].astype(np.float32) for m in members]
         assert soup[key].shape[1] == 2 * cw.RANK and soup[down].shape[0] == 2 * cw.RANK
-        np.testing.assert_allclose(soup[key].astype(np.float32) @ soup[down].astype(np.float32),
-                                   (merged[0] + merged[1]) / 2, atol=2e-4)
+        np.testing.assert_allclose(
+            soup[key].astype(np.float32) @ soup[down].astype(np.float32),
+            (merged[0] + merged[1]) / 2,
+            atol=2e-4,
+        )
     for key in (k for k in members[0] if k.endswith((".weight", ".bias")) or k == "head_weight"):
         np.testing.assert_allclose(soup[key], (members[0][key] + members[1][key]) / 2, rtol=1e-6)
     biases = [float(b.head.bias.detach()[0]) for b in (first, second)]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from local_server import Site
 
 from factcheck.cli import cli
-from local_server import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (
@@ -44,12 +44,19 @@ INVALID_UTF8 = b"\xc3\x28\xa0\xa1\xe2\x28\xa1\xe2\x82\x28\xf0\x28\x8c\xbc\xf8\xa
 
 # ---------------------------------------------------------------- helpers
 
+
 def factcheck(*args: str, stdin: bytes | None = None, env: dict | None = None):
     """Run the real entry point, ``python -m factcheck``, in a subprocess."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
     environment.update({"HF_HUB_OFFLINE": "1", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "factcheck", *args], input=stdin,
-                          capture_output=True, cwd=ROOT, env=environment, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "factcheck", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=300,
+    )
 
 
 def invoke(*args: str, stdin: bytes | None = None, env: dict | None = None):
@@ -102,6 +109,7 @@ def seeded(db_path, tmp_path) -> dict[str, int]:
 
 # ---------------------------------------------------------------- the happy paths
 
+
 def test_ingest_then_list_articles_and_claims_through_the_entry_point(db_path, tmp_path):
     source = write(tmp_path, "jobs.txt", ARTICLE)
     ingested = factcheck("ingest", "--db", str(db_path), source)
@@ -113,8 +121,9 @@ def test_ingest_then_list_articles_and_claims_through_the_entry_point(db_path, t
     assert [(a["id"], a["source"], a["title"]) for a in articles] == [(1, source, None)]
     assert articles[0]["sentences"] >= 3
 
-    as_json = json.loads(factcheck("claims", "--db", str(db_path), "--all", "--format",
-                                   "json").stdout)
+    as_json = json.loads(
+        factcheck("claims", "--db", str(db_path), "--all", "--format", "json").stdout
+    )
     texts = [row["text"] for row in as_json]
     assert all(text in ARTICLE for text in texts)  # sentences are spans of the article
     assert "Critics called the plan unrealistic." in texts
@@ -131,13 +140,20 @@ def test_ingest_then_list_articles_and_claims_through_the_entry_point(db_path, t
 
 
 def test_markdown_and_html_files_keep_their_metadata(db_path, tmp_path):
-    result = invoke("ingest", "--db", str(db_path), write(tmp_path, "harbour.md", MARKDOWN),
-                    write(tmp_path, "ferry.html", HTML))
+    result = invoke(
+        "ingest",
+        "--db",
+        str(db_path),
+        write(tmp_path, "harbour.md", MARKDOWN),
+        write(tmp_path, "ferry.html", HTML),
+    )
     assert result.exit_code == 0, result.output
     articles = json.loads(invoke("articles", "--db", str(db_path), "--format", "json").stdout)
     found = {(a["title"], a["publisher"], a["published_date"]) for a in articles}
-    assert found == {("Harbour plan approved", "Coast Herald", "2024-04-02"),
-                     ("Ferry fares to rise", "Island News", None)}
+    assert found == {
+        ("Harbour plan approved", "Coast Herald", "2024-04-02"),
+        ("Ferry fares to rise", "Island News", None),
+    }
     claims = invoke("claims", "--db", str(db_path), "--all", "--format", "json").stdout
     assert "**" not in claims and "steal()" not in claims and "Home" not in claims
     assert "12 million euro harbour plan" in claims
@@ -187,8 +203,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize("name, content, message", BAD_FILES)
-def test_bad_files_are_refused_and_change_nothing(db_path, tmp_path, seeded, name, content,
-                                                  message):
+def test_bad_files_are_refused_and_change_nothing(
+    db_path, tmp_path, seeded, name, content, message
+):
     source = write(tmp_path, name, content)
     result = invoke("ingest", "--db", str(db_path), source)
     assert result.exit_code == 1
@@ -197,8 +214,10 @@ def test_bad_files_are_refused_and_change_nothing(db_path, tmp_path, seeded, nam
 
 
 def test_missing_file_and_directory_are_refused(db_path, tmp_path, seeded):
-    for source, message in ((str(tmp_path / "absent.txt"), "no such file"),
-                            (str(tmp_path), "is a directory, not a file")):
+    for source, message in (
+        (str(tmp_path / "absent.txt"), "no such file"),
+        (str(tmp_path), "is a directory, not a file"),
+    ):
         result = invoke("ingest", "--db", str(db_path), source)
         assert result.exit_code == 1
         assert error_lines(result.stderr) == [f"Error: {source}: {message}"]
@@ -213,19 +232,22 @@ def test_50_mb_file_is_refused_by_the_entry_point(db_path, tmp_path, seeded):
     assert result.returncode == 1
     assert error_lines(result.stderr.decode()) == [
         f"Error: {big}: too large (50 MB; the limit is 10 MB; "
-        "set FACTCHECK_MAX_INPUT_BYTES to change it)"]
+        "set FACTCHECK_MAX_INPUT_BYTES to change it)"
+    ]
     assert counts(db_path) == seeded
 
 
 def test_the_size_limit_is_configurable(db_path, tmp_path, seeded):
     source = write(tmp_path, "two_kb.txt", "Prices rose by 3% last year. " * 70)
-    refused = invoke("ingest", "--db", str(db_path), source,
-                     env={"FACTCHECK_MAX_INPUT_BYTES": "1000"})
+    refused = invoke(
+        "ingest", "--db", str(db_path), source, env={"FACTCHECK_MAX_INPUT_BYTES": "1000"}
+    )
     assert refused.exit_code == 1
     assert "the limit is 1000 bytes" in error_lines(refused.stderr)[0]
     assert counts(db_path) == seeded
-    accepted = invoke("ingest", "--db", str(db_path), source,
-                      env={"FACTCHECK_MAX_INPUT_BYTES": "5000"})
+    accepted = invoke(
+        "ingest", "--db", str(db_path), source, env={"FACTCHECK_MAX_INPUT_BYTES": "5000"}
+    )
     assert accepted.exit_code == 0 and counts(db_path)["articles"] == 2
 
 
@@ -234,8 +256,11 @@ def test_bad_urls_are_refused_and_change_nothing(db_path, site, seeded):
     slow = site.route("/slow", HTML, delay=1.5)
     cases = [
         ([missing, "--allow-private-urls"], {}, "HTTP 404 Not Found"),
-        ([slow, "--allow-private-urls"], {"FACTCHECK_FETCH_TIMEOUT": "0.2"},
-         "timed out after 0.2 s"),
+        (
+            [slow, "--allow-private-urls"],
+            {"FACTCHECK_FETCH_TIMEOUT": "0.2"},
+            "timed out after 0.2 s",
+        ),
         ([site.route("/ok", HTML)], {}, "is a private, loopback or reserved address"),
         (["http://10.11.12.13/story"], {}, "is a private, loopback or reserved address"),
     ]
@@ -248,8 +273,13 @@ def test_bad_urls_are_refused_and_change_nothing(db_path, site, seeded):
 
 
 def test_env_allowance_for_private_urls(db_path, site):
-    result = invoke("ingest", "--db", str(db_path), site.route("/ok", HTML),
-                    env={"FACTCHECK_ALLOW_PRIVATE_URLS": "1"})
+    result = invoke(
+        "ingest",
+        "--db",
+        str(db_path),
+        site.route("/ok", HTML),
+        env={"FACTCHECK_ALLOW_PRIVATE_URLS": "1"},
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -271,25 +301,34 @@ def test_one_failing_source_does_not_stop_the_others(db_path, tmp_path):
 
 # ---------------------------------------------------------------- score
 
+
 def test_score_reads_one_sentence_a_line(tmp_path):
-    source = write(tmp_path, "lines.txt",
-                   "Inflation hit 9.1% in June.\n\n  The weather was nice.  \nGDP grew 2%.\n")
+    source = write(
+        tmp_path,
+        "lines.txt",
+        "Inflation hit 9.1% in June.\n\n  The weather was nice.  \nGDP grew 2%.\n",
+    )
     result = factcheck("score", source)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [row["text"] for row in rows] == [
-        "Inflation hit 9.1% in June.", "The weather was nice.", "GDP grew 2%."]
-    assert all(0.0 <= row["score"] <= 1.0 and isinstance(row["check_worthy"], bool)
-               for row in rows)
+        "Inflation hit 9.1% in June.",
+        "The weather was nice.",
+        "GDP grew 2%.",
+    ]
+    assert all(0.0 <= row["score"] <= 1.0 and isinstance(row["check_worthy"], bool) for row in rows)
     as_csv = invoke("score", "--format", "csv", "-", stdin=b"Inflation hit 9.1% in June.\n")
     assert as_csv.stdout.splitlines()[0] == "text,score,check_worthy,reasons"
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("image.png", PNG, "looks like a PNG image"),
-    ("blank.txt", b"\n \n", "the input contains only whitespace"),
-    ("garbage.txt", INVALID_UTF8, "not valid text in any supported encoding"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("image.png", PNG, "looks like a PNG image"),
+        ("blank.txt", b"\n \n", "the input contains only whitespace"),
+        ("garbage.txt", INVALID_UTF8, "not valid text in any supported encoding"),
+    ],
+)
 def test_score_refuses_bad_input(tmp_path, name, content, message):
     source = write(tmp_path, name, content)
     result = invoke("score", source)

@@ -9,7 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import cli
-from factcheck.corpus.importer import ImportOptions, import_paths, parse_date, split_passages, verdict_slug
+from factcheck.corpus.importer import (
+    ImportOptions,
+    import_paths,
+    parse_date,
+    split_passages,
+    verdict_slug,
+)
 from factcheck.errors import InputError
 from factcheck.storage import corpus as store
 from factcheck.storage import events
@@ -34,7 +40,7 @@ def fields(db, source_id: int) -> dict[str, list[str]]:
 def assert_offsets(db, source_id: int) -> None:
     text = store.get_source(db, source_id)["text"]
     for passage in store.passages_of(db, source_id):
-        assert text[passage["start"]:passage["end"]] == passage["text"]
+        assert text[passage["start"] : passage["end"]] == passage["text"]
 
 
 def snapshot(db) -> tuple:
@@ -61,16 +67,27 @@ def test_csv_with_common_names(db, tmp_path):
     assert first["verdict"] == "pants-on-fire" and first["verdict_raw"] == "Pants on Fire!"
     assert first["date"] == "2020-03-04" and first["claimant"] == "Bob"
     assert second["date"] == "2018-05-08" and second["date_raw"] == "May 8, 2018"
-    assert fields(db, first["id"]) == {"claim": ["The moon is made of cheese."],
-                                       "title": ["Moon cheese claim"]}
+    assert fields(db, first["id"]) == {
+        "claim": ["The moon is made of cheese."],
+        "title": ["Moon cheese claim"],
+    }
     assert_offsets(db, first["id"])
 
 
 def test_field_options_override_detection(db, tmp_path):
-    path = write(tmp_path / "odd.csv", "statement_text,heading,verdict_label,when,extra_col\n"
-                                       "Taxes rose 40%.,Tax rise,Mostly True,2019-01-02,x\n")
-    options = ImportOptions(fields={"text": "statement_text", "title": "heading",
-                                    "verdict": "verdict_label", "date": "when"})
+    path = write(
+        tmp_path / "odd.csv",
+        "statement_text,heading,verdict_label,when,extra_col\n"
+        "Taxes rose 40%.,Tax rise,Mostly True,2019-01-02,x\n",
+    )
+    options = ImportOptions(
+        fields={
+            "text": "statement_text",
+            "title": "heading",
+            "verdict": "verdict_label",
+            "date": "when",
+        }
+    )
     import_paths(db, [path], options)
     [source] = sources(db)
     assert source["verdict"] == "mostly-true" and source["title"] == "Tax rise"
@@ -79,18 +96,22 @@ def test_field_options_override_detection(db, tmp_path):
 
 
 def test_tsv_is_read_without_quoting(db, tmp_path):
-    path = write(tmp_path / "checks.tsv",
-                 'text\tlabel\n"Quoted" start of a claim.\ttrue\nA second claim.\tfalse\n')
+    path = write(
+        tmp_path / "checks.tsv",
+        'text\tlabel\n"Quoted" start of a claim.\ttrue\nA second claim.\tfalse\n',
+    )
     [result] = import_paths(db, [path])
     assert result.format == "tsv" and result.new == 2
     assert fields(db, sources(db)[0]["id"])["claim"] == ['"Quoted" start of a claim.']
 
 
 def test_json_list_wrapper_and_dotted_fields(db, tmp_path):
-    rows = {"data": [
-        {"claim": "Crime fell 10% last year.", "review": {"rating": "Half True"}, "link": "u1"},
-        {"claim": "Unemployment doubled.", "review": {"rating": "False"}, "link": "u2"},
-    ]}
+    rows = {
+        "data": [
+            {"claim": "Crime fell 10% last year.", "review": {"rating": "Half True"}, "link": "u1"},
+            {"claim": "Unemployment doubled.", "review": {"rating": "False"}, "link": "u2"},
+        ]
+    }
     path = write(tmp_path / "checks.json", json.dumps(rows))
     import_paths(db, [path], ImportOptions(fields={"verdict": "review.rating"}))
     got = sources(db)
@@ -100,9 +121,13 @@ def test_json_list_wrapper_and_dotted_fields(db, tmp_path):
 
 def test_jsonl_without_verdict_is_an_article_with_a_body(db, tmp_path):
     body = " ".join(f"Sentence number {i} says something about the budget." for i in range(40))
-    path = write(tmp_path / "docs.jsonl",
-                 json.dumps({"title": "Budget report", "body": body}) + "\n\n"
-                 + json.dumps({"title": "Short", "body": "One short text."}) + "\n")
+    path = write(
+        tmp_path / "docs.jsonl",
+        json.dumps({"title": "Budget report", "body": body})
+        + "\n\n"
+        + json.dumps({"title": "Short", "body": "One short text."})
+        + "\n",
+    )
     [result] = import_paths(db, [path])
     assert result.format == "jsonl" and result.new == 2
     long, short = sources(db)
@@ -119,8 +144,11 @@ def test_folder_of_documents(db, tmp_path, settings):
     (folder / "sub").mkdir(parents=True)
     write(folder / "a.txt", "Official figures show 20,000 reservists were called up.\n")
     write(folder / "sub" / "b.md", "# Border report\n\nSeventy per cent of the border is held.\n")
-    write(folder / "c.html", "<html><head><title>Drills</title></head><body><article>"
-                             "<p>Russia held drills near the border in July.</p></article></body></html>")
+    write(
+        folder / "c.html",
+        "<html><head><title>Drills</title></head><body><article>"
+        "<p>Russia held drills near the border in July.</p></article></body></html>",
+    )
     write(folder / "ignored.csv", "a,b\n1,2\n")
     [result] = import_paths(db, [folder], settings=settings)
     assert (result.format, result.new) == ("folder", 3)
@@ -139,11 +167,19 @@ CLAIMREVIEW = {
     "headline": "No, the moon landing was not staged",
     "datePublished": "2021-07-20T09:00:00Z",
     "author": {"@type": "Organization", "name": "Example Checks"},
-    "reviewRating": {"@type": "Rating", "ratingValue": "1", "bestRating": "5",
-                     "worstRating": "1", "alternateName": "False"},
-    "itemReviewed": {"@type": "Claim", "datePublished": "2021-07-01",
-                     "author": {"@type": "Person", "name": "A Blogger"},
-                     "appearance": [{"@type": "CreativeWork", "url": "https://blog.example/p"}]},
+    "reviewRating": {
+        "@type": "Rating",
+        "ratingValue": "1",
+        "bestRating": "5",
+        "worstRating": "1",
+        "alternateName": "False",
+    },
+    "itemReviewed": {
+        "@type": "Claim",
+        "datePublished": "2021-07-01",
+        "author": {"@type": "Person", "name": "A Blogger"},
+        "appearance": [{"@type": "CreativeWork", "url": "https://blog.example/p"}],
+    },
 }
 
 
@@ -161,21 +197,46 @@ def test_claimreview_single_object(db, tmp_path):
 
 
 def test_claimreview_list_graph_and_api_shapes(db, tmp_path):
-    second = dict(CLAIMREVIEW, claimReviewed="Another claim.", url="https://factcheck.example/2",
-                  author={"@type": "Person", "name": "Jane Checker"},
-                  publisher={"@type": "Organization", "name": "Example Checks"})
-    graph = {"@context": "https://schema.org",
-             "@graph": [{"@type": "WebPage", "name": "page"}, dict(second, claimReviewed="Third.")]}
-    api = {"claims": [{"text": "Fourth claim.", "claimant": "Someone", "claimDate": "2020-01-01",
-                       "claimReview": [{"publisher": {"name": "PolitiFact"}, "url": "https://p/4",
-                                        "title": "Fourth", "reviewDate": "2020-02-02",
-                                        "textualRating": "Mostly False"}]}]}
-    paths = [write(tmp_path / "list.json", json.dumps([CLAIMREVIEW, second])),
-             write(tmp_path / "graph.jsonld", json.dumps(graph)),
-             write(tmp_path / "api.json", json.dumps(api))]
+    second = dict(
+        CLAIMREVIEW,
+        claimReviewed="Another claim.",
+        url="https://factcheck.example/2",
+        author={"@type": "Person", "name": "Jane Checker"},
+        publisher={"@type": "Organization", "name": "Example Checks"},
+    )
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [{"@type": "WebPage", "name": "page"}, dict(second, claimReviewed="Third.")],
+    }
+    api = {
+        "claims": [
+            {
+                "text": "Fourth claim.",
+                "claimant": "Someone",
+                "claimDate": "2020-01-01",
+                "claimReview": [
+                    {
+                        "publisher": {"name": "PolitiFact"},
+                        "url": "https://p/4",
+                        "title": "Fourth",
+                        "reviewDate": "2020-02-02",
+                        "textualRating": "Mostly False",
+                    }
+                ],
+            }
+        ]
+    }
+    paths = [
+        write(tmp_path / "list.json", json.dumps([CLAIMREVIEW, second])),
+        write(tmp_path / "graph.jsonld", json.dumps(graph)),
+        write(tmp_path / "api.json", json.dumps(api)),
+    ]
     results = import_paths(db, paths)
-    assert [(r.format, r.new) for r in results] == [("claimreview", 2), ("claimreview", 1),
-                                                     ("claimreview", 1)]
+    assert [(r.format, r.new) for r in results] == [
+        ("claimreview", 2),
+        ("claimreview", 1),
+        ("claimreview", 1),
+    ]
     got = {s["title"] if s["url"] != "https://p/4" else "api": s for s in sources(db)}
     assert sources(db)[1]["author"] == "Jane Checker"
     assert got["api"]["verdict"] == "mostly-false" and got["api"]["claimant"] == "Someone"
@@ -245,8 +306,10 @@ BAD_INPUTS = {
     "nocolumn.csv": ("headline,rating\nx,false\n", "fields found: headline, rating"),
     "columns.csv": ("claim,rating\nok,false\na,b,c\n", "line 3: 3 columns, the header has 2"),
     "broken.jsonl": ('{"claim": "a"}\n{"claim": "b"\n', "line 2: broken JSON"),
-    "dupes.jsonl": ('{"id": 1, "claim": "a"}\n{"id": 2, "claim": "b"}\n{"id": 1, "claim": "c"}\n',
-                    "line 3: duplicate id '1' (first at line 1)"),
+    "dupes.jsonl": (
+        '{"id": 1, "claim": "a"}\n{"id": 2, "claim": "b"}\n{"id": 1, "claim": "c"}\n',
+        "line 3: duplicate id '1' (first at line 1)",
+    ),
     "novalue.csv": ("claim,rating\n,false\n", "line 2: no value for 'claim'"),
     "broken.json": ('[{"claim": "a"},', "broken JSON at line 1"),
     "noreview.json": ('{"@type": "ClaimReview", "url": "u"}', "item 1: a ClaimReview without"),
@@ -267,7 +330,9 @@ def test_bad_input_is_refused_and_changes_nothing(db, tmp_path, name):
 
 def test_missing_option_field_lists_the_fields(db, tmp_path):
     path = write(tmp_path / "checks.csv", CSV)
-    with pytest.raises(InputError, match=r"no field 'body' \(--text-field\); fields found: id, claim"):
+    with pytest.raises(
+        InputError, match=r"no field 'body' \(--text-field\); fields found: id, claim"
+    ):
         import_paths(db, [path], ImportOptions(fields={"text": "body"}))
 
 
@@ -280,9 +345,11 @@ def test_one_bad_file_writes_none_of_the_others(db, tmp_path):
 
 
 def test_skip_bad_imports_the_rest_and_lists_them(db, tmp_path):
-    path = write(tmp_path / "mixed.jsonl",
-                 '{"id": "a", "claim": "Fine one."}\n{broken\n{"id": "a", "claim": "Dup."}\n'
-                 '{"id": "b", "claim": "Fine two."}\n')
+    path = write(
+        tmp_path / "mixed.jsonl",
+        '{"id": "a", "claim": "Fine one."}\n{broken\n{"id": "a", "claim": "Dup."}\n'
+        '{"id": "b", "claim": "Fine two."}\n',
+    )
     [result] = import_paths(db, [path], ImportOptions(skip_bad=True))
     assert result.new == 2
     assert [b.where for b in result.skipped] == ["line 2", "line 3"]
@@ -315,14 +382,17 @@ def test_split_passages_windows_overlap_and_cover():
     assert all(e - s <= 800 for s, e in split_passages(long_sentence.strip()))
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("26 May 2015", "2015-05-26"),
-    ("stated on October 22, 2019 in a campaign mailer.:", "2019-10-22"),
-    ("2021-07-20T09:00:00Z", "2021-07-20"),
-    ("May 2015", None),
-    ("soon", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("26 May 2015", "2015-05-26"),
+        ("stated on October 22, 2019 in a campaign mailer.:", "2019-10-22"),
+        ("2021-07-20T09:00:00Z", "2021-07-20"),
+        ("May 2015", None),
+        ("soon", None),
+        (None, None),
+    ],
+)
 def test_parse_date(raw, expected):
     assert parse_date(raw) == expected
 
@@ -339,8 +409,9 @@ def test_verdict_slug():
 def test_cli_import_list_stats(db_path, tmp_path):
     runner = CliRunner()
     path = write(tmp_path / "checks.csv", CSV)
-    first = runner.invoke(cli, ["corpus", "import", str(path), "--db", str(db_path),
-                                "--publisher", "Example"])
+    first = runner.invoke(
+        cli, ["corpus", "import", str(path), "--db", str(db_path), "--publisher", "Example"]
+    )
     assert first.exit_code == 0, first.output
     assert "2 new, 0 already present (csv)" in first.output
     again = runner.invoke(cli, ["corpus", "import", str(path), "--db", str(db_path)])
@@ -349,8 +420,9 @@ def test_cli_import_list_stats(db_path, tmp_path):
     rows = json.loads(listed.output)
     assert [r["publisher"] for r in rows] == ["Example", "Example"]
     assert rows[0]["passages"] == 2
-    stats = json.loads(runner.invoke(cli, ["corpus", "stats", "--db", str(db_path),
-                                           "--format", "json"]).output)
+    stats = json.loads(
+        runner.invoke(cli, ["corpus", "stats", "--db", str(db_path), "--format", "json"]).output
+    )
     assert stats["totals"]["sources"] == 2 and stats["fields"][0]["passages"] == 2
 
 
@@ -366,12 +438,18 @@ def test_cli_embed_encodes_once(db_path, tmp_path, monkeypatch):
     from factcheck.models import embed
 
     calls = []
-    monkeypatch.setattr(embed, "encode", lambda texts, **kw: calls.append(len(texts)) or
-                        __import__("numpy").eye(len(texts), 4, dtype="float32"))
+    monkeypatch.setattr(
+        embed,
+        "encode",
+        lambda texts, **kw: (
+            calls.append(len(texts)) or __import__("numpy").eye(len(texts), 4, dtype="float32")
+        ),
+    )
     path = write(tmp_path / "checks.csv", CSV)
     runner = CliRunner()
-    result = runner.invoke(cli, ["corpus", "import", str(path), "--db", str(db_path),
-                                 "--embed", "--model", "fake"])
+    result = runner.invoke(
+        cli, ["corpus", "import", str(path), "--db", str(db_path), "--embed", "--model", "fake"]
+    )
     assert result.exit_code == 0, result.output
     assert "encoded 4 passages with fake" in result.output and sum(calls) == 4
     again = runner.invoke(cli, ["corpus", "embed", "--db", str(db_path), "--model", "fake"])

@@ -7,10 +7,10 @@ import hashlib
 import numpy as np
 import pytest
 
-from factcheck.models import embed
 from factcheck.corpus import vectors
 from factcheck.corpus.importer import import_paths
 from factcheck.errors import ConfigError, InputError, ModelError
+from factcheck.models import embed
 from factcheck.storage import embeddings as store
 
 TEXTS = [
@@ -151,8 +151,9 @@ def test_unknown_backend_is_a_config_error(db, monkeypatch):
 
 
 @pytest.mark.model
-def test_onnx_backends_match_torch_and_int8_gets_its_own_key(db, bundled_model, tmp_path,
-                                                             monkeypatch):
+def test_onnx_backends_match_torch_and_int8_gets_its_own_key(
+    db, bundled_model, tmp_path, monkeypatch
+):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
     monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(tmp_path / "onnx"))
@@ -166,4 +167,6 @@ def test_onnx_backends_match_torch_and_int8_gets_its_own_key(db, bundled_model, 
     assert vectors.models_in_db(db)[f"{embed.BUNDLED_MODEL}@onnx-int8"] == 3
     assert np.all(np.sum(quantised * torch_vectors, axis=1) > 0.85)
     assert sorted(p.name.endswith("-int8.onnx") for p in (tmp_path / "onnx").iterdir()) == [
-        False, True]
+        False,
+        True,
+    ]

@@ -10,7 +10,9 @@ def labelled(sentence: str, vocabulary: Vocabulary | None = None) -> list[tuple[
 
 
 def test_a_title_marks_the_name_after_it_as_a_person():
-    found = labelled("Russia’s Deputy Foreign Minister Andrei Rudenko said on Monday that it was tense.")
+    found = labelled(
+        "Russia’s Deputy Foreign Minister Andrei Rudenko said on Monday that it was tense."
+    )
     assert ("Andrei Rudenko", "PERSON") in found
     assert ("Russia", "GPE") in found
     assert not any("Minister" in text for text, _ in found)
@@ -23,17 +25,24 @@ def test_a_role_noun_before_a_name_marks_a_person():
 
 
 def test_organisations_by_their_words_and_by_the_gazetteer():
-    found = labelled("The US Central Command said the Pentagon and the Defense Logistics Agency "
-                     "met the National Directorate of Security and CNN.")
+    found = labelled(
+        "The US Central Command said the Pentagon and the Defense Logistics Agency "
+        "met the National Directorate of Security and CNN."
+    )
     assert [f for f in found if f[1] == "ORG"] == [
-        ("US Central Command", "ORG"), ("Pentagon", "ORG"), ("Defense Logistics Agency", "ORG"),
-        ("National Directorate of Security", "ORG"), ("CNN", "ORG"),
+        ("US Central Command", "ORG"),
+        ("Pentagon", "ORG"),
+        ("Defense Logistics Agency", "ORG"),
+        ("National Directorate of Security", "ORG"),
+        ("CNN", "ORG"),
     ]
 
 
 def test_places_from_the_gazetteer_and_from_context():
-    found = labelled("Fighters reached Kabul, the provinces of Takhar and Badakhshan, "
-                     "and the western city of Qala-i-Naw near Uzbekistan.")
+    found = labelled(
+        "Fighters reached Kabul, the provinces of Takhar and Badakhshan, "
+        "and the western city of Qala-i-Naw near Uzbekistan."
+    )
     places = [text for text, label in found if label == "GPE"]
     assert places == ["Kabul", "Takhar", "Badakhshan", "Qala-i-Naw", "Uzbekistan"]
 
@@ -44,8 +53,10 @@ def test_a_capital_that_only_opens_the_sentence_is_no_entity():
 
 
 def test_a_surname_is_labelled_as_the_article_person():
-    sentences = ["Russian Foreign Minister Sergei Lavrov warned about the situation.",
-                 "Lavrov also said Moscow was ready."]
+    sentences = [
+        "Russian Foreign Minister Sergei Lavrov warned about the situation.",
+        "Lavrov also said Moscow was ready.",
+    ]
     vocabulary = Vocabulary.from_sentences(sentences)
     entity_lists = [find_entities(s, vocabulary) for s in sentences]
     vocabulary.learn_people(entity_lists)
@@ -59,6 +70,10 @@ def test_offsets_point_at_the_entity_text():
     sentence = "US President Joe Biden, who ordered the pullout from Afghanistan, spoke to NATO."
     entities = find_entities(sentence)
     assert [(e["text"], e["label"]) for e in entities] == [
-        ("US", "GPE"), ("Joe Biden", "PERSON"), ("Afghanistan", "GPE"), ("NATO", "ORG")]
+        ("US", "GPE"),
+        ("Joe Biden", "PERSON"),
+        ("Afghanistan", "GPE"),
+        ("NATO", "ORG"),
+    ]
     for entity in entities:
-        assert sentence[entity["start"]:entity["end"]] == entity["text"]
+        assert sentence[entity["start"] : entity["end"]] == entity["text"]

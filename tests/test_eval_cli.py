@@ -8,18 +8,34 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factcheck.models import embed
-from factcheck.match import matcher as match
 from factcheck.cli import cli
+from factcheck.match import matcher as match
+from factcheck.models import embed
 from factcheck.storage import open_db
 
 pytestmark = pytest.mark.model
 KEYS = ["map@1", "map@3", "map@5", "mrr", "recall@5", "recall@10", "recall@20", "queries"]
 CORPUS = [
-    {"id": "fc-fares", "claim": "The city council doubled bus fares last spring.", "verdict": "False"},
-    {"id": "fc-wheat", "claim": "Wheat prices rose by a third after the Kansas drought.", "verdict": "True"},
-    {"id": "fc-wolves", "claim": "Wolves have returned to every county of the state.", "verdict": "False"},
-    {"id": "fc-bridge", "claim": "The new bridge cost twice its original budget.", "verdict": "Mostly true"},
+    {
+        "id": "fc-fares",
+        "claim": "The city council doubled bus fares last spring.",
+        "verdict": "False",
+    },
+    {
+        "id": "fc-wheat",
+        "claim": "Wheat prices rose by a third after the Kansas drought.",
+        "verdict": "True",
+    },
+    {
+        "id": "fc-wolves",
+        "claim": "Wolves have returned to every county of the state.",
+        "verdict": "False",
+    },
+    {
+        "id": "fc-bridge",
+        "claim": "The new bridge cost twice its original budget.",
+        "verdict": "Mostly true",
+    },
 ]
 
 
@@ -28,15 +44,19 @@ def files(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in CORPUS), encoding="utf-8")
     queries = tmp_path / "queries.tsv"
-    queries.write_text("id\ttext\n"
-                       "q1\tBus fares were doubled by the council last spring\n"
-                       "q2\tAfter the drought in Kansas wheat got a third more expensive\n"
-                       "q3\tThe bridge ended up costing double the budget\n"
-                       "q4\tThe mayor resigned on Tuesday\n", encoding="utf-8")
+    queries.write_text(
+        "id\ttext\n"
+        "q1\tBus fares were doubled by the council last spring\n"
+        "q2\tAfter the drought in Kansas wheat got a third more expensive\n"
+        "q3\tThe bridge ended up costing double the budget\n"
+        "q4\tThe mayor resigned on Tuesday\n",
+        encoding="utf-8",
+    )
     qrels = tmp_path / "qrels.tsv"
     # q4's relevant fact-check is not in the corpus: it scores 0 everywhere
-    qrels.write_text("q1 0 fc-fares 1\nq2 0 fc-wheat 1\nq3 0 fc-bridge 1\nq4 0 fc-missing 1\n",
-                     encoding="utf-8")
+    qrels.write_text(
+        "q1 0 fc-fares 1\nq2 0 fc-wheat 1\nq3 0 fc-bridge 1\nq4 0 fc-missing 1\n", encoding="utf-8"
+    )
     return corpus, queries, qrels
 
 
@@ -48,9 +68,22 @@ def run(*args):
 def test_eval_prints_hand_computed_metrics_and_a_run_file(files, tmp_path, monkeypatch):
     corpus, queries, qrels = files
     cache = tmp_path / "cache.db"
-    out = run("--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels),
-              "--method", "dense", "--output", "json", "--run", str(tmp_path / "run.tsv"),
-              "--db", str(cache))
+    out = run(
+        "--corpus",
+        str(corpus),
+        "--queries",
+        str(queries),
+        "--qrels",
+        str(qrels),
+        "--method",
+        "dense",
+        "--output",
+        "json",
+        "--run",
+        str(tmp_path / "run.tsv"),
+        "--db",
+        str(cache),
+    )
     assert out.exit_code == 0, out.output
     result = json.loads(out.stdout)
     assert list(result) == KEYS
@@ -66,8 +99,16 @@ def test_eval_prints_hand_computed_metrics_and_a_run_file(files, tmp_path, monke
         raise AssertionError("encoded again")
 
     monkeypatch.setattr(embed, "encode", no_encoding)
-    again = run("--corpus", str(corpus), "--queries", str(queries), "--qrels", str(qrels),
-                "--db", str(cache))
+    again = run(
+        "--corpus",
+        str(corpus),
+        "--queries",
+        str(queries),
+        "--qrels",
+        str(qrels),
+        "--db",
+        str(cache),
+    )
     assert again.exit_code == 0, again.output
     assert "map@5" in again.output and "0.75" in again.output
     assert open_db(cache).execute("SELECT count(*) FROM embeddings").fetchone()[0] == stored
@@ -77,8 +118,17 @@ def test_eval_bad_input_is_one_line(files, tmp_path):
     corpus, queries, _qrels = files
     empty = tmp_path / "empty.tsv"
     empty.write_text("", encoding="utf-8")
-    out = run("--corpus", str(corpus), "--queries", str(queries), "--qrels", str(empty),
-              "--db", str(tmp_path / "c.db"))
+    out = run(
+        "--corpus",
+        str(corpus),
+        "--queries",
+        str(queries),
+        "--qrels",
+        str(empty),
+        "--db",
+        str(tmp_path / "c.db"),
+    )
     assert out.exit_code == 1
-    assert out.output.strip().splitlines() == [f"Error: {empty}: no judgements (expected TREC "
-                                               "lines: qid 0 docid 1)"]
+    assert out.output.strip().splitlines() == [
+        f"Error: {empty}: no judgements (expected TREC lines: qid 0 docid 1)"
+    ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factcheck.extract.checkworthiness import load_scorer
 from factcheck.errors import ConfigError, InputError, ModelError
+from factcheck.extract.checkworthiness import load_scorer
 from factcheck.extract.claims import extract, score_sentences
 
 THRESHOLD = 0.5
@@ -48,6 +48,7 @@ class RecordingScorer:
 
 # --- what a checker wants ---------------------------------------------------------------
 
+
 @pytest.mark.shared
 def test_district_centers_figure_attributed_to_the_pentagon(claims):
     claim = sentence_with(claims, "419 district centers")
@@ -64,7 +65,11 @@ def test_reservists(claims):
     claim = sentence_with(claims, "20,000 military reservists")
     assert claim.check_worthy
     q = quantity(claim, 20000)
-    assert (q["text"], q["unit"], q["counts"]) == ("20,000 military reservists", None, "military reservists")
+    assert (q["text"], q["unit"], q["counts"]) == (
+        "20,000 military reservists",
+        None,
+        "military reservists",
+    )
     assert "Tajikistan" in [e["text"] for e in claim.entities]
 
 
@@ -85,7 +90,11 @@ def test_us_withdrawal_attributed_to_the_us_military(claims):
     assert (claim.speaker, claim.attribution) == ("the US military", "said")
     q = quantity(claim, 90)
     assert (q["text"], q["unit"], q["counts"], q["qualifier"]) == (
-        "90%", "percent", "troops and equipment", "more than")
+        "90%",
+        "percent",
+        "troops and equipment",
+        "more than",
+    )
     assert claim.claim_type == "statistic"
 
 
@@ -114,20 +123,30 @@ def test_quotes_are_attributed_across_sentences(claims):
         claim = sentence_with(claims, phrase)
         assert claim.speaker == "Hamdullah Mohib"
         assert claim.claim_type == "quote"
-    assert sentence_with(claims, "They were unable to achieve visible results").speaker == "Sergei Lavrov"
+    assert (
+        sentence_with(claims, "They were unable to achieve visible results").speaker
+        == "Sergei Lavrov"
+    )
 
 
 # --- what must never be a claim ----------------------------------------------------------
 
-@pytest.mark.parametrize("text, kind", [
-    ("Back to top button", "navigation"),
-    ("AfghanistanAsia-PacificNorth America", "navigation"),
-    ("Afghan govt. vows to retake territory from Taliban, US pulls out 90% of troops, equipment", "heading"),
-    ("Russia drills attacking armed groups in Tajikistan base", "heading"),
-    ("US withdrawal 90% complete", "heading"),
-    ("Taliban attack provincial capital of Badghis", "heading"),
-    ("Russian FM warns about situation in Afghanistan", "heading"),
-])
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Back to top button", "navigation"),
+        ("AfghanistanAsia-PacificNorth America", "navigation"),
+        (
+            "Afghan govt. vows to retake territory from Taliban, US pulls out 90% of troops, equipment",
+            "heading",
+        ),
+        ("Russia drills attacking armed groups in Tajikistan base", "heading"),
+        ("US withdrawal 90% complete", "heading"),
+        ("Taliban attack provincial capital of Badghis", "heading"),
+        ("Russian FM warns about situation in Afghanistan", "heading"),
+    ],
+)
 @pytest.mark.shared
 def test_page_furniture_is_kept_but_never_a_claim(claims, text, kind):
     found = [c for c in claims if c.text.replace("\u00a0", " ") == text]
@@ -147,13 +166,14 @@ def test_furniture_is_never_a_claim_even_at_threshold_zero(seed_text):
 
 # --- the shape of the output ------------------------------------------------------------
 
+
 @pytest.mark.shared
 def test_every_sentence_has_exact_offsets_in_order(seed_text, claims):
     assert [c.sentence_index for c in claims] == list(range(len(claims)))
     for claim in claims:
-        assert seed_text[claim.start:claim.end] == claim.text
+        assert seed_text[claim.start : claim.end] == claim.text
     assert all(a.end <= b.start for a, b in zip(claims, claims[1:]))
-    covered = "".join(seed_text[c.start:c.end] for c in claims)
+    covered = "".join(seed_text[c.start : c.end] for c in claims)
     assert "".join(covered.split()) == "".join(seed_text.split())
 
 
@@ -201,6 +221,7 @@ def test_the_model_scores_all_sentences_of_an_article_in_one_call(seed_text):
 
 # --- bad input changes nothing -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["", "   \n\t  ", None, b"bytes"])
 def test_empty_or_non_text_input_is_refused(text):
     with pytest.raises(InputError):
@@ -227,26 +248,39 @@ def test_reasons_say_why_a_low_model_score_was_raised():
         def score(self, texts):
             return np.zeros(len(texts))
 
-    plain, figure = score_sentences(["Thank you all for coming tonight.",
-                                     "Unemployment fell to 3.5 percent in 2019."],
-                                    threshold=THRESHOLD, scorer=ZeroScorer())
+    plain, figure = score_sentences(
+        ["Thank you all for coming tonight.", "Unemployment fell to 3.5 percent in 2019."],
+        threshold=THRESHOLD,
+        scorer=ZeroScorer(),
+    )
     assert plain.score == 0.05 and "raised to 0.05, the floor for a body sentence" in plain.reasons
     assert not any(reason.endswith(": ") for reason in plain.reasons)
     raised = [reason for reason in figure.reasons if reason.startswith("rules raise it to")]
-    assert raised and "quantity" in raised[0] and figure.score == float(raised[0].split()[4].rstrip(":"))
+    assert (
+        raised
+        and "quantity" in raised[0]
+        and figure.score == float(raised[0].split()[4].rstrip(":"))
+    )
 
 
 # --- stand-alone sentences ---------------------------------------------------------------
 
+
 def test_score_sentences_scores_each_line_on_its_own():
-    lines = ["Tajikistan ordered the mobilization of 20,000 military reservists.",
-             "Back to top button",
-             "“It is over,” he said."]
+    lines = [
+        "Tajikistan ordered the mobilization of 20,000 military reservists.",
+        "Back to top button",
+        "“It is over,” he said.",
+    ]
     results = score_sentences(lines, threshold=THRESHOLD)
     assert [r.text for r in results] == lines
     assert [r.sentence_index for r in results] == [0, 1, 2]
     assert results[0].quantities[0]["value"] == 20000
-    assert (results[1].score, results[1].reasons, results[1].check_worthy) == (0.0, ["navigation"], False)
+    assert (results[1].score, results[1].reasons, results[1].check_worthy) == (
+        0.0,
+        ["navigation"],
+        False,
+    )
     assert results[2].speaker is None  # nothing earlier to resolve "he" to
 
 

@@ -6,11 +6,11 @@ import socket
 
 import httpx
 import pytest
-
-from factcheck.ingest import fetch
-from factcheck.errors import FetchError, InputError
-from factcheck.ingest.read import load_source
 from local_server import Site
+
+from factcheck.errors import FetchError, InputError
+from factcheck.ingest import fetch
+from factcheck.ingest.read import load_source
 
 ARTICLE_HTML = (
     "<html lang='en'><head><title>Rail fares | Metro Times</title>"
@@ -41,6 +41,7 @@ def local(settings):
 @pytest.fixture
 def no_network(monkeypatch):
     """Fail the test if anything tries to resolve a name or open a connection."""
+
     def forbidden(*args, **kwargs):
         raise AssertionError("network used although the URL should have been refused first")
 
@@ -142,16 +143,27 @@ def test_size_cap_from_content_length(site, local):
 
 def test_size_cap_is_enforced_while_streaming(site, local):
     # No Content-Length: the body is counted as it arrives and refused past the cap.
-    url = site.route("/stream", "word " * 50_000, content_type="text/plain",
-                     headers={"Content-Length": None})
+    url = site.route(
+        "/stream", "word " * 50_000, content_type="text/plain", headers={"Content-Length": None}
+    )
     with pytest.raises(FetchError, match="too large"):
         load_source(url, local.with_overrides(max_input_bytes=10_000))
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://10.20.30.40/article",
-                                 "http://[::1]/", "http://169.254.169.254/latest/meta-data",
-                                 "http://0.0.0.0/", "http://192.168.1.1/", "http://172.16.0.1/",
-                                 "http://[fd00::1]/", "http://[::ffff:10.0.0.1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/",
+        "http://10.20.30.40/article",
+        "http://[::1]/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://0.0.0.0/",
+        "http://192.168.1.1/",
+        "http://172.16.0.1/",
+        "http://[fd00::1]/",
+        "http://[::ffff:10.0.0.1]/",
+    ],
+)
 def test_private_addresses_are_refused_before_connecting(settings, no_network, url):
     with pytest.raises(FetchError, match="private, loopback or reserved.*allow-private-urls"):
         load_source(url, settings)
@@ -165,19 +177,30 @@ def test_loopback_server_gets_no_request_without_the_allowance(site, settings):
 
 
 def test_host_names_are_resolved_and_every_address_checked(settings, monkeypatch):
-    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, **kw: [
-        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
-        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
-    ])
-    with pytest.raises(FetchError, match=r"news\.example resolves to 127\.0\.0\.1, which is a private"):
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, **kw: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        ],
+    )
+    with pytest.raises(
+        FetchError, match=r"news\.example resolves to 127\.0\.0\.1, which is a private"
+    ):
         fetch.check_url("https://news.example/story", allow_private=False)
 
 
 def test_dns_rebinding_is_refused_at_connection_time(site, settings, monkeypatch):
     # The name first resolves to a public address (the check), then to loopback (the connect).
     answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
-    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *args, **kw: [
-        (socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, *args, **kw: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))
+        ],
+    )
     url = site.route("/page", ARTICLE_HTML).replace("127.0.0.1", "rebind.example")
     with pytest.raises(FetchError, match=r"rebind\.example resolves to 127\.0\.0\.1, which is"):
         fetch.fetch_url(url, settings)
@@ -193,8 +216,9 @@ def test_unresolvable_host_is_a_clear_error(settings, monkeypatch):
         load_source("https://nowhere.invalid/", settings)
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/a.txt", "file:///etc/passwd",
-                                 "gopher://example.com/"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/a.txt", "file:///etc/passwd", "gopher://example.com/"]
+)
 def test_only_http_and_https(settings, no_network, url):
     with pytest.raises(FetchError, match="only http and https"):
         load_source(url, settings)

@@ -9,16 +9,15 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
+from local_server import LocalServer, respond
 
-from factcheck.extract import llm
-from factcheck.extract import prompts
-from factcheck.extract.anchor import ArticleText, locate
 from factcheck.cli import cli
 from factcheck.config import load_settings
 from factcheck.errors import LLMError
+from factcheck.extract import llm, prompts
+from factcheck.extract.anchor import ArticleText, locate
 from factcheck.pipeline import ingest_source
 from factcheck.types import CLAIM_TYPES
-from local_server import LocalServer, respond
 
 ARTICLE = (
     "Mayor Jane Doe said the city hired 120 new teachers in 2023.\n\n"
@@ -26,22 +25,51 @@ ARTICLE = (
     "Critics say class sizes grew by 15% over the same period. The weather was pleasant."
 )
 CLAIMS = [
-    {"quote": "the city hired 120 new teachers in 2023", "speaker": "Jane Doe",
-     "claim_type": "statistic", "check_worthiness": 0.9, "reasons": ["a figure"],
-     "quantities": [{"text": "120", "value": 120, "unit": "teachers"}]},
-    {"quote": '"Our schools have never been better funded,"', "speaker": "Doe",
-     "claim_type": "quote", "check_worthiness": 0.7, "reasons": ["superlative"]},
-    {"quote": "Class sizes fell by 40% last year.", "speaker": "Critics",
-     "claim_type": "quote", "check_worthiness": 0.95, "reasons": ["invented"]},
-    {"quote": "Critics say class sizes grew by 15% over the same period.", "speaker": None,
-     "claim_type": "statistic", "check_worthiness": 0.3, "reasons": []},
+    {
+        "quote": "the city hired 120 new teachers in 2023",
+        "speaker": "Jane Doe",
+        "claim_type": "statistic",
+        "check_worthiness": 0.9,
+        "reasons": ["a figure"],
+        "quantities": [{"text": "120", "value": 120, "unit": "teachers"}],
+    },
+    {
+        "quote": '"Our schools have never been better funded,"',
+        "speaker": "Doe",
+        "claim_type": "quote",
+        "check_worthiness": 0.7,
+        "reasons": ["superlative"],
+    },
+    {
+        "quote": "Class sizes fell by 40% last year.",
+        "speaker": "Critics",
+        "claim_type": "quote",
+        "check_worthiness": 0.95,
+        "reasons": ["invented"],
+    },
+    {
+        "quote": "Critics say class sizes grew by 15% over the same period.",
+        "speaker": None,
+        "claim_type": "statistic",
+        "check_worthiness": 0.3,
+        "reasons": [],
+    },
 ]
 
 
 def completion(content: str) -> dict:
-    return {"id": "cmpl-1", "object": "chat.completion", "model": "fake",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}]}
+    return {
+        "id": "cmpl-1",
+        "object": "chat.completion",
+        "model": "fake",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+    }
 
 
 class FakeLLM(LocalServer):
@@ -68,10 +96,18 @@ class FakeLLM(LocalServer):
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - the http.server API
                 length = int(self.headers.get("Content-Length", 0))
-                fake.requests.append({"path": self.path, "headers": dict(self.headers),
-                                      "body": json.loads(self.rfile.read(length))})
-                status, text, delay = fake.replies.pop(0) if fake.replies else (
-                    500, '{"error": {"message": "no reply queued"}}', 0)
+                fake.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": json.loads(self.rfile.read(length)),
+                    }
+                )
+                status, text, delay = (
+                    fake.replies.pop(0)
+                    if fake.replies
+                    else (500, '{"error": {"message": "no reply queued"}}', 0)
+                )
                 respond(self, status, {"Content-Type": "application/json"}, text.encode(), delay)
 
             def log_message(self, *args):
@@ -79,11 +115,18 @@ class FakeLLM(LocalServer):
 
         return Handler
 
+
 @pytest.fixture(autouse=True)
 def no_llm_env(monkeypatch):
-    for name in ("FACTCHECK_LLM_BASE_URL", "FACTCHECK_LLM_MODEL", "FACTCHECK_LLM_API_KEY",
-                 "FACTCHECK_LLM_TIMEOUT", "OPENAI_API_KEY", "FACTCHECK_EXTRACTOR",
-                 "FACTCHECK_THRESHOLD"):
+    for name in (
+        "FACTCHECK_LLM_BASE_URL",
+        "FACTCHECK_LLM_MODEL",
+        "FACTCHECK_LLM_API_KEY",
+        "FACTCHECK_LLM_TIMEOUT",
+        "OPENAI_API_KEY",
+        "FACTCHECK_EXTRACTOR",
+        "FACTCHECK_THRESHOLD",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -96,8 +139,13 @@ def fake():
 
 @pytest.fixture
 def llm_settings(fake, db_path):
-    return load_settings(db_path=db_path, extractor="llm", llm_base_url=fake.url,
-                         llm_model="fake-model", llm_timeout=5)
+    return load_settings(
+        db_path=db_path,
+        extractor="llm",
+        llm_base_url=fake.url,
+        llm_model="fake-model",
+        llm_timeout=5,
+    )
 
 
 def dead_url() -> str:
@@ -109,11 +157,14 @@ def dead_url() -> str:
 
 def counts(db_path) -> dict:
     with sqlite3.connect(db_path) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("articles", "claims", "events")}
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "claims", "events")
+        }
 
 
 # --- extraction and re-anchoring ----------------------------------------------------------
+
 
 def test_claims_are_anchored_to_exact_spans_in_article_order(fake, llm_settings):
     fake.claims(CLAIMS)
@@ -125,12 +176,16 @@ def test_claims_are_anchored_to_exact_spans_in_article_order(fake, llm_settings)
         "Critics say class sizes grew by 15% over the same period.",
     ]
     for claim in anchored:
-        assert ARTICLE[claim.start:claim.end] == claim.text
+        assert ARTICLE[claim.start : claim.end] == claim.text
         assert claim.origin == "llm"
     assert [c.sentence_index for c in claims] == [0, 1, 2, 3]
     first, quote, critics = anchored
     assert (first.speaker, first.claim_type, first.score, first.check_worthy) == (
-        "Jane Doe", "statistic", 0.9, True)
+        "Jane Doe",
+        "statistic",
+        0.9,
+        True,
+    )
     assert first.quantities == [{"text": "120", "value": 120, "unit": "teachers"}]
     assert first.context == "Mayor Jane Doe said the city hired 120 new teachers in 2023."
     assert quote.claim_type == "quote" and quote.speaker == "Doe"
@@ -160,8 +215,11 @@ def test_request_has_model_rendered_prompt_json_mode_and_no_auth(fake, llm_setti
     assert body["temperature"] == 0
     assert body["response_format"] == {"type": "json_object"}
     assert body["messages"] == prompts.render(
-        "claim_extraction", article_text=ARTICLE, max_claims=llm.MAX_CLAIMS,
-        claim_types=", ".join(CLAIM_TYPES))
+        "claim_extraction",
+        article_text=ARTICLE,
+        max_claims=llm.MAX_CLAIMS,
+        claim_types=", ".join(CLAIM_TYPES),
+    )
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
     assert ARTICLE in body["messages"][1]["content"]
     assert "authorization" not in {k.lower() for k in request["headers"]}
@@ -181,11 +239,25 @@ def test_fenced_json_with_prose_is_accepted(fake, llm_settings):
 
 
 def test_bare_list_and_loose_fields_are_normalised(fake, llm_settings):
-    fake.reply(json.dumps([
-        {"text": "Critics say class sizes grew by 15%", "score": 1.7, "type": "Statistical",
-         "speaker": "", "reasons": "a percentage", "quantities": ["15%"]},
-        {"quote": "The weather was pleasant.", "check_worthiness": -2, "claim_type": "banana"},
-    ]))
+    fake.reply(
+        json.dumps(
+            [
+                {
+                    "text": "Critics say class sizes grew by 15%",
+                    "score": 1.7,
+                    "type": "Statistical",
+                    "speaker": "",
+                    "reasons": "a percentage",
+                    "quantities": ["15%"],
+                },
+                {
+                    "quote": "The weather was pleasant.",
+                    "check_worthiness": -2,
+                    "claim_type": "banana",
+                },
+            ]
+        )
+    )
     critics, weather = llm.extract_claims(ARTICLE, llm_settings)
     assert (critics.score, critics.claim_type, critics.speaker) == (1.0, "statistic", None)
     assert critics.reasons == ["a percentage"] and critics.quantities == [{"text": "15%"}]
@@ -193,12 +265,18 @@ def test_bare_list_and_loose_fields_are_normalised(fake, llm_settings):
 
 
 def test_whitespace_and_curly_quotes_are_re_anchored(fake, llm_settings):
-    fake.claims([{"quote": "\"Our  schools have never been better funded,\" Doe told reporters",
-                  "check_worthiness": 0.8}])
+    fake.claims(
+        [
+            {
+                "quote": '"Our  schools have never been better funded," Doe told reporters',
+                "check_worthiness": 0.8,
+            }
+        ]
+    )
     (claim,) = llm.extract_claims(ARTICLE, llm_settings)
     assert claim.anchored
     assert claim.text == "\u201cOur schools have never been better funded,\u201d Doe told reporters"
-    assert ARTICLE[claim.start:claim.end] == claim.text
+    assert ARTICLE[claim.start : claim.end] == claim.text
     assert any("re-anchored" in reason for reason in claim.reasons)
 
 
@@ -210,32 +288,50 @@ def test_speaker_not_in_article_is_dropped_with_a_reason(fake, llm_settings):
 
 
 def test_the_same_span_twice_is_kept_once(fake, llm_settings):
-    fake.claims([CLAIMS[0], {**CLAIMS[0], "quote": "\u201cthe city hired 120 new teachers in 2023\u201d"}])
+    fake.claims(
+        [CLAIMS[0], {**CLAIMS[0], "quote": "\u201cthe city hired 120 new teachers in 2023\u201d"}]
+    )
     assert len(llm.extract_claims(ARTICLE, llm_settings)) == 1
 
 
 def test_seed_article_claims_anchor_to_its_text(fake, llm_settings, seed_article):
     text = seed_article.read_text(encoding="utf-8")
-    fake.claims([
-        {"quote": "managed to take control of more than 100 of Afghanistan's 419 district "
-                  "centers", "speaker": "the Pentagon", "claim_type": "statistic",
-         "check_worthiness": 0.9},
-        {"quote": "Tajikistan ordered the mobilisation of 20,000 military reservists to bolster "
-                  "the border defences.", "claim_type": "event", "check_worthiness": 0.8},
-        {"quote": "Unguided missiles were launched at more than 50 ground targets during the "
-                  "drill.", "check_worthiness": 0.6},
-    ])
+    fake.claims(
+        [
+            {
+                "quote": "managed to take control of more than 100 of Afghanistan's 419 district "
+                "centers",
+                "speaker": "the Pentagon",
+                "claim_type": "statistic",
+                "check_worthiness": 0.9,
+            },
+            {
+                "quote": "Tajikistan ordered the mobilisation of 20,000 military reservists to bolster "
+                "the border defences.",
+                "claim_type": "event",
+                "check_worthiness": 0.8,
+            },
+            {
+                "quote": "Unguided missiles were launched at more than 50 ground targets during the "
+                "drill.",
+                "check_worthiness": 0.6,
+            },
+        ]
+    )
     pentagon, tajik, missiles = llm.extract_claims(text, llm_settings)
     assert pentagon.anchored and pentagon.speaker == "the Pentagon"
-    assert pentagon.text == "managed to take control of more than 100 of Afghanistan\u2019s 419 " \
-                            "district centers"
+    assert (
+        pentagon.text == "managed to take control of more than 100 of Afghanistan\u2019s 419 "
+        "district centers"
+    )
     assert tajik.anchored and "mobilization" in tajik.text and "defenses." in tajik.text
     for claim in (pentagon, tajik):
-        assert text[claim.start:claim.end] == claim.text
+        assert text[claim.start : claim.end] == claim.text
     assert not missiles.anchored  # the article says 15 targets: a changed figure never anchors
 
 
 # --- errors ------------------------------------------------------------------------------
+
 
 def test_malformed_json_is_an_llm_error(fake, llm_settings):
     fake.reply('{"claims": [{"quote": "x",')
@@ -257,7 +353,9 @@ def test_server_error_is_an_llm_error_with_the_message(fake, llm_settings):
 
 def test_unauthorised_points_at_the_api_key(fake, llm_settings):
     fake.reply(status=401, body={"error": {"message": "invalid api key"}})
-    with pytest.raises(LLMError, match=r"returned 401: invalid api key; check FACTCHECK_LLM_API_KEY"):
+    with pytest.raises(
+        LLMError, match=r"returned 401: invalid api key; check FACTCHECK_LLM_API_KEY"
+    ):
         llm.extract_claims(ARTICLE, llm_settings)
 
 
@@ -300,11 +398,14 @@ def test_too_long_article_fails_before_any_request(fake, llm_settings):
 
 # --- anchoring details ------------------------------------------------------------------
 
+
 def test_fuzzy_anchor_widens_to_whole_words_and_spans_two_sentences():
     text = "Prices rose sharply in May. Wages did not keep up with them. It rained."
     hit = locate("Prices rose sharply in May, wages did not keep up with them", text)
     assert hit.method == "fuzzy"
-    assert text[hit.start:hit.end] == "Prices rose sharply in May. Wages did not keep up with them"
+    assert (
+        text[hit.start : hit.end] == "Prices rose sharply in May. Wages did not keep up with them"
+    )
 
 
 def test_short_or_unrelated_text_does_not_anchor():
@@ -315,6 +416,7 @@ def test_short_or_unrelated_text_does_not_anchor():
 
 
 # --- through ingest and the CLI ----------------------------------------------------------
+
 
 def test_ingest_stores_llm_claims_in_sqlite(fake, llm_settings, db, db_path, tmp_path):
     source = tmp_path / "article.txt"
@@ -330,7 +432,7 @@ def test_ingest_stores_llm_claims_in_sqlite(fake, llm_settings, db, db_path, tmp
     assert {row["origin"] for row in rows} == {"llm"}
     for row in rows:
         if row["anchored"]:
-            assert article["text"][row["start"]:row["end"]] == row["text"]
+            assert article["text"][row["start"] : row["end"]] == row["text"]
     flagged = [row for row in rows if not row["anchored"]]
     assert len(flagged) == 1 and flagged[0]["check_worthy"] == 0
     assert json.loads(flagged[0]["reasons"])[0] == llm.NOT_FOUND
@@ -341,8 +443,9 @@ def test_cli_ingest_with_llm_extractor(fake, db_path, tmp_path, monkeypatch):
     source.write_text(ARTICLE, encoding="utf-8")
     monkeypatch.setenv("FACTCHECK_LLM_BASE_URL", fake.url)
     fake.claims(CLAIMS)
-    result = CliRunner().invoke(cli, ["ingest", str(source), "--extractor", "llm",
-                                      "--db", str(db_path)])
+    result = CliRunner().invoke(
+        cli, ["ingest", str(source), "--extractor", "llm", "--db", str(db_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "2 claims from 4 sentences" in result.output
     assert counts(db_path)["claims"] == 4

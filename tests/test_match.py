@@ -8,30 +8,50 @@ import json
 
 import pytest
 
-from factcheck.match import matcher as match
-from factcheck.review import workflow as review
 from factcheck.config import load_settings
 from factcheck.corpus.importer import ImportOptions, import_paths
 from factcheck.demo import ensure_demo
 from factcheck.errors import ConfigError, InputError, ModelError
+from factcheck.match import matcher as match
 from factcheck.pipeline import ingest_source
+from factcheck.review import workflow as review
 from factcheck.storage import matches as store
 from factcheck.storage import open_db
 
 pytestmark = pytest.mark.model
 
-PLANTED = {"id": "planted-1", "verdict": "Mostly true", "publisher": "Test Desk",
-           "date": "2021-07-07", "url": "https://factcheck.example.org/planted",
-           "claim": "The Pentagon says the Taliban now hold over 100 of the 419 district "
-                    "centres in Afghanistan.",
-           "title": "How many Afghan districts has the Taliban taken?"}
+PLANTED = {
+    "id": "planted-1",
+    "verdict": "Mostly true",
+    "publisher": "Test Desk",
+    "date": "2021-07-07",
+    "url": "https://factcheck.example.org/planted",
+    "claim": "The Pentagon says the Taliban now hold over 100 of the 419 district "
+    "centres in Afghanistan.",
+    "title": "How many Afghan districts has the Taliban taken?",
+}
 DISTRACTORS = [
-    {"id": "d-1", "verdict": "False", "publisher": "Test Desk", "date": "2020-01-01",
-     "claim": "The city council doubled the bus fares last spring."},
-    {"id": "d-2", "verdict": "True", "publisher": "Test Desk", "date": "2020-02-01",
-     "claim": "Wheat prices rose by a third after the drought in Kansas."},
-    {"id": "d-3", "verdict": "Half true", "publisher": "Test Desk", "date": "2020-03-01",
-     "claim": "Russia held military exercises with helicopters near the Tajik border."},
+    {
+        "id": "d-1",
+        "verdict": "False",
+        "publisher": "Test Desk",
+        "date": "2020-01-01",
+        "claim": "The city council doubled the bus fares last spring.",
+    },
+    {
+        "id": "d-2",
+        "verdict": "True",
+        "publisher": "Test Desk",
+        "date": "2020-02-01",
+        "claim": "Wheat prices rose by a third after the drought in Kansas.",
+    },
+    {
+        "id": "d-3",
+        "verdict": "Half true",
+        "publisher": "Test Desk",
+        "date": "2020-03-01",
+        "claim": "Russia held military exercises with helicopters near the Tajik border.",
+    },
 ]
 
 
@@ -48,8 +68,9 @@ def write_jsonl(path, rows):
 
 
 def claim_with(db, words: str) -> int:
-    row = db.execute("SELECT id FROM claims WHERE text LIKE ? AND check_worthy = 1",
-                     [f"%{words}%"]).fetchone()
+    row = db.execute(
+        "SELECT id FROM claims WHERE text LIKE ? AND check_worthy = 1", [f"%{words}%"]
+    ).fetchone()
     assert row, f"no check-worthy claim with {words!r}"
     return row[0]
 
@@ -63,8 +84,23 @@ def test_the_demo_loads_with_matches_and_a_strong_match(db, settings):
     assert "eight billion" in found[0]["text"].lower()
     assert found[0]["strength"] == "strong" and found[0]["score"] >= 0.75
     assert all(m["score"] >= settings.match_suggested for m in found)
-    assert {"passage_id", "text", "source_id", "title", "url", "publisher", "date", "verdict",
-            "verdict_raw", "kind", "score", "rank", "method", "model", "strength"} <= set(found[0])
+    assert {
+        "passage_id",
+        "text",
+        "source_id",
+        "title",
+        "url",
+        "publisher",
+        "date",
+        "verdict",
+        "verdict_raw",
+        "kind",
+        "score",
+        "rank",
+        "method",
+        "model",
+        "strength",
+    } <= set(found[0])
     kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM sources")}
     assert kinds == {"fact-check", "official"}
     assert ensure_demo(db, settings) is None  # not twice
@@ -102,8 +138,9 @@ def test_matching_replaces_and_respects_the_thresholds(db, tmp_path, monkeypatch
 def test_search_every_method(db, settings):
     ensure_demo(db, settings)
     for method in ("dense", "bm25", "hybrid", "rerank"):
-        rows = match.search(db, "How many people live on Earth? Eight billion.", 3, method,
-                            settings)
+        rows = match.search(
+            db, "How many people live on Earth? Eight billion.", 3, method, settings
+        )
         assert len(rows) == 3 and rows[0]["method"] == method
         assert "billion" in rows[0]["text"]
         assert {r["strength"] for r in rows} <= {"strong", "suggested", "weak"}
@@ -118,13 +155,17 @@ def test_a_repeated_claim_shows_the_earlier_verdict(db, settings, tmp_path):
     label = review.claim_detail(db, first, "Ann")["labels"][0]
     review.save_verdict(db, "Ann", first, label, rationale="UN estimate")
     repeat = tmp_path / "repeat.txt"
-    repeat.write_text("Population milestone\n\nThe United Nations estimates that the world's "
-                      "population reached eight billion people on 15 November 2022, a "
-                      "spokesperson said.\n", encoding="utf-8")
+    repeat.write_text(
+        "Population milestone\n\nThe United Nations estimates that the world's "
+        "population reached eight billion people on 15 November 2022, a "
+        "spokesperson said.\n",
+        encoding="utf-8",
+    )
     result = ingest_source(db, str(repeat), settings, actor="test")
     match.match_article(db, result.article_id, settings)
-    second = db.execute("SELECT id FROM claims WHERE article_id = ? AND check_worthy = 1",
-                        [result.article_id]).fetchone()[0]
+    second = db.execute(
+        "SELECT id FROM claims WHERE article_id = ? AND check_worthy = 1", [result.article_id]
+    ).fetchone()[0]
     prior = match.prior_verdicts(db, second)
     assert [p["claim_id"] for p in prior] == [first]
     assert prior[0]["label"] == label and prior[0]["similarity"] >= 0.9
@@ -161,8 +202,7 @@ def test_a_model_that_does_not_exist_says_how_to_fix_it(db, tmp_path):
     assert store.count(db) == 0
 
 
-def test_vectors_of_another_model_stop_matching_with_an_offer_to_re_encode(db, settings,
-                                                                           tmp_path):
+def test_vectors_of_another_model_stop_matching_with_an_offer_to_re_encode(db, settings, tmp_path):
     ensure_demo(db, settings)
     before = store.count(db)
     other = open_db(tmp_path / "test.db")

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from factcheck.research.metrics import (
-    average_precision, evaluate, map_at_k, mrr, precision_at_k, read_qrels, read_queries,
-    read_run, recall_at_k, reciprocal_rank, write_run,
+    average_precision,
+    evaluate,
+    map_at_k,
+    mrr,
+    precision_at_k,
+    read_qrels,
+    read_queries,
+    read_run,
+    recall_at_k,
+    reciprocal_rank,
+    write_run,
 )
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from factcheck.extract import prompts
 from factcheck.errors import ConfigError, FactcheckError
+from factcheck.extract import prompts
 from factcheck.extract.prompts import PromptError
 
 SHIPPED = {
@@ -36,8 +36,9 @@ def test_shipped_template_renders_every_variable(name):
 
 
 def test_claim_extraction_keeps_its_json_example_braces():
-    (_, user) = prompts.render("claim_extraction", article_text="A.", max_claims=5,
-                               claim_types="statistic, quote")
+    (_, user) = prompts.render(
+        "claim_extraction", article_text="A.", max_claims=5, claim_types="statistic, quote"
+    )
     assert '{"claims": []}' in user["content"]
     assert "at most 5 check-worthy claims" in user["content"]
     assert "<article>\nA.\n</article>" in user["content"]
@@ -53,8 +54,9 @@ def test_missing_variable_is_named_with_the_expected_ones():
 
 def test_unknown_variable_is_an_error():
     with pytest.raises(PromptError, match="unknown colour"):
-        prompts.render("stance", claim_text="c", evidence_text="e", evidence_source="s",
-                       colour="red")
+        prompts.render(
+            "stance", claim_text="c", evidence_text="e", evidence_source="s", colour="red"
+        )
 
 
 def test_prompt_error_is_a_factcheck_config_error():
@@ -76,7 +78,9 @@ def test_template_name_cannot_leave_the_folder(tmp_path):
 def test_custom_template_dollars_braces_and_header(tmp_path):
     (tmp_path / "price.md").write_text(
         "<!-- header: never sent, may say $anything -->\n"
-        "<!-- user -->\nCost: $$${amount} for {item}: $item\n", encoding="utf-8")
+        "<!-- user -->\nCost: $$${amount} for {item}: $item\n",
+        encoding="utf-8",
+    )
     assert prompts.available(tmp_path) == ["price"]
     messages = prompts.load("price", tmp_path).render(amount=5, item="$tea")
     assert messages == [{"role": "user", "content": "Cost: $5 for {item}: $tea"}]
@@ -88,11 +92,14 @@ def test_values_are_not_substituted_twice(tmp_path):
     assert messages[0]["content"] == '$b and {"x": 1}'
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("no markers at all: $x", "no <!-- system --> or <!-- user --> marker"),
-    ("<!-- user -->\nPrice: $ 5", "malformed '\\$' placeholder"),
-    ("<!-- system -->\n\n<!-- user -->\nhi", "empty system part"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("no markers at all: $x", "no <!-- system --> or <!-- user --> marker"),
+        ("<!-- user -->\nPrice: $ 5", "malformed '\\$' placeholder"),
+        ("<!-- system -->\n\n<!-- user -->\nhi", "empty system part"),
+    ],
+)
 def test_malformed_templates_are_rejected(tmp_path, text, problem):
     (tmp_path / "bad.md").write_text(text, encoding="utf-8")
     with pytest.raises(PromptError, match=problem):

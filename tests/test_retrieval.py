@@ -10,7 +10,13 @@ import pytest
 
 from factcheck.match.rerank import FEATURES, LinearReranker, candidate_features, load_default
 from factcheck.match.retrieval import (
-    METHODS, Doc, Query, RetrievalConfig, Retriever, analyze, exact_top_k,
+    METHODS,
+    Doc,
+    Query,
+    RetrievalConfig,
+    Retriever,
+    analyze,
+    exact_top_k,
 )
 from factcheck.text import lead_snippet, parse_date, speaker_match
 
@@ -26,16 +32,46 @@ def fake_embed(texts):
 
 
 DOCS = [
-    Doc("d-vaccine", "The flu vaccine causes autism in children.", "Flu vaccine and autism",
-        "Claims that vaccines cause autism are false.", "Facebook posts", date(2019, 3, 1)),
-    Doc("d-wall", "Mexico will pay for the border wall.", "Who pays for the wall?",
-        "The president said Mexico would pay.", "Donald Trump", date(2016, 9, 1)),
-    Doc("d-jobs", "Unemployment fell to 3.5 percent in 2019.", "Jobless rate at a low",
-        "The unemployment rate fell.", "Donald Trump", date(2019, 10, 4)),
-    Doc("d-taxes", "Taxes on the middle class went up by 4,300 dollars.", "Middle-class taxes",
-        "", "Joe Biden", date(2012, 10, 3)),
-    Doc("d-climate", "Sea levels are rising faster than ever.", "Sea level rise",
-        "Scientists measure sea levels.", "Bernie Sanders", date(2016, 2, 4)),
+    Doc(
+        "d-vaccine",
+        "The flu vaccine causes autism in children.",
+        "Flu vaccine and autism",
+        "Claims that vaccines cause autism are false.",
+        "Facebook posts",
+        date(2019, 3, 1),
+    ),
+    Doc(
+        "d-wall",
+        "Mexico will pay for the border wall.",
+        "Who pays for the wall?",
+        "The president said Mexico would pay.",
+        "Donald Trump",
+        date(2016, 9, 1),
+    ),
+    Doc(
+        "d-jobs",
+        "Unemployment fell to 3.5 percent in 2019.",
+        "Jobless rate at a low",
+        "The unemployment rate fell.",
+        "Donald Trump",
+        date(2019, 10, 4),
+    ),
+    Doc(
+        "d-taxes",
+        "Taxes on the middle class went up by 4,300 dollars.",
+        "Middle-class taxes",
+        "",
+        "Joe Biden",
+        date(2012, 10, 3),
+    ),
+    Doc(
+        "d-climate",
+        "Sea levels are rising faster than ever.",
+        "Sea level rise",
+        "Scientists measure sea levels.",
+        "Bernie Sanders",
+        date(2016, 2, 4),
+    ),
 ]
 
 
@@ -47,9 +83,11 @@ def make_retriever(**kwargs) -> Retriever:
 @pytest.mark.parametrize("method", ["dense", "bm25", "hybrid"])
 def test_each_method_ranks_the_matching_fact_check_first(method):
     retriever = make_retriever()
-    queries = [Query("q1", "Does the flu vaccine cause autism?"),
-               Query("q2", "Mexico is going to pay for that wall"),
-               Query("q3", "Sea levels rising fast")]
+    queries = [
+        Query("q1", "Does the flu vaccine cause autism?"),
+        Query("q2", "Mexico is going to pay for that wall"),
+        Query("q3", "Sea levels rising fast"),
+    ]
     run = retriever.search(queries, method, k=3)
     assert [run[q][0].doc_id for q in ("q1", "q2", "q3")] == ["d-vaccine", "d-wall", "d-climate"]
     assert all(len(hits) == 3 and hits[0].method == method for hits in run.values())
@@ -117,8 +155,13 @@ def _weights_for(**named) -> LinearReranker:
 
 def test_features_speaker_date_numbers_and_context():
     retriever = make_retriever()
-    query = Query("q", "Taxes went up by $4,300 for the middle class", context="Jobs and wall.",
-                  speaker="MR. BIDEN", date=date(2012, 10, 3))
+    query = Query(
+        "q",
+        "Taxes went up by $4,300 for the middle class",
+        context="Jobs and wall.",
+        speaker="MR. BIDEN",
+        date=date(2012, 10, 3),
+    )
     signals = next(retriever.batches([query]))[1]
     cand = np.arange(len(DOCS))
     feats = candidate_features(retriever, [query], signals, [cand])[0]
@@ -135,9 +178,11 @@ def test_features_speaker_date_numbers_and_context():
 
 
 def test_missing_metadata_is_neutral():
-    docs = [Doc("a", "Crime is at a record high.", speaker="Joe Biden", date=date(2016, 1, 1)),
-            Doc("b", "Crime is at a record high.", date=date(2016, 1, 31)),
-            Doc("c", "Crime is at a record high.", speaker="Donald Trump")]
+    docs = [
+        Doc("a", "Crime is at a record high.", speaker="Joe Biden", date=date(2016, 1, 1)),
+        Doc("b", "Crime is at a record high.", date=date(2016, 1, 31)),
+        Doc("c", "Crime is at a record high.", speaker="Donald Trump"),
+    ]
     retriever = Retriever(docs, fake_embed, reranker=False)
     query = Query("q", "crime record high", speaker="TRUMP", date=date(2016, 1, 1))
     signals = next(retriever.batches([query]))[1]
@@ -149,8 +194,10 @@ def test_missing_metadata_is_neutral():
 
 
 def test_learned_speaker_weight_breaks_a_tie_between_identical_claims():
-    docs = [Doc("a", "Crime is at a record high.", speaker="Joe Biden"),
-            Doc("b", "Crime is at a record high.", speaker="Donald Trump")]
+    docs = [
+        Doc("a", "Crime is at a record high.", speaker="Joe Biden"),
+        Doc("b", "Crime is at a record high.", speaker="Donald Trump"),
+    ]
     retriever = Retriever(docs, fake_embed, reranker=_weights_for(speaker_agree=2.0))
     hits = retriever.search([Query("q", "crime record high", speaker="TRUMP")], k=2)["q"]
     assert [h.doc_id for h in hits] == ["b", "a"] and hits[0].method == "rerank"
@@ -167,7 +214,8 @@ def test_shipped_weights_load_and_rank_the_planted_match_first():
     assert weights["speaker_agree"] > 0 and weights["date_after"] < 0
     hits = Retriever(DOCS, fake_embed).search(
         [Query("q", "Unemployment fell to 3.5 percent", speaker="TRUMP", date=date(2019, 10, 5))],
-        k=3)["q"]
+        k=3,
+    )["q"]
     assert hits[0].doc_id == "d-jobs" and hits[0].method == "rerank"
 
 
@@ -190,8 +238,13 @@ def test_text_helpers():
 def test_real_model_ranks_a_paraphrase_first(bundled_model):
     from factcheck.models.embed import encode
 
-    docs = DOCS + [Doc("d-moon", "NASA faked the 1969 Moon landing in a film studio.",
-                       "Was the Moon landing staged?")]
+    docs = DOCS + [
+        Doc(
+            "d-moon",
+            "NASA faked the 1969 Moon landing in a film studio.",
+            "Was the Moon landing staged?",
+        )
+    ]
     retriever = Retriever(docs, lambda texts: encode(texts), reranker=False)
     query = Query("q", "the apollo astronauts never went to the moon, it was shot on a set")
     for method in ("dense", "hybrid"):

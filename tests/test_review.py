@@ -1,12 +1,12 @@
 """Review data model: reviewers, settings, verdict validation, blind mode, evidence, events,
 the queue with its filters and counts, and imported labels."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from factcheck.review import workflow as review
 from factcheck.errors import ConfigError, InputError, NotFoundError
+from factcheck.review import workflow as review
 from factcheck.review.scales import UnknownLabelError
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
@@ -19,27 +19,65 @@ def _article(db, title, sentences, published=None):
     """An article of (text, score, claim_type, check_worthy) sentences; its claim ids."""
     with db.atomic():
         article_id = article_store.insert(
-            db, Document(text=title, source=title, title=title, published_date=published),
-            content_hash="hash-" + title, extractor="default", actor="ingest")
-        rows = [SentenceClaim(sentence_index=i, text=text, start=0, end=len(text), score=score,
-                              claim_type=kind, check_worthy=worthy)
-                for i, (text, score, kind, worthy) in enumerate(sentences)]
+            db,
+            Document(text=title, source=title, title=title, published_date=published),
+            content_hash="hash-" + title,
+            extractor="default",
+            actor="ingest",
+        )
+        rows = [
+            SentenceClaim(
+                sentence_index=i,
+                text=text,
+                start=0,
+                end=len(text),
+                score=score,
+                claim_type=kind,
+                check_worthy=worthy,
+            )
+            for i, (text, score, kind, worthy) in enumerate(sentences)
+        ]
         return article_id, claim_store.insert_many(db, article_id, rows, actor="ingest")
 
 
 def _passages(db, count=2):
     with db.atomic():
         source_id = corpus_store.insert_source(
-            db, {"kind": "fact-check", "title": "Fact-check", "url": "https://fc.example.org/1",
-                 "text": "x" * 100, "content_hash": "source-1"},
-            [{"idx": i, "field": "body", "text": f"Passage {i}", "start": i * 10,
-              "end": i * 10 + 9, "text_hash": f"p{i}"} for i in range(count)])
+            db,
+            {
+                "kind": "fact-check",
+                "title": "Fact-check",
+                "url": "https://fc.example.org/1",
+                "text": "x" * 100,
+                "content_hash": "source-1",
+            },
+            [
+                {
+                    "idx": i,
+                    "field": "body",
+                    "text": f"Passage {i}",
+                    "start": i * 10,
+                    "end": i * 10 + 9,
+                    "text_hash": f"p{i}",
+                }
+                for i in range(count)
+            ],
+        )
     return [p["id"] for p in corpus_store.passages_of(db, source_id)]
 
 
 def _match(db, claim_id, passage_id, score):
-    db["matches"].insert({"claim_id": claim_id, "passage_id": passage_id, "score": score,
-                          "rank": 1, "method": "dense", "model": "m", "created_at": "2024"})
+    db["matches"].insert(
+        {
+            "claim_id": claim_id,
+            "passage_id": passage_id,
+            "score": score,
+            "rank": 1,
+            "method": "dense",
+            "model": "m",
+            "created_at": "2024",
+        }
+    )
 
 
 @pytest.fixture
@@ -74,7 +112,8 @@ def test_reviewers_are_created_once_and_keep_their_role(db):
     with pytest.raises(InputError, match="enter a reviewer name"):
         review.ensure_reviewer(db, "   ")
     assert [e["action"] for e in events.for_entity(db, "reviewers", ann["id"])] == [
-        "reviewer.created"]
+        "reviewer.created"
+    ]
 
 
 def test_only_editors_change_roles_and_settings(team):
@@ -135,8 +174,7 @@ def test_blind_mode_hides_others_verdicts_until_the_viewer_saved(team, claim_id)
     blind = review.claim_detail(team, claim_id, "Bob")
     assert blind["blind"] is True
     assert (blind["verdicts"], blind["hidden_verdicts"]) == ([], 1)
-    hidden = [e for e in review.history(team, claim_id, viewer="Bob")
-              if e["entity"] == "verdicts"]
+    hidden = [e for e in review.history(team, claim_id, viewer="Bob") if e["entity"] == "verdicts"]
     assert hidden and all(e["after"] is None and e["hidden"] for e in hidden)
     assert "secret reasoning" not in repr(review.history(team, claim_id, viewer="Bob"))
     assert len(review.claim_detail(team, claim_id, "Eve")["verdicts"]) == 1  # editors see all
@@ -185,14 +223,22 @@ def test_evidence_cards_are_cited_recited_and_dismissed(team, claim_id):
 
 
 def test_external_sources_are_validated_and_removed_by_their_author(team, claim_id):
-    citation = review.cite_external(team, "Ann", claim_id, "https://stats.example.org/t1",
-                                    "refutes", title="Table 1", quote="deficit grew 40%")
-    assert citation["accessed_at"] == datetime.now(timezone.utc).date().isoformat()
+    citation = review.cite_external(
+        team,
+        "Ann",
+        claim_id,
+        "https://stats.example.org/t1",
+        "refutes",
+        title="Table 1",
+        quote="deficit grew 40%",
+    )
+    assert citation["accessed_at"] == datetime.now(UTC).date().isoformat()
     with pytest.raises(InputError, match="http:// or https://"):
         review.cite_external(team, "Ann", claim_id, "javascript:alert(1)", "refutes")
     with pytest.raises(InputError, match="access date"):
-        review.cite_external(team, "Ann", claim_id, "https://x.org", "context",
-                             accessed_at="yesterday")
+        review.cite_external(
+            team, "Ann", claim_id, "https://x.org", "context", accessed_at="yesterday"
+        )
     with pytest.raises(review.PermissionDeniedError, match="added by Ann"):
         review.remove_citation(team, "Bob", citation["id"])
     review.remove_citation(team, "Eve", citation["id"])
@@ -213,9 +259,15 @@ def test_every_action_leaves_an_event_with_actor_before_and_after(team, claim_id
 
     trail = [(e["actor"], e["action"]) for e in review.history(team, claim_id)[1:]]
     assert trail == [
-        ("Eve", "claim.assigned"), ("Ann", "claim.status"), ("Ann", "citation.added"),
-        ("Ann", "verdict.saved"), ("Ann", "claim.status"), ("Ann", "verdict.saved"),
-        ("Eve", "verdict.final"), ("Eve", "claim.status")]
+        ("Eve", "claim.assigned"),
+        ("Ann", "claim.status"),
+        ("Ann", "citation.added"),
+        ("Ann", "verdict.saved"),
+        ("Ann", "claim.status"),
+        ("Ann", "verdict.saved"),
+        ("Eve", "verdict.final"),
+        ("Eve", "claim.status"),
+    ]
     revised = [e for e in review.history(team, claim_id) if e["action"] == "verdict.saved"][1]
     assert (revised["before"]["label"], revised["after"]["label"]) == ("False", "Mostly False")
     assert revised["after"]["version"] == 2
@@ -226,13 +278,23 @@ def test_every_action_leaves_an_event_with_actor_before_and_after(team, claim_id
 
 @pytest.fixture
 def queue_db(team):
-    _, (a1, a2, a3, low) = _article(team, "Economy", [
-        ("Unemployment is 3%.", 0.9, "statistic", True),
-        ("The mayor said 50% of roads are fixed.", 0.7, "quote", True),
-        ("Crime rose 100% in 2020.", 0.6, "statistic", True),
-        ("Hello there.", 0.1, None, False)], published="2024-01-01")
-    _, (b1,) = _article(team, "Health", [("Vaccines cut cases by 90%.", 0.8, "statistic", True)],
-                        published="2024-06-01")
+    _, (a1, a2, a3, low) = _article(
+        team,
+        "Economy",
+        [
+            ("Unemployment is 3%.", 0.9, "statistic", True),
+            ("The mayor said 50% of roads are fixed.", 0.7, "quote", True),
+            ("Crime rose 100% in 2020.", 0.6, "statistic", True),
+            ("Hello there.", 0.1, None, False),
+        ],
+        published="2024-01-01",
+    )
+    _, (b1,) = _article(
+        team,
+        "Health",
+        [("Vaccines cut cases by 90%.", 0.8, "statistic", True)],
+        published="2024-06-01",
+    )
     (passage,) = _passages(team, 1)
     _match(team, a1, passage, 0.95)
     _match(team, a2, passage, 0.50)
@@ -252,8 +314,14 @@ def test_queue_filters_and_counts(queue_db):
     everything = review.queue(db)
     assert _ids(everything) == [c["a1"], c["b1"], c["a2"], c["a3"]]  # by score, not-worthy hidden
     assert everything["total"] == 4
-    assert everything["counts"] == {"new": 2, "in_review": 0, "awaiting_second_review": 0,
-                                    "verdict": 1, "published": 0, "dismissed": 1}
+    assert everything["counts"] == {
+        "new": 2,
+        "in_review": 0,
+        "awaiting_second_review": 0,
+        "verdict": 1,
+        "published": 0,
+        "dismissed": 1,
+    }
 
     assert _ids(review.queue(db, F(statuses=("new",)))) == [c["b1"], c["a2"]]
     new_only = review.queue(db, F(statuses="new"))
@@ -278,7 +346,9 @@ def test_queue_sorting_paging_and_bad_input(queue_db):
     by_date = review.queue(db, sort="date", descending=True)
     assert _ids(by_date)[0] == c["b1"]
     assert _ids(review.queue(db, sort="position", descending=False, limit=2, offset=1)) == [
-        c["a2"], c["a3"]]
+        c["a2"],
+        c["a3"],
+    ]
     with pytest.raises(InputError, match="score, date"):
         review.queue(db, sort="random")
     with pytest.raises(InputError, match="unknown status 'done'"):
@@ -292,31 +362,51 @@ def test_queue_sorting_paging_and_bad_input(queue_db):
 
 def test_imported_labels_create_claims_reviewers_and_keep_timestamps(team, claim_id):
     first = review.import_verdict(
-        team, "cli", reviewer="Rita", label="mostly-true", scale="politifact",
-        claim_text="Wages doubled since 2010.", created_at="2021-03-04T10:00:00")
+        team,
+        "cli",
+        reviewer="Rita",
+        label="mostly-true",
+        scale="politifact",
+        claim_text="Wages doubled since 2010.",
+        created_at="2021-03-04T10:00:00",
+    )
     assert first["claim_created"] is True
     again = review.import_verdict(
-        team, "cli", reviewer="Sam", label="True", scale="politifact",
-        claim_text="  Wages doubled since 2010. ")
+        team,
+        "cli",
+        reviewer="Sam",
+        label="True",
+        scale="politifact",
+        claim_text="  Wages doubled since 2010. ",
+    )
     assert (again["claim_id"], again["claim_created"]) == (first["claim_id"], False)
-    known = review.import_verdict(team, "cli", reviewer="Rita", label="False",
-                                  scale="politifact", claim_id=claim_id)
+    known = review.import_verdict(
+        team, "cli", reviewer="Rita", label="False", scale="politifact", claim_id=claim_id
+    )
     assert known["claim_id"] == claim_id
 
     claim = claim_store.get(team, first["claim_id"])
     article = article_store.get(team, claim["article_id"])
     assert (article["source_kind"], claim["origin"], claim["status"]) == (
-        "imported", "imported", "new")
+        "imported",
+        "imported",
+        "new",
+    )
     rows = [r for r in review.annotations_long(team) if r["claim_id"] == first["claim_id"]]
-    assert [(r["reviewer"], r["label"]) for r in rows] == [("Rita", "Mostly True"),
-                                                           ("Sam", "True")]
+    assert [(r["reviewer"], r["label"]) for r in rows] == [("Rita", "Mostly True"), ("Sam", "True")]
     assert rows[0]["created_at"].startswith("2021-03-04T10:00:00")
     assert review.ensure_reviewer(team, "Rita")["role"] == "checker"
 
     count = _event_count(team)
     with pytest.raises(UnknownLabelError, match="valid labels"):
-        review.import_verdict(team, "cli", reviewer="Tom", label="nah", scale="politifact",
-                              claim_text="A brand new claim.")
+        review.import_verdict(
+            team,
+            "cli",
+            reviewer="Tom",
+            label="nah",
+            scale="politifact",
+            claim_text="A brand new claim.",
+        )
     with pytest.raises(InputError, match="either a claim id or a claim text"):
         review.import_verdict(team, "cli", reviewer="Tom", label="True", scale="politifact")
     assert _event_count(team) == count

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from factcheck.errors import ConfigError, InputError
-from factcheck.review.scales import PRESETS, UnknownLabelError, get_scale, list_scales, load_scales_file
+from factcheck.review.scales import (
+    PRESETS,
+    UnknownLabelError,
+    get_scale,
+    list_scales,
+    load_scales_file,
+)
 
 
 def test_presets_are_listed():
@@ -16,21 +22,30 @@ def test_presets_are_listed():
 
 def test_politifact_six_levels_worst_to_best():
     scale = get_scale("politifact")
-    assert scale.names == ["Pants on Fire!", "False", "Mostly False", "Half True",
-                           "Mostly True", "True"]
+    assert scale.names == [
+        "Pants on Fire!",
+        "False",
+        "Mostly False",
+        "Half True",
+        "Mostly True",
+        "True",
+    ]
     assert [scale.ordinal(n) for n in scale.names] == [1, 2, 3, 4, 5, 6]
     assert (scale.worst, scale.best, scale.is_ordinal) == (1, 6, True)
 
 
-@pytest.mark.parametrize("raw, canonical", [
-    ("pants-fire", "Pants on Fire!"),
-    ("PANTS ON FIRE", "Pants on Fire!"),
-    ("barely-true", "Mostly False"),   # PolitiFact's old name
-    ("Barely True", "Mostly False"),
-    ("half_true", "Half True"),
-    ("mostly-true", "Mostly True"),
-    ("  true ", "True"),
-])
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("pants-fire", "Pants on Fire!"),
+        ("PANTS ON FIRE", "Pants on Fire!"),
+        ("barely-true", "Mostly False"),  # PolitiFact's old name
+        ("Barely True", "Mostly False"),
+        ("half_true", "Half True"),
+        ("mostly-true", "Mostly True"),
+        ("  true ", "True"),
+    ],
+)
 def test_politifact_aliases_and_loose_matching(raw, canonical):
     assert get_scale("politifact").normalise(raw) == canonical
 
@@ -56,8 +71,13 @@ def test_scale_names_match_loosely():
 
 def test_snopes_extras_are_not_ordinal():
     scale = get_scale("snopes")
-    assert [lb.name for lb in scale.ordinal_labels] == ["False", "Mostly False", "Mixture",
-                                                        "Mostly True", "True"]
+    assert [lb.name for lb in scale.ordinal_labels] == [
+        "False",
+        "Mostly False",
+        "Mixture",
+        "Mostly True",
+        "True",
+    ]
     for extra in ("Unproven", "Miscaptioned", "Outdated"):
         assert scale.ordinal(extra) is None
     assert scale.normalise("mixed") == "Mixture"
@@ -93,7 +113,7 @@ def test_polarity_uses_the_ordinal_midpoint():
     levels = ("False", "Mostly False", "Mixture", "Mostly True", "True")
     assert [snopes.polarity(n) for n in levels] == ["false", "false", "mixed", "true", "true"]
     assert snopes.polarity("Unproven") is None
-    politifact = get_scale("politifact")   # midpoint 3.5 falls between two labels
+    politifact = get_scale("politifact")  # midpoint 3.5 falls between two labels
     assert politifact.polarity("Mostly False") == "false"
     assert politifact.polarity("Half True") == "true"
 
@@ -101,8 +121,11 @@ def test_polarity_uses_the_ordinal_midpoint():
 def test_to_dict_gives_claimreview_bounds():
     data = get_scale("politifact").to_dict()
     assert (data["worst"], data["best"]) == (1, 6)
-    assert data["labels"][2] == {"name": "Mostly False", "ordinal": 3,
-                                 "aliases": ["barely-true", "barely true"]}
+    assert data["labels"][2] == {
+        "name": "Mostly False",
+        "ordinal": 3,
+        "aliases": ["barely-true", "barely true"],
+    }
 
 
 TOML = """
@@ -153,14 +176,17 @@ def test_custom_scales_from_json(tmp_path):
     assert get_scale("yesno", path=path).ordinal("yes") == 2
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[scales.politifact]\nlabels = ['a', 'b']", "built in"),
-    ("[scales.x]\nlabels = ['True', 'true']", "names both"),
-    ("[scales.x]\nlabels = [{name = 'a', ordinal = 'high'}]", "must be a number"),
-    ("[scales.x]\ndescription = 'no labels'", "needs a 'labels' list"),
-    ("title = 'nothing'", "needs a 'scales' table"),
-    ("[scales.x\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[scales.politifact]\nlabels = ['a', 'b']", "built in"),
+        ("[scales.x]\nlabels = ['True', 'true']", "names both"),
+        ("[scales.x]\nlabels = [{name = 'a', ordinal = 'high'}]", "must be a number"),
+        ("[scales.x]\ndescription = 'no labels'", "needs a 'labels' list"),
+        ("title = 'nothing'", "needs a 'scales' table"),
+        ("[scales.x\n", "not valid TOML"),
+    ],
+)
 def test_bad_scales_files_say_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "bad.toml"
     path.write_text(text)

@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factcheck.match import matcher as match
 from factcheck.cli import cli
 from factcheck.config import EXAMPLES_DIR
+from factcheck.match import matcher as match
 
 pytestmark = pytest.mark.model
 FACTCHECKS = str(EXAMPLES_DIR / "demo_corpus" / "factchecks.jsonl")
@@ -22,12 +22,26 @@ def run(*args):
 
 def test_search_prints_a_table_and_json(db_path):
     assert run("corpus", "import", FACTCHECKS, "--db", str(db_path)).exit_code == 0
-    table = run("search", "Did solar make up most new renewable capacity?", "--db",
-                str(db_path), "--top-k", "2")
+    table = run(
+        "search",
+        "Did solar make up most new renewable capacity?",
+        "--db",
+        str(db_path),
+        "--top-k",
+        "2",
+    )
     assert table.exit_code == 0, table.output
     assert "Solar panels" in table.output and "rank" in table.output
-    out = run("search", "world population of eight billion", "--db", str(db_path),
-              "--format", "json", "--method", "hybrid")
+    out = run(
+        "search",
+        "world population of eight billion",
+        "--db",
+        str(db_path),
+        "--format",
+        "json",
+        "--method",
+        "hybrid",
+    )
     rows = json.loads(out.stdout)
     assert len(rows) == 8  # top-k 10, eight fact-checks
     assert rows[0]["verdict"] == "mostly-true" and rows[0]["method"] == "hybrid"
@@ -38,7 +52,8 @@ def test_search_errors_are_one_line(db_path):
     empty = run("search", "anything", "--db", str(db_path))
     assert empty.exit_code == 1
     assert empty.output.strip().splitlines() == [
-        "Error: the reference corpus is empty: import one with `factcheck corpus import FILE`"]
+        "Error: the reference corpus is empty: import one with `factcheck corpus import FILE`"
+    ]
     bad = run("search", "x", "--method", "magic", "--db", str(db_path))
     assert bad.exit_code == 2
 
@@ -46,8 +61,11 @@ def test_search_errors_are_one_line(db_path):
 def test_match_command_and_ingest_match_automatically(db_path, tmp_path):
     assert run("corpus", "import", FACTCHECKS, "--db", str(db_path)).exit_code == 0
     article = tmp_path / "a.txt"
-    article.write_text("Energy news\n\nThe world installed less renewable power in 2023 than "
-                       "in 2022, a columnist claimed on Monday.\n", encoding="utf-8")
+    article.write_text(
+        "Energy news\n\nThe world installed less renewable power in 2023 than "
+        "in 2022, a columnist claimed on Monday.\n",
+        encoding="utf-8",
+    )
     ingested = run("ingest", str(article), "--db", str(db_path))
     assert ingested.exit_code == 0, ingested.output
     assert "matches with the reference corpus" in ingested.output
@@ -65,8 +83,9 @@ def test_an_unknown_model_is_one_line_without_a_download(db_path):
     out = run("search", "solar", "--db", str(db_path), "--model", "nobody/no-such-model")
     assert out.exit_code == 1
     (line,) = out.output.strip().splitlines()
-    assert line.startswith("Error: model 'nobody/no-such-model' is not a folder on disk and "
-                           "downloads are off")
+    assert line.startswith(
+        "Error: model 'nobody/no-such-model' is not a folder on disk and downloads are off"
+    )
 
 
 def test_an_unknown_model_is_named_even_when_the_corpus_has_vectors(db_path):

@@ -20,16 +20,21 @@ def test_offsets_are_exact_for_awkward_whitespace():
     text = "  Title line here\r\n\r\nFirst sentence\u00a0here. Second one!\r\n\n  Third  one?  \n"
     segments = segment(text)
     assert [s.text for s in segments] == [
-        "Title line here", "First sentence\u00a0here.", "Second one!", "Third  one?",
+        "Title line here",
+        "First sentence\u00a0here.",
+        "Second one!",
+        "Third  one?",
     ]
     for s in segments:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
     assert [s.start for s in segments] == sorted(s.start for s in segments)
 
 
 def test_abbreviations_do_not_end_sentences():
-    text = ("Gen. Mark Milley said the U.S. Army will stay until Jan. 5 at the latest. "
-            "Dr. Smith disagreed with Mr. Jones. Prices rose 2.5 percent.")
+    text = (
+        "Gen. Mark Milley said the U.S. Army will stay until Jan. 5 at the latest. "
+        "Dr. Smith disagreed with Mr. Jones. Prices rose 2.5 percent."
+    )
     assert sentences(text) == [
         "Gen. Mark Milley said the U.S. Army will stay until Jan. 5 at the latest.",
         "Dr. Smith disagreed with Mr. Jones.",
@@ -38,22 +43,26 @@ def test_abbreviations_do_not_end_sentences():
 
 
 def test_quotes_stay_with_their_sentences():
-    text = ("“There is war, there is pressure. Sometimes they don’t, but we will continue,” "
-            "he said. “Why?” she asked. \"We will win,\" he said.")
+    text = (
+        "“There is war, there is pressure. Sometimes they don’t, but we will continue,” "
+        'he said. “Why?” she asked. "We will win," he said.'
+    )
     assert sentences(text) == [
         "“There is war, there is pressure.",
         "Sometimes they don’t, but we will continue,” he said.",
         "“Why?” she asked.",
-        "\"We will win,\" he said.",
+        '"We will win," he said.',
     ]
 
 
 def test_short_lines_without_closing_punctuation_are_headings():
-    text = ("US withdrawal 90% complete\n\n"
-            "On Tuesday, the US military said it had withdrawn more than 90% of its troops.\n"
-            "Russia drills attacking armed groups in Tajikistan base\n"
-            "Key figures:\n"
-            "Russia held a drill.")
+    text = (
+        "US withdrawal 90% complete\n\n"
+        "On Tuesday, the US military said it had withdrawn more than 90% of its troops.\n"
+        "Russia drills attacking armed groups in Tajikistan base\n"
+        "Key figures:\n"
+        "Russia held a drill."
+    )
     found = kinds(text)
     assert found["US withdrawal 90% complete"] == "heading"
     assert found["Russia drills attacking armed groups in Tajikistan base"] == "heading"
@@ -78,12 +87,14 @@ def test_a_long_line_without_a_full_stop_is_still_a_sentence():
 
 
 def test_navigation_bylines_and_datelines_are_marked():
-    text = ("AfghanistanAsia-PacificNorth America\n"
-            "Home | World | Asia\n"
-            "By Jane Doe\n"
-            "Published: July 7, 2021 10:20 GMT\n\n"
-            "The talks failed.\n\n"
-            "Back to top button")
+    text = (
+        "AfghanistanAsia-PacificNorth America\n"
+        "Home | World | Asia\n"
+        "By Jane Doe\n"
+        "Published: July 7, 2021 10:20 GMT\n\n"
+        "The talks failed.\n\n"
+        "Back to top button"
+    )
     found = kinds(text)
     assert found["AfghanistanAsia-PacificNorth America"] == "navigation"
     assert found["Home | World | Asia"] == "navigation"
@@ -104,13 +115,20 @@ def test_a_dateline_prefix_is_split_from_the_first_sentence():
 
 
 def test_a_dateline_with_a_year_is_split_off():
-    found = [(s.kind, s.text) for s in segment("GENEVA, January 2024 — Agencies agree on the figure.")]
-    assert found == [("dateline", "GENEVA, January 2024"), ("sentence", "Agencies agree on the figure.")]
+    found = [
+        (s.kind, s.text) for s in segment("GENEVA, January 2024 — Agencies agree on the figure.")
+    ]
+    assert found == [
+        ("dateline", "GENEVA, January 2024"),
+        ("sentence", "Agencies agree on the figure."),
+    ]
 
 
 def test_hard_wrapped_lines_are_joined_back():
-    text = ("The government said on Tuesday that it would take back every district that\n"
-            "the militants had captured. It gave no date for the operation.\n")
+    text = (
+        "The government said on Tuesday that it would take back every district that\n"
+        "the militants had captured. It gave no date for the operation.\n"
+    )
     found = sentences(text)
     assert found == [
         "The government said on Tuesday that it would take back every district that\n"
@@ -126,8 +144,11 @@ def test_fast_path_agrees_with_syntok_on_the_seed_article(seed_article):
     for block in [b for b in text.split("\n") if b.strip()]:
         start = text.index(block)
         ours = [s for s, _ in split_sentences(text, start, start + len(block))]
-        theirs = [start + sentence[0].offset
-                  for paragraph in syntok.segmenter.analyze(block) for sentence in paragraph]
+        theirs = [
+            start + sentence[0].offset
+            for paragraph in syntok.segmenter.analyze(block)
+            for sentence in paragraph
+        ]
         assert ours == theirs, block
         checked += len(ours)
     assert checked > 40

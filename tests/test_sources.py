@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.ingest import read as sources
 from factcheck.errors import InputError
+from factcheck.ingest import read as sources
 from factcheck.ingest.read import decode_lines, detect_format, load_bytes, load_source
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
@@ -56,15 +56,24 @@ HOSTILE_SNIPPETS = [
 
 def load(data: bytes | str, settings, **kwargs):
     data = data.encode("utf-8") if isinstance(data, str) else data
-    return load_bytes(data, source=kwargs.pop("source", "test input"), source_kind="paste",
-                      settings=settings, **kwargs)
+    return load_bytes(
+        data,
+        source=kwargs.pop("source", "test input"),
+        source_kind="paste",
+        settings=settings,
+        **kwargs,
+    )
 
 
 # ---------------------------------------------------------------- formats and metadata
 
+
 def test_plain_text_keeps_paragraphs_and_has_no_metadata(settings):
-    document = load("First paragraph, line one.\r\nLine two.\r\n\r\n\r\n\r\nSecond para.  \n",
-                    settings, name="note.txt")
+    document = load(
+        "First paragraph, line one.\r\nLine two.\r\n\r\n\r\n\r\nSecond para.  \n",
+        settings,
+        name="note.txt",
+    )
     assert document.text == "First paragraph, line one.\nLine two.\n\nSecond para."
     assert (document.title, document.publisher, document.published_date) == (None, None, None)
     assert document.source == "test input" and document.source_kind == "paste"
@@ -92,8 +101,9 @@ def test_markdown_markup_is_stripped_and_front_matter_read(settings):
 
 
 def test_markdown_title_comes_from_the_first_h1(settings):
-    document = load("Intro line.\n\n# The real title\n\n## Section\n\nBody.", settings,
-                    name="a.markdown")
+    document = load(
+        "Intro line.\n\n# The real title\n\n## Section\n\nBody.", settings, name="a.markdown"
+    )
     assert document.title == "The real title"
     assert document.text == "Intro line.\n\nThe real title\n\nSection\n\nBody."
 
@@ -130,39 +140,48 @@ def test_script_inside_markdown_never_reaches_the_text(settings):
 
 
 def test_html_of_only_scripts_has_no_readable_text(settings):
-    page = "<html><head><script>var a = 1;</script></head><body><script>go()</script>" \
-           "<style>p{}</style></body></html>"
+    page = (
+        "<html><head><script>var a = 1;</script></head><body><script>go()</script>"
+        "<style>p{}</style></body></html>"
+    )
     with pytest.raises(InputError, match="test input: no readable text found in this HTML"):
         load(page, settings, name="x.html")
 
 
-@pytest.mark.parametrize("name, content_type, text, expected", [
-    ("a.html", None, "plain words", "html"),
-    ("a.HTM", None, "plain words", "html"),
-    ("notes.md", None, "plain words", "markdown"),
-    ("notes.txt", None, "# looks like markdown", "text"),
-    ("/story", "text/html", "plain words", "html"),
-    ("/story", "text/markdown", "plain words", "markdown"),
-    ("/readme.md", "text/plain", "plain words", "markdown"),
-    ("/story", "text/plain", "<html><body>x</body></html>", "text"),
-    (None, None, "<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
-    (None, None, "  <div><p>fragment</p></div>", "html"),
-    (None, None, "# Heading\n\nBody", "markdown"),
-    (None, None, "See [the report](https://x.org/r).", "markdown"),
-    (None, None, "Just a sentence. 5 < 6 and 7 > 2.", "text"),
-])
+@pytest.mark.parametrize(
+    "name, content_type, text, expected",
+    [
+        ("a.html", None, "plain words", "html"),
+        ("a.HTM", None, "plain words", "html"),
+        ("notes.md", None, "plain words", "markdown"),
+        ("notes.txt", None, "# looks like markdown", "text"),
+        ("/story", "text/html", "plain words", "html"),
+        ("/story", "text/markdown", "plain words", "markdown"),
+        ("/readme.md", "text/plain", "plain words", "markdown"),
+        ("/story", "text/plain", "<html><body>x</body></html>", "text"),
+        (None, None, "<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        (None, None, "  <div><p>fragment</p></div>", "html"),
+        (None, None, "# Heading\n\nBody", "markdown"),
+        (None, None, "See [the report](https://x.org/r).", "markdown"),
+        (None, None, "Just a sentence. 5 < 6 and 7 > 2.", "text"),
+    ],
+)
 def test_format_detection(name, content_type, text, expected):
     assert detect_format(text, name=name, content_type=content_type) == expected
 
 
 # ---------------------------------------------------------------- encodings and normalisation
 
-@pytest.mark.parametrize("data", [
-    "Café “quoted” — naïve.".encode("utf-8"),
-    "\ufeffCafé “quoted” — naïve.".encode("utf-8"),
-    "Café “quoted” — naïve.".encode("cp1252"),
-    "\ufeffCafé “quoted” — naïve.".encode("utf-16"),
-])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Café “quoted” — naïve.".encode(),
+        "\ufeffCafé “quoted” — naïve.".encode("utf-8"),
+        "Café “quoted” — naïve.".encode("cp1252"),
+        "\ufeffCafé “quoted” — naïve.".encode("utf-16"),
+    ],
+)
 def test_encodings_are_detected(settings, data):
     assert load(data, settings).text == "Café “quoted” — naïve."
 
@@ -173,8 +192,10 @@ def test_latin1_text_is_accepted(settings):
 
 
 def test_html_meta_charset_is_honoured(settings):
-    page = ('<html><head><meta charset="windows-1251"></head><body><p>'
-            "Правительство заявило, что бюджет вырастет на 5 процентов.</p></body></html>")
+    page = (
+        '<html><head><meta charset="windows-1251"></head><body><p>'
+        "Правительство заявило, что бюджет вырастет на 5 процентов.</p></body></html>"
+    )
     document = load(page.encode("cp1251"), settings, name="ru.html")
     assert document.text == "Правительство заявило, что бюджет вырастет на 5 процентов."
 
@@ -186,15 +207,19 @@ def test_newlines_controls_and_nfc_are_normalised(settings):
 
 # ---------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "test input: the input is empty"),
-    (b" \n\t\r\n \xc2\xa0 ", "test input: the input contains only whitespace"),
-    (PNG_BYTES, "test input: looks like a PNG image, not text"),
-    (b"%PDF-1.7\n...", "looks like a PDF document"),
-    (b"text\x00with\x00nuls\x00", "looks like a binary file \\(it contains NUL bytes\\)"),
-    (INVALID_UTF8, "test input: not valid text in any supported encoding"),
-    (b"\xff\xfe" + INVALID_UTF8, "not valid text in any supported encoding"),
-])
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "test input: the input is empty"),
+        (b" \n\t\r\n \xc2\xa0 ", "test input: the input contains only whitespace"),
+        (PNG_BYTES, "test input: looks like a PNG image, not text"),
+        (b"%PDF-1.7\n...", "looks like a PDF document"),
+        (b"text\x00with\x00nuls\x00", "looks like a binary file \\(it contains NUL bytes\\)"),
+        (INVALID_UTF8, "test input: not valid text in any supported encoding"),
+        (b"\xff\xfe" + INVALID_UTF8, "not valid text in any supported encoding"),
+    ],
+)
 def test_bad_bytes_are_refused_with_a_clear_message(settings, data, message):
     with pytest.raises(InputError, match=message):
         load(data, settings)
@@ -229,6 +254,7 @@ def test_missing_file_and_directory(tmp_path, settings):
 
 # ---------------------------------------------------------------- files, stdin and lines
 
+
 def test_file_source_records_its_path(tmp_path, settings):
     path = tmp_path / "story.md"
     path.write_text("# Title\n\nBody text here.", encoding="utf-8")
@@ -252,13 +278,18 @@ def test_stdin_over_the_limit_is_refused(settings, monkeypatch):
 def test_decode_lines(settings):
     data = "  One sentence.  \r\n\r\n\tTwo   sentences here.\n   \nCafé.\n".encode("cp1252")
     assert decode_lines(data, source="s.txt", settings=settings) == [
-        "One sentence.", "Two sentences here.", "Café."]
+        "One sentence.",
+        "Two sentences here.",
+        "Café.",
+    ]
     with pytest.raises(InputError, match="s.txt: looks like a PNG image"):
         decode_lines(PNG_BYTES, source="s.txt", settings=settings)
 
 
 def test_too_large_message_is_readable():
     assert sources.too_large_message(52_428_800, 10_485_760) == (
-        "too large (50 MB; the limit is 10 MB; set FACTCHECK_MAX_INPUT_BYTES to change it)")
+        "too large (50 MB; the limit is 10 MB; set FACTCHECK_MAX_INPUT_BYTES to change it)"
+    )
     assert sources.too_large_message(None, 1536) == (
-        "too large (the limit is 1.5 KB; set FACTCHECK_MAX_INPUT_BYTES to change it)")
+        "too large (the limit is 1.5 KB; set FACTCHECK_MAX_INPUT_BYTES to change it)"
+    )

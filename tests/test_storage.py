@@ -14,13 +14,25 @@ from factcheck.types import Document, SentenceClaim
 def _article(db):
     with db.atomic():
         article_id = article_store.insert(
-            db, Document(text="The sky is blue.", source="x.txt"), content_hash="h1",
-            extractor="default", actor="tester",
+            db,
+            Document(text="The sky is blue.", source="x.txt"),
+            content_hash="h1",
+            extractor="default",
+            actor="tester",
         )
         claim_store.insert_many(
-            db, article_id,
-            [SentenceClaim(sentence_index=0, text="The sky is blue.", start=0, end=16, score=0.7,
-                           check_worthy=True)],
+            db,
+            article_id,
+            [
+                SentenceClaim(
+                    sentence_index=0,
+                    text="The sky is blue.",
+                    start=0,
+                    end=16,
+                    score=0.7,
+                    check_worthy=True,
+                )
+            ],
             actor="tester",
         )
     return article_id
@@ -56,24 +68,39 @@ def test_insert_records_events_for_article_and_claims(db):
 def test_update_is_compare_and_set(db):
     article_id = _article(db)
     claim = claim_store.list_claims(db, article_id=article_id)[0]
-    updated = claim_store.update(db, claim["id"], {"status": "in_review"}, actor="ann",
-                                 expected_version=claim["version"])
+    updated = claim_store.update(
+        db, claim["id"], {"status": "in_review"}, actor="ann", expected_version=claim["version"]
+    )
     assert updated["version"] == claim["version"] + 1
     with pytest.raises(ConflictError, match="changed by someone else"):
-        claim_store.update(db, claim["id"], {"status": "dismissed"}, actor="bob",
-                           expected_version=claim["version"])
+        claim_store.update(
+            db, claim["id"], {"status": "dismissed"}, actor="bob", expected_version=claim["version"]
+        )
     assert claim_store.get(db, claim["id"])["status"] == "in_review"
     last = events.for_claim(db, claim["id"])[-1]
     assert (last["actor"], last["before"], last["after"]) == (
-        "ann", {"status": "new"}, {"status": "in_review"})
+        "ann",
+        {"status": "new"},
+        {"status": "in_review"},
+    )
 
 
 def test_failed_transaction_leaves_nothing(db):
     with pytest.raises(sqlite3.IntegrityError):
         with db.atomic():
-            article_store.insert(db, Document(text="a", source="a"), content_hash="same",
-                                 extractor="default", actor="t")
-            article_store.insert(db, Document(text="b", source="b"), content_hash="same",
-                                 extractor="default", actor="t")
+            article_store.insert(
+                db,
+                Document(text="a", source="a"),
+                content_hash="same",
+                extractor="default",
+                actor="t",
+            )
+            article_store.insert(
+                db,
+                Document(text="b", source="b"),
+                content_hash="same",
+                extractor="default",
+                actor="t",
+            )
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 0

@@ -3,8 +3,8 @@ rules, and compare-and-set between two clients."""
 
 import pytest
 
-from factcheck.review import workflow as review
 from factcheck.errors import ConflictError, InputError
+from factcheck.review import workflow as review
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage import corpus as corpus_store
@@ -16,20 +16,44 @@ def _claims(db, *texts):
     """An article whose sentences are ``texts`` (all check-worthy); their claim ids."""
     with db.atomic():
         article_id = article_store.insert(
-            db, Document(text=" ".join(texts), source="a.txt", title="A"),
-            content_hash="hash-" + texts[0], extractor="default", actor="ingest")
-        sentences = [SentenceClaim(sentence_index=i, text=t, start=0, end=len(t), score=0.8,
-                                   check_worthy=True) for i, t in enumerate(texts)]
+            db,
+            Document(text=" ".join(texts), source="a.txt", title="A"),
+            content_hash="hash-" + texts[0],
+            extractor="default",
+            actor="ingest",
+        )
+        sentences = [
+            SentenceClaim(
+                sentence_index=i, text=t, start=0, end=len(t), score=0.8, check_worthy=True
+            )
+            for i, t in enumerate(texts)
+        ]
         return claim_store.insert_many(db, article_id, sentences, actor="ingest")
 
 
 def _passage(db):
     with db.atomic():
         source_id = corpus_store.insert_source(
-            db, {"kind": "fact-check", "title": "Unemployment fact-check",
-                 "url": "https://example.org/fc", "text": "Unemployment fell to 4%.", "content_hash": "src1", "verdict": "false"},
-            [{"idx": 0, "field": "claim", "text": "Unemployment fell to 4%.", "start": 0,
-              "end": 24, "text_hash": "p1"}])
+            db,
+            {
+                "kind": "fact-check",
+                "title": "Unemployment fact-check",
+                "url": "https://example.org/fc",
+                "text": "Unemployment fell to 4%.",
+                "content_hash": "src1",
+                "verdict": "false",
+            },
+            [
+                {
+                    "idx": 0,
+                    "field": "claim",
+                    "text": "Unemployment fell to 4%.",
+                    "start": 0,
+                    "end": 24,
+                    "text_hash": "p1",
+                }
+            ],
+        )
     return corpus_store.passages_of(db, source_id)[0]["id"]
 
 
@@ -52,8 +76,9 @@ def test_full_workflow_from_new_to_published_with_a_citation(team):
 
     assert review.start_review(db, "Ann", claim_id)["status"] == "in_review"
     review.cite_passage(db, "Ann", claim_id, passage_id, "refutes", quote="fell to 4%")
-    claim = review.save_verdict(db, "Ann", claim_id, "false", confidence=0.9,
-                                rationale="Official data say 4%.")
+    claim = review.save_verdict(
+        db, "Ann", claim_id, "false", confidence=0.9, rationale="Official data say 4%."
+    )
     assert claim["status"] == "verdict"
     published = review.publish(db, "Eve", claim_id, expected_version=claim["version"])
 
@@ -63,8 +88,11 @@ def test_full_workflow_from_new_to_published_with_a_citation(team):
     assert detail["final_verdict"]["reviewer"] == "Eve"
     assert [v["reviewer"] for v in detail["verdicts"]] == ["Ann"]
     assert detail["citations"][0]["verdict_id"] == detail["verdicts"][0]["id"]
-    statuses = [(e["before"]["status"], e["after"]["status"])
-                for e in events.for_claim(db, claim_id) if e["action"] == "claim.status"]
+    statuses = [
+        (e["before"]["status"], e["after"]["status"])
+        for e in events.for_claim(db, claim_id)
+        if e["action"] == "claim.status"
+    ]
     assert statuses == [("new", "in_review"), ("in_review", "verdict"), ("verdict", "published")]
 
 
@@ -100,8 +128,10 @@ def test_second_reviewer_is_awaited_then_agreement_gives_a_verdict(team):
     assert review.assign(db, "Eve", [claim_id], ["Ann", "Bob"]) == 2
     assert review.assign(db, "Eve", [claim_id], ["Ann"]) == 0  # unique pair
 
-    assert review.save_verdict(db, "Ann", claim_id, "Mostly True")["status"] == \
-        "awaiting_second_review"
+    assert (
+        review.save_verdict(db, "Ann", claim_id, "Mostly True")["status"]
+        == "awaiting_second_review"
+    )
     assert review.save_verdict(db, "Bob", claim_id, "mostly-true")["status"] == "verdict"
     assert review.adjudication_queue(db) == []
 
@@ -117,18 +147,28 @@ def test_disagreement_goes_to_adjudication_and_the_final_verdict_is_kept_apart(t
     (row,) = review.adjudication_queue(db)
     assert row["id"] == claim_id and row["needs_adjudication"] == 1
     assert {(v["reviewer"], v["label"]) for v in row["verdicts"]} == {
-        ("Ann", "False"), ("Bob", "Half True")}
+        ("Ann", "False"),
+        ("Bob", "Half True"),
+    }
 
     with pytest.raises(review.PermissionDeniedError, match="only editors can adjudicate"):
         review.adjudicate(db, "Ann", claim_id, "False")
-    claim = review.adjudicate(db, "Eve", claim_id, "Mostly False", rationale="Close to record.",
-                              expected_version=claim["version"])
+    claim = review.adjudicate(
+        db,
+        "Eve",
+        claim_id,
+        "Mostly False",
+        rationale="Close to record.",
+        expected_version=claim["version"],
+    )
 
     assert claim["status"] == "verdict"
     assert review.adjudication_queue(db) == []
     long = review.annotations_long(db)
     assert [(r["reviewer"], r["label"], r["ordinal"]) for r in long] == [
-        ("Ann", "False", 2), ("Bob", "Half True", 4)]
+        ("Ann", "False", 2),
+        ("Bob", "Half True", 4),
+    ]
     finals = [r for r in review.annotations_long(db, include_final=True) if r["is_final"]]
     assert [(r["reviewer"], r["label"]) for r in finals] == [("Eve", "Mostly False")]
 
@@ -144,8 +184,9 @@ def test_published_claims_are_reopened_only_by_editors(team):
         review.save_verdict(db, "Bob", claim_id, "False")
     with pytest.raises(review.PermissionDeniedError, match="only editors"):
         review.bulk_set_status(db, "Ann", [claim_id], "in_review")
-    assert review.bulk_set_status(db, "Eve", [claim_id], "in_review",
-                                  reason="correction") == [claim_id]
+    assert review.bulk_set_status(db, "Eve", [claim_id], "in_review", reason="correction") == [
+        claim_id
+    ]
     assert _status(db, claim_id) == "in_review"
 
 
@@ -178,7 +219,8 @@ def test_two_clients_saving_the_same_version_never_lose_an_update(team, db_path)
             review.save_verdict(tab_b, "Bob", claim_id, "False", expected_version=loaded)
 
         assert [(v["reviewer"], v["label"]) for v in review.annotations_long(team)] == [
-            ("Ann", "True")]
+            ("Ann", "True")
+        ]
         fresh = review.claim_detail(tab_b, claim_id, "Bob")["claim"]["version"]
         review.save_verdict(tab_b, "Bob", claim_id, "False", expected_version=fresh)
         assert len(review.annotations_long(team)) == 2

@@ -25,9 +25,9 @@ Nothing undefined is returned as NaN: it is None, with the reason under ``reason
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
-from typing import Callable
 
 import krippendorff
 import numpy as np
@@ -42,11 +42,20 @@ REVIEW_COLUMNS = ("claim_id", "reviewer", "label")
 SOURCE_COLUMNS = ("claim_id", "source", "stance")
 STANCES = ("supports", "refutes", "mixed")
 STANCE_ALIASES = {
-    "supports": STANCES[0], "support": STANCES[0], "supporting": STANCES[0],
-    "supported": STANCES[0], "agrees": STANCES[0],
-    "refutes": STANCES[1], "refute": STANCES[1], "refuting": STANCES[1], "refuted": STANCES[1],
-    "contradicts": STANCES[1], "disputes": STANCES[1],
-    "mixed": STANCES[2], "mixture": STANCES[2], "partly": STANCES[2],
+    "supports": STANCES[0],
+    "support": STANCES[0],
+    "supporting": STANCES[0],
+    "supported": STANCES[0],
+    "agrees": STANCES[0],
+    "refutes": STANCES[1],
+    "refute": STANCES[1],
+    "refuting": STANCES[1],
+    "refuted": STANCES[1],
+    "contradicts": STANCES[1],
+    "disputes": STANCES[1],
+    "mixed": STANCES[2],
+    "mixture": STANCES[2],
+    "partly": STANCES[2],
 }
 STANCE_POLARITY = {"supports": "true", "refutes": "false", "mixed": "mixed"}
 Interval = tuple[float, float]
@@ -57,6 +66,7 @@ class AgreementError(InputError):
 
 
 # --------------------------------------------------------------------------- shared helpers
+
 
 def _finite(value) -> float | None:
     value = float(value)
@@ -89,8 +99,10 @@ def _clean(obj):
 def _require_columns(df: pd.DataFrame, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(f"the table lacks column(s) {', '.join(missing)}; "
-                         f"it needs {', '.join(columns)} (has {', '.join(map(str, df.columns))})")
+        raise InputError(
+            f"the table lacks column(s) {', '.join(missing)}; "
+            f"it needs {', '.join(columns)} (has {', '.join(map(str, df.columns))})"
+        )
     blank = df[list(columns[:2])].isna().any(axis=1).sum()
     if blank:
         raise InputError(f"{blank} row(s) lack a {columns[0]} or {columns[1]}; fill or drop them")
@@ -125,9 +137,13 @@ def percent_agreement(counts: np.ndarray) -> float | None:
     return float(np.mean((c * (c - 1)).sum(axis=1) / (m * (m - 1))))
 
 
-def bootstrap_ci(counts: np.ndarray, statistic: Callable[[np.ndarray], float | None],
-                 resamples: int = 1000, seed: int = 0,
-                 confidence: float = 0.95) -> tuple[Interval | None, str | None]:
+def bootstrap_ci(
+    counts: np.ndarray,
+    statistic: Callable[[np.ndarray], float | None],
+    resamples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> tuple[Interval | None, str | None]:
     """Percentile CI of ``statistic`` over resamples of the rows (claims) of ``counts``."""
     counts = np.asarray(counts)
     if resamples < 1:
@@ -146,6 +162,7 @@ def bootstrap_ci(counts: np.ndarray, statistic: Callable[[np.ndarray], float | N
 
 # --------------------------------------------------------------------------- reviewer ratings
 
+
 def prepare_ratings(df: pd.DataFrame, scale: Scale | str | None = None) -> pd.DataFrame:
     """Validated copy: claim_id, reviewer, label (canonical on the scale), ordinal (or NaN)."""
     _require_columns(df, REVIEW_COLUMNS)
@@ -156,7 +173,7 @@ def prepare_ratings(df: pd.DataFrame, scale: Scale | str | None = None) -> pd.Da
         table["ordinal"] = table["label"].map(scale.ordinal).astype(float)
     else:
         table["label"] = table["label"].astype(str)
-        ordinal = table["ordinal"] if "ordinal" in table else np.nan
+        ordinal = table.get("ordinal", np.nan)
         table["ordinal"] = pd.to_numeric(ordinal, errors="coerce")
     _check_duplicates(table, "reviewer", "labelled")
     return table[["claim_id", "reviewer", "label", "ordinal"]].reset_index(drop=True)
@@ -166,9 +183,11 @@ def _check_duplicates(table: pd.DataFrame, who: str, verb: str) -> None:
     dup = table[table.duplicated(["claim_id", who], keep=False)]
     if not dup.empty:
         first = dup.iloc[0]
-        raise InputError(f"{len(dup)} rows repeat a {who} on a claim ({who} {first[who]!r} "
-                         f"{verb} claim {first['claim_id']!r} more than once); keep one row per "
-                         f"{who} and claim, e.g. the latest")
+        raise InputError(
+            f"{len(dup)} rows repeat a {who} on a claim ({who} {first[who]!r} "
+            f"{verb} claim {first['claim_id']!r} more than once); keep one row per "
+            f"{who} and claim, e.g. the latest"
+        )
 
 
 def ratings_matrix(ratings: pd.DataFrame, value: str = "label") -> pd.DataFrame:
@@ -176,8 +195,9 @@ def ratings_matrix(ratings: pd.DataFrame, value: str = "label") -> pd.DataFrame:
     return ratings.pivot(index="claim_id", columns="reviewer", values=value)
 
 
-def label_counts(ratings: pd.DataFrame, column: str = "label",
-                 order: list | None = None) -> pd.DataFrame:
+def label_counts(
+    ratings: pd.DataFrame, column: str = "label", order: list | None = None
+) -> pd.DataFrame:
     """Claims x values: how many reviewers gave each value (NaN values are left out)."""
     counts = pd.crosstab(ratings["claim_id"], ratings[column])
     return counts.reindex(columns=order, fill_value=0) if order is not None else counts
@@ -198,8 +218,10 @@ def _not_enough(ratings: pd.DataFrame) -> AgreementError:
     if ratings.empty:
         found = "found no labels"
     else:
-        found = (f"found {len(ratings)} labels on {ratings['claim_id'].nunique()} claims by "
-                 f"{ratings['reviewer'].nunique()} reviewers, none with two reviewers")
+        found = (
+            f"found {len(ratings)} labels on {ratings['claim_id'].nunique()} claims by "
+            f"{ratings['reviewer'].nunique()} reviewers, none with two reviewers"
+        )
     return AgreementError(f"agreement needs at least two reviewers on the same claim; {found}")
 
 
@@ -216,8 +238,10 @@ def fleiss_claims(counts: pd.DataFrame) -> tuple[int | None, list]:
 
 # --------------------------------------------------------------------------- pairs
 
-def _pair_kappa(c1: np.ndarray, c2: np.ndarray, k: int,
-                weights: str | None) -> tuple[float | None, Interval | None, np.ndarray]:
+
+def _pair_kappa(
+    c1: np.ndarray, c2: np.ndarray, k: int, weights: str | None
+) -> tuple[float | None, Interval | None, np.ndarray]:
     """Cohen's kappa (scikit-learn), its asymptotic CI (statsmodels) and the k x k table."""
     codes = np.arange(k)
     kappa = _quiet(cohen_kappa_score, c1, c2, labels=codes, weights=weights)
@@ -238,14 +262,20 @@ def _codes(matrix: pd.DataFrame, values: list) -> np.ndarray:
     return matrix.apply(lambda col: col.map(index)).fillna(-1).to_numpy(dtype=int)
 
 
-def _pair_report(a, b, labels: np.ndarray, ordinals: np.ndarray, order: list,
-                 n_values: int) -> tuple[dict, dict]:
+def _pair_report(
+    a, b, labels: np.ndarray, ordinals: np.ndarray, order: list, n_values: int
+) -> tuple[dict, dict]:
     both = (labels[:, 0] >= 0) & (labels[:, 1] >= 0)
     c1, c2 = labels[both, 0], labels[both, 1]
     kappa, kappa_ci, table = _pair_kappa(c1, c2, len(order), None)
-    pair = {"reviewers": [a, b], "n_claims": int(both.sum()),
-            "percent_agreement": float(np.mean(c1 == c2)),
-            "kappa": kappa, "kappa_ci": kappa_ci, "reasons": {}}
+    pair = {
+        "reviewers": [a, b],
+        "n_claims": int(both.sum()),
+        "percent_agreement": float(np.mean(c1 == c2)),
+        "kappa": kappa,
+        "kappa_ci": kappa_ci,
+        "reasons": {},
+    }
     if kappa is None:
         pair["reasons"]["kappa"] = "undefined: the two reviewers used a single label between them"
     if n_values >= 2:
@@ -255,8 +285,11 @@ def _pair_report(a, b, labels: np.ndarray, ordinals: np.ndarray, order: list,
         if q is None:
             pair["reasons"]["kappa_quadratic"] = "undefined: fewer than two ordinal values shared"
     keep = np.flatnonzero(table.sum(axis=0) + table.sum(axis=1))
-    matrix = {"reviewers": [a, b], "labels": [order[i] for i in keep],
-              "matrix": table[np.ix_(keep, keep)].tolist()}
+    matrix = {
+        "reviewers": [a, b],
+        "labels": [order[i] for i in keep],
+        "matrix": table[np.ix_(keep, keep)].tolist(),
+    }
     return pair, matrix
 
 
@@ -277,14 +310,21 @@ def pairwise(ratings: pd.DataFrame, scale: Scale | None = None) -> tuple[list[di
     pairs, matrices = [], []
     for i, j in combinations(sorted(range(len(reviewers)), key=lambda r: str(reviewers[r])), 2):
         if ((labels[:, i] >= 0) & (labels[:, j] >= 0)).any():
-            pair, table = _pair_report(reviewers[i], reviewers[j], labels[:, [i, j]],
-                                       ordinals[:, [i, j]], order, len(values))
+            pair, table = _pair_report(
+                reviewers[i],
+                reviewers[j],
+                labels[:, [i, j]],
+                ordinals[:, [i, j]],
+                order,
+                len(values),
+            )
             pairs.append(pair)
             matrices.append(table)
     return pairs, matrices
 
 
 # --------------------------------------------------------------------------- breakdowns
+
 
 def per_label(counts: pd.DataFrame, fleiss_rows: list, scale: Scale | None = None) -> list[dict]:
     """Per label: ratings, prevalence, specific agreement, and Fleiss' per-category kappa.
@@ -300,13 +340,18 @@ def per_label(counts: pd.DataFrame, fleiss_rows: list, scale: Scale | None = Non
         x = c[:, j]
         denom = (x * (m - 1))[paired].sum()
         kappa = fleiss(np.c_[sub[:, j], sub.sum(axis=1) - sub[:, j]]) if len(sub) else None
-        row = {"label": label, "ordinal": scale.ordinal(label) if scale else None,
-               "n_ratings": int(x.sum()), "prevalence": float(x.sum() / c.sum()),
-               "specific_agreement": float((x * (x - 1))[paired].sum() / denom) if denom else None,
-               "fleiss_kappa": kappa}
+        row = {
+            "label": label,
+            "ordinal": scale.ordinal(label) if scale else None,
+            "n_ratings": int(x.sum()),
+            "prevalence": float(x.sum() / c.sum()),
+            "specific_agreement": float((x * (x - 1))[paired].sum() / denom) if denom else None,
+            "fleiss_kappa": kappa,
+        }
         if kappa is None:
-            row["reason"] = ("fleiss_kappa undefined: the label is never, or always, chosen on the "
-                             "Fleiss claims")
+            row["reason"] = (
+                "fleiss_kappa undefined: the label is never, or always, chosen on the Fleiss claims"
+            )
         rows.append(row)
     return rows
 
@@ -322,10 +367,14 @@ def _reviewer_row(reviewer, codes: np.ndarray, c: np.ndarray) -> dict:
     unique = has & (top > 0) & ((others == top[:, None]).sum(axis=1) == 1)
     pairs = (m - 1)[shared].sum()
     hits = others.argmax(axis=1)[unique] == codes[unique]
-    return {"reviewer": reviewer, "n_labels": int(has.sum()), "n_shared_claims": int(shared.sum()),
-            "agreement_with_others": float((own - 1)[shared].sum() / pairs) if pairs else None,
-            "n_majority_claims": int(unique.sum()),
-            "agreement_with_majority": float(hits.mean()) if unique.any() else None}
+    return {
+        "reviewer": reviewer,
+        "n_labels": int(has.sum()),
+        "n_shared_claims": int(shared.sum()),
+        "agreement_with_others": float((own - 1)[shared].sum() / pairs) if pairs else None,
+        "n_majority_claims": int(unique.sum()),
+        "agreement_with_majority": float(hits.mean()) if unique.any() else None,
+    }
 
 
 def per_reviewer(ratings: pd.DataFrame, counts: pd.DataFrame) -> list[dict]:
@@ -342,6 +391,7 @@ def per_reviewer(ratings: pd.DataFrame, counts: pd.DataFrame) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- the report
+
 
 @dataclass
 class AgreementReport:
@@ -374,8 +424,14 @@ class AgreementReport:
         return _clean(asdict(self))
 
 
-def _estimate(report: AgreementReport, name: str, counts: np.ndarray,
-              statistic: Callable, why: str, boot: dict) -> None:
+def _estimate(
+    report: AgreementReport,
+    name: str,
+    counts: np.ndarray,
+    statistic: Callable,
+    why: str,
+    boot: dict,
+) -> None:
     """Set ``name`` and ``name_ci`` on the report, or a reason when undefined."""
     value = statistic(counts)
     setattr(report, name, value)
@@ -388,8 +444,9 @@ def _estimate(report: AgreementReport, name: str, counts: np.ndarray,
         report.reasons[f"{name}_ci"] = reason
 
 
-def _ordinal_part(report: AgreementReport, ratings: pd.DataFrame, scale: Scale | None,
-                  boot: dict) -> None:
+def _ordinal_part(
+    report: AgreementReport, ratings: pd.DataFrame, scale: Scale | None, boot: dict
+) -> None:
     if scale is not None and not scale.is_ordinal:
         report.reasons["alpha_ordinal"] = f"scale {scale.name!r} is not ordinal"
         return
@@ -398,12 +455,19 @@ def _ordinal_part(report: AgreementReport, ratings: pd.DataFrame, scale: Scale |
         return
     report.alpha_ordinal_excluded = int(ratings["ordinal"].isna().sum())
     counts = _paired(label_counts(ratings, "ordinal", sorted(ratings["ordinal"].dropna().unique())))
-    _estimate(report, "alpha_ordinal", counts.to_numpy(), lambda c: alpha(c, "ordinal"),
-              "undefined: no claim has two ordinal labels, or all of them are equal", boot)
+    _estimate(
+        report,
+        "alpha_ordinal",
+        counts.to_numpy(),
+        lambda c: alpha(c, "ordinal"),
+        "undefined: no claim has two ordinal labels, or all of them are equal",
+        boot,
+    )
 
 
-def reviewer_agreement(df: pd.DataFrame, scale: Scale | str | None = None, *,
-                       resamples: int = 1000, seed: int = 0) -> AgreementReport:
+def reviewer_agreement(
+    df: pd.DataFrame, scale: Scale | str | None = None, *, resamples: int = 1000, seed: int = 0
+) -> AgreementReport:
     """All agreement statistics for a long table of (claim_id, reviewer, label)."""
     scale = get_scale(scale) if scale is not None else None
     ratings = prepare_ratings(df, scale)
@@ -411,17 +475,39 @@ def reviewer_agreement(df: pd.DataFrame, scale: Scale | str | None = None, *,
     paired = _paired(counts)
     if paired.empty:
         raise _not_enough(ratings)
-    boot = {"resamples": resamples, "seed": seed, "confidence": 0.95,
-            "method": "percentile bootstrap over claims"}
-    report = AgreementReport(scale.name if scale else None, len(counts), len(paired),
-                             ratings["reviewer"].nunique(), len(ratings), bootstrap=boot)
+    boot = {
+        "resamples": resamples,
+        "seed": seed,
+        "confidence": 0.95,
+        "method": "percentile bootstrap over claims",
+    }
+    report = AgreementReport(
+        scale.name if scale else None,
+        len(counts),
+        len(paired),
+        ratings["reviewer"].nunique(),
+        len(ratings),
+        bootstrap=boot,
+    )
     _estimate(report, "percent_agreement", paired.to_numpy(), percent_agreement, "", boot)
-    _estimate(report, "alpha_nominal", paired.to_numpy(), alpha,
-              "undefined: every label given is the same (no variation)", boot)
+    _estimate(
+        report,
+        "alpha_nominal",
+        paired.to_numpy(),
+        alpha,
+        "undefined: every label given is the same (no variation)",
+        boot,
+    )
     _ordinal_part(report, ratings, scale, boot)
     report.fleiss_raters_per_claim, report.fleiss_claims = fleiss_claims(counts)
-    _estimate(report, "fleiss_kappa", counts.loc[report.fleiss_claims].to_numpy(), fleiss,
-              "undefined: every label on the Fleiss claims is the same", boot)
+    _estimate(
+        report,
+        "fleiss_kappa",
+        counts.loc[report.fleiss_claims].to_numpy(),
+        fleiss,
+        "undefined: every label on the Fleiss claims is the same",
+        boot,
+    )
     report.cohen_kappa, report.confusion_matrices = pairwise(ratings, scale)
     report.per_label = per_label(counts, report.fleiss_claims, scale)
     report.per_reviewer = per_reviewer(ratings, counts)
@@ -429,6 +515,7 @@ def reviewer_agreement(df: pd.DataFrame, scale: Scale | str | None = None, *,
 
 
 # --------------------------------------------------------------------------- sources
+
 
 @dataclass
 class SourceAgreement:
@@ -449,8 +536,9 @@ class SourceAgreement:
 
     def matrix_frame(self, value: str = "agreement") -> pd.DataFrame:
         """Source x source DataFrame of ``agreement`` (share of same stance) or ``n``."""
-        return pd.DataFrame({a: {b: cell[value] for b, cell in row.items()}
-                             for a, row in self.matrix.items()}).T
+        return pd.DataFrame(
+            {a: {b: cell[value] for b, cell in row.items()} for a, row in self.matrix.items()}
+        ).T
 
     def to_dict(self) -> dict:
         return _clean(asdict(self))
@@ -470,19 +558,25 @@ def prepare_stances(df: pd.DataFrame) -> pd.DataFrame:
     table = df[df["stance"].notna()].copy()
     table["stance"] = table["stance"].map(normalise_stance)
     stance = table.groupby(["claim_id", "source"], sort=False)["stance"].agg(
-        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+        lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"
+    )
     return stance.reset_index()
 
 
 def final_verdicts(df: pd.DataFrame, scale: Scale) -> pd.Series:
     """Per claim, the canonical final verdict (claims without one are left out)."""
     rows = df[df["final_verdict"].notna()] if "final_verdict" in df else df.iloc[0:0]
-    verdicts = rows.set_index("claim_id")["final_verdict"].map(scale.normalise) \
-        if not rows.empty else pd.Series(dtype=object)
+    verdicts = (
+        rows.set_index("claim_id")["final_verdict"].map(scale.normalise)
+        if not rows.empty
+        else pd.Series(dtype=object)
+    )
     clash = verdicts.groupby(level=0).nunique()
     if (clash > 1).any():
-        raise InputError(f"claim {clash[clash > 1].index[0]!r} has more than one final verdict; "
-                         "give each claim one final_verdict")
+        raise InputError(
+            f"claim {clash[clash > 1].index[0]!r} has more than one final verdict; "
+            "give each claim one final_verdict"
+        )
     return verdicts.groupby(level=0).first()
 
 
@@ -492,10 +586,16 @@ def _source_rows(stances: pd.DataFrame, polarity: pd.Series) -> list[dict]:
         expected = group["claim_id"].map(polarity)
         known = expected.notna()
         agree = int((group["stance"].map(STANCE_POLARITY)[known] == expected[known]).sum())
-        rows.append({"source": source, "n_claims": len(group),
-                     "stances": {s: int((group["stance"] == s).sum()) for s in STANCES},
-                     "n_with_verdict": int(known.sum()), "n_agree": agree,
-                     "agreement_with_verdict": agree / int(known.sum()) if known.any() else None})
+        rows.append(
+            {
+                "source": source,
+                "n_claims": len(group),
+                "stances": {s: int((group["stance"] == s).sum()) for s in STANCES},
+                "n_with_verdict": int(known.sum()),
+                "n_agree": agree,
+                "agreement_with_verdict": agree / int(known.sum()) if known.any() else None,
+            }
+        )
     return rows
 
 
@@ -540,7 +640,17 @@ def source_agreement(df: pd.DataFrame, scale: Scale | str | None = None) -> Sour
     counts = _paired(label_counts(stances.rename(columns={"stance": "label"}), order=list(STANCES)))
     value = alpha(counts.to_numpy())
     if value is None:
-        reasons["alpha_nominal"] = ("undefined: no claim is cited by two sources" if counts.empty
-                                    else "undefined: every stance given is the same")
-    return SourceAgreement(len(wide), wide.shape[1], _source_rows(stances, polarity),
-                           _source_matrix(wide), value, _conflicts(wide), reasons)
+        reasons["alpha_nominal"] = (
+            "undefined: no claim is cited by two sources"
+            if counts.empty
+            else "undefined: every stance given is the same"
+        )
+    return SourceAgreement(
+        len(wide),
+        wide.shape[1],
+        _source_rows(stances, polarity),
+        _source_matrix(wide),
+        value,
+        _conflicts(wide),
+        reasons,
+    )

@@ -21,8 +21,8 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from factcheck.extract.entities import find_entities
 from factcheck.errors import ConfigError
+from factcheck.extract.entities import find_entities
 from factcheck.extract.gazetteer import ORG_WORDS
 from factcheck.review.scales import get_scale
 
@@ -55,18 +55,23 @@ def organisation_from_env() -> Organisation | None:
         return None
     template = os.environ.get("FACTCHECK_REVIEW_URL") or None
     if template and "{claim_id}" not in template:
-        raise ConfigError("FACTCHECK_REVIEW_URL must contain {claim_id}, e.g. "
-                          "https://example.org/fact-checks/{claim_id}")
+        raise ConfigError(
+            "FACTCHECK_REVIEW_URL must contain {claim_id}, e.g. "
+            "https://example.org/fact-checks/{claim_id}"
+        )
     _checked_url("FACTCHECK_REVIEW_URL", template and template.replace("{claim_id}", "1"))
-    return Organisation(name, _checked_url("FACTCHECK_ORG_URL",
-                                           os.environ.get("FACTCHECK_ORG_URL") or None), template)
+    return Organisation(
+        name,
+        _checked_url("FACTCHECK_ORG_URL", os.environ.get("FACTCHECK_ORG_URL") or None),
+        template,
+    )
 
 
 def speaker_type(speaker: str) -> str:
-    """"Organization" when the speaker names one (entity or organisation word), else "Person"."""
+    """ "Organization" when the speaker names one (entity or organisation word), else "Person"."""
     labels = {e["label"] for e in find_entities(speaker)}
     last = (speaker.casefold().split() or [""])[-1].rstrip(".")
-    org_word = last in ORG_WORDS or f"{last}." in ORG_WORDS      # "Corp" as well as "Corp."
+    org_word = last in ORG_WORDS or f"{last}." in ORG_WORDS  # "Corp" as well as "Corp."
     if "PERSON" not in labels and (labels & set(ORG_LABELS) or org_word):
         return "Organization"
     return "Person"
@@ -82,8 +87,11 @@ def rating(label: str, scale_name: str) -> dict:
     out = {"@type": "Rating", "alternateName": scale.normalise(label)}
     ordinal = scale.ordinal(label)
     if ordinal is not None and scale.is_ordinal:
-        out |= {"ratingValue": _number(ordinal), "bestRating": _number(scale.best),
-                "worstRating": _number(scale.worst)}
+        out |= {
+            "ratingValue": _number(ordinal),
+            "bestRating": _number(scale.best),
+            "worstRating": _number(scale.worst),
+        }
     return out
 
 
@@ -106,12 +114,16 @@ def claim_review(row: dict, org: Organisation) -> dict:
         review["url"] = org.review_url.replace("{claim_id}", str(row["claim_id"]))
     author = {"@type": "Organization", "name": org.name} | ({"url": org.url} if org.url else {})
     published = (row.get("published_at") or row.get("verdict_at") or "")[:10]
-    return review | {"claimReviewed": row["claim_text"]} | (
-        {"datePublished": published} if published else {}) | {
-        "author": author,
-        "reviewRating": rating(row["verdict_label"], row["verdict_scale"]),
-        "itemReviewed": item_reviewed(row),
-    }
+    return (
+        review
+        | {"claimReviewed": row["claim_text"]}
+        | ({"datePublished": published} if published else {})
+        | {
+            "author": author,
+            "reviewRating": rating(row["verdict_label"], row["verdict_scale"]),
+            "itemReviewed": item_reviewed(row),
+        }
+    )
 
 
 def claim_reviews(rows: list[dict], org: Organisation | None = None) -> list[dict]:
@@ -121,6 +133,8 @@ def claim_reviews(rows: list[dict], org: Organisation | None = None) -> list[dic
         return []
     org = org or organisation_from_env()
     if org is None:
-        raise ConfigError("set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) to the fact-checking "
-                          "organisation that authors the ClaimReviews")
+        raise ConfigError(
+            "set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) to the fact-checking "
+            "organisation that authors the ClaimReviews"
+        )
     return [claim_review(row, org) for row in published]

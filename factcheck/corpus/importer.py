@@ -16,10 +16,11 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import sqlite_utils
 from dateutil import parser as dateparser
@@ -34,20 +35,43 @@ from factcheck.storage.claims import text_hash
 FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview", "checkthat")
 KINDS = ("fact-check", "article", "official", "other")
 DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-WINDOW_CHARS = 800      # a body passage holds whole sentences up to about this many characters
-WINDOW_OVERLAP = 1      # sentences shared by consecutive body passages
+WINDOW_CHARS = 800  # a body passage holds whole sentences up to about this many characters
+WINDOW_OVERLAP = 1  # sentences shared by consecutive body passages
 POLITIFACT = "https://www.politifact.com"
 
 # Field roles and the column names detected for each (lower case, '-' and ' ' read as '_').
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("claim", "claim_text", "claimreviewed", "statement", "vclaim", "text", "body",
-             "content"),
+    "text": (
+        "claim",
+        "claim_text",
+        "claimreviewed",
+        "statement",
+        "vclaim",
+        "text",
+        "body",
+        "content",
+    ),
     "title": ("title", "headline"),
     "url": ("url", "link", "href", "source_url"),
-    "date": ("date", "published", "published_date", "date_published", "datepublished",
-             "publication_date", "review_date", "reviewdate"),
-    "verdict": ("verdict", "rating", "label", "truth_label", "ruling", "textual_rating",
-                "textualrating"),
+    "date": (
+        "date",
+        "published",
+        "published_date",
+        "date_published",
+        "datepublished",
+        "publication_date",
+        "review_date",
+        "reviewdate",
+    ),
+    "verdict": (
+        "verdict",
+        "rating",
+        "label",
+        "truth_label",
+        "ruling",
+        "textual_rating",
+        "textualrating",
+    ),
     "id": ("id", "external_id", "vclaim_id", "claim_id", "uid"),
     "lead": ("lead", "subtitle", "summary", "description", "text_lead"),
     "body": ("body", "content", "text", "article", "article_text"),
@@ -72,7 +96,7 @@ class ImportOptions:
 
 @dataclass
 class BadRow:
-    where: str      # "line 7", "item 3", "file notes/a.txt"
+    where: str  # "line 7", "item 3", "file notes/a.txt"
     message: str
 
     def __str__(self) -> str:
@@ -113,8 +137,8 @@ class ImportResult:
     new: int = 0
     present: int = 0
     skipped: list[BadRow] = field(default_factory=list)
-    source_ids: list[int] = field(default_factory=list)    # sources added
-    present_ids: list[int] = field(default_factory=list)   # the file's sources already stored
+    source_ids: list[int] = field(default_factory=list)  # sources added
+    present_ids: list[int] = field(default_factory=list)  # the file's sources already stored
 
     @property
     def message(self) -> str:
@@ -188,17 +212,30 @@ def _check_options(options: ImportOptions) -> None:
 def _bad_rows_message(bad: list[tuple[Path, BadRow]], shown: int = 5) -> str:
     listed = "; ".join(f"{path} {row}" for path, row in bad[:shown])
     more = f" (and {len(bad) - shown} more)" if len(bad) > shown else ""
-    return (f"{len(bad)} bad row{'s' if len(bad) != 1 else ''}: {listed}{more}. Nothing was "
-            "imported: fix them, or pass --skip-bad to import the other rows")
+    return (
+        f"{len(bad)} bad row{'s' if len(bad) != 1 else ''}: {listed}{more}. Nothing was "
+        "imported: fix them, or pass --skip-bad to import the other rows"
+    )
 
 
-def _write(db: sqlite_utils.Database, parsed: _Parsed, options: ImportOptions,
-           progress: bool) -> ImportResult:
-    result = ImportResult(str(parsed.path), parsed.format, len(parsed.sources) + len(parsed.bad),
-                          skipped=list(parsed.bad))
+def _write(
+    db: sqlite_utils.Database, parsed: _Parsed, options: ImportOptions, progress: bool
+) -> ImportResult:
+    result = ImportResult(
+        str(parsed.path),
+        parsed.format,
+        len(parsed.sources) + len(parsed.bad),
+        skipped=list(parsed.bad),
+    )
     known = store.source_ids_by_hash(db, [s["content_hash"] for s, _ in parsed.sources])
-    bar = tqdm(parsed.sources, desc=f"importing {parsed.path.name}", unit="source",
-               file=sys.stderr, leave=False, disable=not progress or len(parsed.sources) < 500)
+    bar = tqdm(
+        parsed.sources,
+        desc=f"importing {parsed.path.name}",
+        unit="source",
+        file=sys.stderr,
+        leave=False,
+        disable=not progress or len(parsed.sources) < 500,
+    )
     for source, passages in bar:
         if source["content_hash"] in known:
             result.present += 1
@@ -207,24 +244,39 @@ def _write(db: sqlite_utils.Database, parsed: _Parsed, options: ImportOptions,
         known[source["content_hash"]] = store.insert_source(db, source, passages)
         result.source_ids.append(known[source["content_hash"]])
         result.new += 1
-    store.record_import(db, actor=options.actor, summary={
-        "file": result.path, "format": result.format, "new": result.new,
-        "already_present": result.present, "skipped": [str(b) for b in result.skipped],
-        "first_id": result.source_ids[0] if result.source_ids else None,
-        "last_id": result.source_ids[-1] if result.source_ids else None,
-    })
+    store.record_import(
+        db,
+        actor=options.actor,
+        summary={
+            "file": result.path,
+            "format": result.format,
+            "new": result.new,
+            "already_present": result.present,
+            "skipped": [str(b) for b in result.skipped],
+            "first_id": result.source_ids[0] if result.source_ids else None,
+            "last_id": result.source_ids[-1] if result.source_ids else None,
+        },
+    )
     return result
 
 
 # --------------------------------------------------------------------------- record -> rows
 
 
-def build_source(record: Record, options: ImportOptions, kind_default: str, path: Path,
-                 fmt: str) -> tuple[dict, list[dict]]:
+def build_source(
+    record: Record, options: ImportOptions, kind_default: str, path: Path, fmt: str
+) -> tuple[dict, list[dict]]:
     """The sources row and passage rows for one record (offsets index the joined text)."""
     text, passages = _join_parts(record)
-    content = [record.external_id, text, record.url, record.verdict_raw, record.date_raw,
-               record.claim_date_raw, record.claimant]
+    content = [
+        record.external_id,
+        text,
+        record.url,
+        record.verdict_raw,
+        record.date_raw,
+        record.claim_date_raw,
+        record.claimant,
+    ]
     source = {
         "kind": options.kind or record.kind or kind_default,
         "external_id": record.external_id,
@@ -245,7 +297,8 @@ def build_source(record: Record, options: ImportOptions, kind_default: str, path
         "text": text,
         "extra": record.extra,
         "content_hash": hashlib.sha256(
-            json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest(),
+            json.dumps(content, ensure_ascii=False).encode("utf-8")
+        ).hexdigest(),
         "import_file": str(path),
         "import_format": fmt,
         "imported_at": utcnow(),
@@ -278,8 +331,16 @@ def _join_parts(record: Record) -> tuple[str, list[dict]]:
         if digest in seen:  # a title equal to the claim is embedded once
             continue
         seen.add(digest)
-        passages.append({"idx": len(passages), "field": name, "text": text[start:end],
-                         "start": start, "end": end, "text_hash": digest})
+        passages.append(
+            {
+                "idx": len(passages),
+                "field": name,
+                "text": text[start:end],
+                "start": start,
+                "end": end,
+                "text_hash": digest,
+            }
+        )
     return text, passages
 
 
@@ -296,8 +357,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split_passages(text: str, max_chars: int = WINDOW_CHARS,
-                   overlap: int = WINDOW_OVERLAP) -> list[tuple[int, int]]:
+def split_passages(
+    text: str, max_chars: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP
+) -> list[tuple[int, int]]:
     """Windows of whole sentences up to ``max_chars``, consecutive ones sharing ``overlap``."""
     spans = [piece for span in sentence_spans(text) for piece in _cut(text, span, max_chars)]
     windows, i = [], 0
@@ -329,7 +391,8 @@ def _cut(text: str, span: tuple[int, int], max_chars: int) -> list[tuple[int, in
 _ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 _NAMED_DATE = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
-    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b")
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
+)
 
 
 def parse_date(raw: str | None) -> str | None:
@@ -385,8 +448,8 @@ def detect_format(path: Path) -> str:
     if suffix in (".json", ".jsonld"):
         return "claimreview" if _claimreview_items(_load_json(_read_text(path), path)) else "json"
     raise InputError(
-        f"cannot tell the format of {path} from its name; give --format "
-        f"({', '.join(FORMATS[1:])})")
+        f"cannot tell the format of {path} from its name; give --format ({', '.join(FORMATS[1:])})"
+    )
 
 
 def _sniff_jsonl(text: str) -> str:
@@ -432,8 +495,9 @@ def _load_json(text: str, path: Path) -> Any:
 def _read_table(text: str, path: Path, options: ImportOptions, delimiter: str) -> list:
     csv.field_size_limit(2**31 - 1)
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting,
-                        strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True
+    )
     rows: list[tuple[str, dict]] = []
     header: list[str] | None = None
     line = 0
@@ -464,7 +528,7 @@ def _header(values: list[str], path: Path) -> list[str]:
 
 
 def _table_row(values: list[str], header: list[str], where: str) -> tuple[str, dict] | BadRow:
-    if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+    if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
         return BadRow(where, f"{len(values)} columns, the header has {len(header)}")
     if len(values) < len(header):
         return BadRow(where, f"{len(values)} columns, the header has {len(header)}")
@@ -478,9 +542,12 @@ def _read_json(text: str, path: Path, options: ImportOptions) -> list:
         data = lists[0] if len(lists) == 1 else [data]
     if not isinstance(data, list):
         raise InputError(f"{path}: expected a JSON list of objects, found a {type(data).__name__}")
-    rows = [(f"item {i}", item) if isinstance(item, dict)
-            else BadRow(f"item {i}", f"a {type(item).__name__}, not an object")
-            for i, item in enumerate(data, 1)]
+    rows = [
+        (f"item {i}", item)
+        if isinstance(item, dict)
+        else BadRow(f"item {i}", f"a {type(item).__name__}, not an object")
+        for i, item in enumerate(data, 1)
+    ]
     return _map_rows(rows, _keys(rows), path, options)
 
 
@@ -492,10 +559,15 @@ def _jsonl_rows(text: str) -> list:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            rows.append(BadRow(f"line {number}", f"broken JSON: {error.msg} at column {error.colno}"))
+            rows.append(
+                BadRow(f"line {number}", f"broken JSON: {error.msg} at column {error.colno}")
+            )
             continue
-        rows.append((f"line {number}", item) if isinstance(item, dict)
-                    else BadRow(f"line {number}", f"a {type(item).__name__}, not an object"))
+        rows.append(
+            (f"line {number}", item)
+            if isinstance(item, dict)
+            else BadRow(f"line {number}", f"a {type(item).__name__}, not an object")
+        )
     return rows
 
 
@@ -518,21 +590,25 @@ def resolve_fields(available: list[str], given: dict[str, str], path: Path) -> d
     mapping: dict[str, str] = {}
     for role, name in given.items():
         if name.split(".")[0] not in available:
-            raise InputError(f"{path}: no field {name!r} (--{role.replace('_', '-')}-field); "
-                             f"fields found: {found}")
+            raise InputError(
+                f"{path}: no field {name!r} (--{role.replace('_', '-')}-field); "
+                f"fields found: {found}"
+            )
         mapping[role] = name
     normal = {_normal(name): name for name in reversed(available)}
     for role, names in FIELD_NAMES.items():
         if role in mapping:
             continue
-        match = next((normal[n] for n in names
-                      if n in normal and normal[n] not in mapping.values()), None)
+        match = next(
+            (normal[n] for n in names if n in normal and normal[n] not in mapping.values()), None
+        )
         if match:
             mapping[role] = match
     if "text" not in mapping:
         raise InputError(
             f"{path}: no text field (looked for {', '.join(FIELD_NAMES['text'])}; name it with "
-            f"--text-field); fields found: {found}")
+            f"--text-field); fields found: {found}"
+        )
     return mapping
 
 
@@ -545,12 +621,12 @@ def _map_rows(rows: list, available: list[str], path: Path, options: ImportOptio
         return rows
     mapping = resolve_fields(available, options.fields, path)
     kind = options.kind or ("fact-check" if "verdict" in mapping else "article")
-    return [r if isinstance(r, BadRow) else _mapped_record(r[1], r[0], mapping, kind)
-            for r in rows]
+    return [r if isinstance(r, BadRow) else _mapped_record(r[1], r[0], mapping, kind) for r in rows]
 
 
 def _mapped_record(row: dict, where: str, mapping: dict[str, str], kind: str) -> Record | BadRow:
     """A mapped row; its text is the claim of a fact-check when short, else body text."""
+
     def get(role: str) -> str | None:
         return _text(_lookup(row, mapping[role])) if role in mapping else None
 
@@ -561,10 +637,20 @@ def _mapped_record(row: dict, where: str, mapping: dict[str, str], kind: str) ->
     body = "\n\n".join(t for t in ((None if is_claim else text), get("body")) if t) or None
     used = set(mapping.values())
     return Record(
-        where=where, claim=text if is_claim else None, body=body, title=get("title"),
-        lead=get("lead"), url=get("url"), date_raw=get("date"), claim_date_raw=get("claim_date"),
-        verdict_raw=get("verdict"), claimant=get("claimant"), author=get("author"),
-        publisher=get("publisher"), external_id=get("id"), kind=kind,
+        where=where,
+        claim=text if is_claim else None,
+        body=body,
+        title=get("title"),
+        lead=get("lead"),
+        url=get("url"),
+        date_raw=get("date"),
+        claim_date_raw=get("claim_date"),
+        verdict_raw=get("verdict"),
+        claimant=get("claimant"),
+        author=get("author"),
+        publisher=get("publisher"),
+        external_id=get("id"),
+        kind=kind,
         extra={k: v for k, v in row.items() if k not in used and v not in (None, "")},
     )
 
@@ -611,22 +697,38 @@ def _name(value: Any) -> str | None:
 def _read_folder(path: Path, settings: Settings) -> list:
     from factcheck.ingest.read import load_bytes
 
-    files = [path] if path.is_file() else sorted(
-        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOC_SUFFIXES)
+    files = (
+        [path]
+        if path.is_file()
+        else sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOC_SUFFIXES)
+    )
     if not files:
         raise InputError(f"{path}: no {', '.join(DOC_SUFFIXES)} files in this folder")
     rows: list = []
     for file in files:
         name = file.name if file == path else str(file.relative_to(path))
         try:
-            doc = load_bytes(file.read_bytes(), source=str(file), source_kind="file",
-                             settings=settings, name=file.name)
+            doc = load_bytes(
+                file.read_bytes(),
+                source=str(file),
+                source_kind="file",
+                settings=settings,
+                name=file.name,
+            )
         except InputError as error:
             rows.append(BadRow(f"file {name}", str(error)))
             continue
-        rows.append(Record(where=f"file {name}", title=doc.title, body=doc.text,
-                           publisher=doc.publisher, date_raw=doc.published_date,
-                           external_id=name, extra={"language": doc.language} if doc.language else {}))
+        rows.append(
+            Record(
+                where=f"file {name}",
+                title=doc.title,
+                body=doc.text,
+                publisher=doc.publisher,
+                date_raw=doc.published_date,
+                external_id=name,
+                extra={"language": doc.language} if doc.language else {},
+            )
+        )
     return rows
 
 
@@ -636,8 +738,10 @@ def _read_folder(path: Path, settings: Settings) -> list:
 def _is_claimreview(item: dict) -> bool:
     types = item.get("@type")
     types = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview"
-               for t in types)
+    return any(
+        isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview"
+        for t in types
+    )
 
 
 def _claimreview_items(data: Any) -> list[dict]:
@@ -649,20 +753,35 @@ def _claimreview_items(data: Any) -> list[dict]:
     if isinstance(data.get("@graph"), list):
         return _claimreview_items(data["@graph"])
     if isinstance(data.get("claims"), list):
-        return [review for claim in data["claims"] if isinstance(claim, dict)
-                for review in _from_factcheck_api(claim)]
+        return [
+            review
+            for claim in data["claims"]
+            if isinstance(claim, dict)
+            for review in _from_factcheck_api(claim)
+        ]
     return [data] if _is_claimreview(data) else []
 
 
 def _from_factcheck_api(claim: dict) -> list[dict]:
     """A Fact Check Tools API claim as ClaimReview objects, one per review."""
-    return [{
-        "@type": "ClaimReview", "claimReviewed": claim.get("text"), "url": review.get("url"),
-        "headline": review.get("title"), "datePublished": review.get("reviewDate"),
-        "publisher": review.get("publisher"), "inLanguage": review.get("languageCode"),
-        "reviewRating": {"alternateName": review.get("textualRating")},
-        "itemReviewed": {"author": claim.get("claimant"), "datePublished": claim.get("claimDate")},
-    } for review in claim.get("claimReview") or [] if isinstance(review, dict)]
+    return [
+        {
+            "@type": "ClaimReview",
+            "claimReviewed": claim.get("text"),
+            "url": review.get("url"),
+            "headline": review.get("title"),
+            "datePublished": review.get("reviewDate"),
+            "publisher": review.get("publisher"),
+            "inLanguage": review.get("languageCode"),
+            "reviewRating": {"alternateName": review.get("textualRating")},
+            "itemReviewed": {
+                "author": claim.get("claimant"),
+                "datePublished": claim.get("claimDate"),
+            },
+        }
+        for review in claim.get("claimReview") or []
+        if isinstance(review, dict)
+    ]
 
 
 def _read_claimreview(text: str, path: Path, options: ImportOptions) -> list:
@@ -677,8 +796,10 @@ def _read_claimreview(text: str, path: Path, options: ImportOptions) -> list:
         items = _claimreview_items(_load_json(text, path))
         rows = [_claimreview_record(item, f"item {n}") for n, item in enumerate(items, 1)]
     if not rows:
-        raise InputError(f"{path}: no ClaimReview objects found (an object, a list or an "
-                         "@graph with \"@type\": \"ClaimReview\" is expected)")
+        raise InputError(
+            f"{path}: no ClaimReview objects found (an object, a list or an "
+            '@graph with "@type": "ClaimReview" is expected)'
+        )
     return rows
 
 
@@ -690,16 +811,22 @@ def _claimreview_record(item: dict, where: str) -> Record | BadRow:
     reviewed = item.get("itemReviewed") if isinstance(item.get("itemReviewed"), dict) else {}
     author = item.get("author")
     organisation = isinstance(author, dict) and author.get("@type") == "Organization"
-    appearances = [_text(a.get("url")) if isinstance(a, dict) else _text(a)
-                   for key in ("appearance", "firstAppearance")
-                   for a in _as_list(reviewed.get(key))]
+    appearances = [
+        _text(a.get("url")) if isinstance(a, dict) else _text(a)
+        for key in ("appearance", "firstAppearance")
+        for a in _as_list(reviewed.get(key))
+    ]
     extra = {"appearances": [a for a in appearances if a]} if any(appearances) else {}
     if item.get("inLanguage"):
         extra["language"] = _text(item["inLanguage"])
     return Record(
-        where=where, claim=claim, title=_text(item.get("headline") or item.get("name")),
-        lead=_text(item.get("description")), body=_text(item.get("reviewBody")),
-        url=_text(item.get("url")), date_raw=_text(item.get("datePublished")),
+        where=where,
+        claim=claim,
+        title=_text(item.get("headline") or item.get("name")),
+        lead=_text(item.get("description")),
+        body=_text(item.get("reviewBody")),
+        url=_text(item.get("url")),
+        date_raw=_text(item.get("datePublished")),
         claim_date_raw=_text(reviewed.get("datePublished")),
         verdict_raw=_text(rating.get("alternateName") or rating.get("name")),
         rating_value=_number(rating.get("ratingValue")),
@@ -708,7 +835,8 @@ def _claimreview_record(item: dict, where: str) -> Record | BadRow:
         claimant=_name(reviewed.get("author")),
         author=None if organisation else _name(author),
         publisher=_name(item.get("publisher")) or (_name(author) if organisation else None),
-        external_id=_text(item.get("@id") or item.get("identifier")), kind="fact-check",
+        external_id=_text(item.get("@id") or item.get("identifier")),
+        kind="fact-check",
         extra=extra,
     )
 
@@ -724,14 +852,26 @@ def _read_checkthat(text: str, path: Path, options: ImportOptions) -> list:
     rows = _jsonl_rows(text)
     first = next((r for r in rows if not isinstance(r, BadRow)), None)
     if first is not None and not {"vclaim_id", "vclaim"} <= set(first[1]):
-        raise InputError(f"{path}: not a CheckThat! vclaims file (needs vclaim_id and vclaim); "
-                         f"fields found: {', '.join(first[1])}")
+        raise InputError(
+            f"{path}: not a CheckThat! vclaims file (needs vclaim_id and vclaim); "
+            f"fields found: {', '.join(first[1])}"
+        )
     return [r if isinstance(r, BadRow) else _checkthat_record(r[1], r[0]) for r in rows]
 
 
 _POLITIFACT_DATE = re.compile(r"/factchecks/(\d{4})/([a-z]{3})/(\d{1,2})/")
-_CHECKTHAT_USED = {"vclaim_id", "vclaim", "title", "subtitle", "author", "date", "truth_label",
-                   "speaker", "url", "text_lead"}
+_CHECKTHAT_USED = {
+    "vclaim_id",
+    "vclaim",
+    "title",
+    "subtitle",
+    "author",
+    "date",
+    "truth_label",
+    "speaker",
+    "url",
+    "text_lead",
+}
 
 
 def _checkthat_record(row: dict, where: str) -> Record | BadRow:
@@ -741,10 +881,15 @@ def _checkthat_record(row: dict, where: str) -> Record | BadRow:
         return BadRow(where, "no vclaim" if vclaim_id else "no vclaim_id")
     politifact = "truth_label" in row or "-pol-" in vclaim_id
     record = Record(
-        where=where, claim=claim, title=_text(row.get("title")),
+        where=where,
+        claim=claim,
+        title=_text(row.get("title")),
         lead=_text(row.get("subtitle")) or _text(row.get("text_lead")),
-        external_id=vclaim_id, author=_text(row.get("author")), claimant=_text(row.get("speaker")),
-        verdict_raw=_text(row.get("truth_label")), kind="fact-check",
+        external_id=vclaim_id,
+        author=_text(row.get("author")),
+        claimant=_text(row.get("speaker")),
+        verdict_raw=_text(row.get("truth_label")),
+        kind="fact-check",
         publisher="PolitiFact" if politifact else "Snopes" if "-sno-" in vclaim_id else None,
         extra={k: v for k, v in row.items() if k not in _CHECKTHAT_USED},
     )

@@ -9,15 +9,15 @@ The cache key is ``sha256(text.strip())`` (the same hash as ``claims.text_hash``
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import sqlite_utils
 from tqdm.auto import tqdm
 
+from factcheck.errors import InputError, ModelError
 from factcheck.models import embed
 from factcheck.models import onnx as embed_onnx
-from factcheck.errors import InputError, ModelError
 from factcheck.storage import corpus as corpus_store
 from factcheck.storage import embeddings as store
 from factcheck.storage.claims import text_hash
@@ -62,12 +62,19 @@ def encode_missing(
     key = cache_key(model)
     order = sorted(texts_by_hash, key=lambda h: -len(texts_by_hash[h]))
     out: dict[str, np.ndarray] = {}
-    with tqdm(total=len(order), unit="text", desc=f"encoding ({key})", file=sys.stderr,
-              disable=not progress, leave=False) as bar:
+    with tqdm(
+        total=len(order),
+        unit="text",
+        desc=f"encoding ({key})",
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+    ) as bar:
         for start in range(0, len(order), batch_size):
-            batch = order[start:start + batch_size]
-            vectors = embed.encode([texts_by_hash[h] for h in batch], model=model,
-                                   batch_size=batch_size)
+            batch = order[start : start + batch_size]
+            vectors = embed.encode(
+                [texts_by_hash[h] for h in batch], model=model, batch_size=batch_size
+            )
             with db.atomic():
                 store.put_many(db, batch, vectors, key)
             out.update(zip(batch, vectors))
@@ -87,8 +94,11 @@ def embed_passages(
     wanted = set(store.missing_passage_hashes(db, cache_key(model)))
     if not wanted:
         return 0
-    texts = {p["text_hash"]: p["text"].strip() for p in corpus_store.iter_passages(db)
-             if p["text_hash"] in wanted}
+    texts = {
+        p["text_hash"]: p["text"].strip()
+        for p in corpus_store.iter_passages(db)
+        if p["text_hash"] in wanted
+    }
     encode_missing(db, texts, name, batch_size=batch_size, progress=progress)
     return len(texts)
 

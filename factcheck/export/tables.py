@@ -24,8 +24,7 @@ def typed(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """``frame`` with exactly the schema's columns, in order, with the schema's dtypes."""
     out = pd.DataFrame(index=frame.index)
     for name, kind, *_ in columns:
-        values = frame[name] if name in frame else pd.Series(None, index=frame.index,
-                                                             dtype=object)
+        values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
         values = values.astype(object)
         if kind == "str":
             out[name] = values.where(values.notna(), "").astype(str).astype("str")

@@ -31,7 +31,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -40,13 +40,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from factcheck.corpus import claimreview
 from factcheck.agreement import reports as research
+from factcheck.corpus import claimreview
 from factcheck.errors import FactcheckError, InputError
-from factcheck.review.workflow import STATUSES
-from factcheck.review.scales import get_scale, label_key
-from factcheck.storage import export as store
 from factcheck.export.tables import plain, read_delimited, records, to_delimited, typed
+from factcheck.review.scales import get_scale, label_key
+from factcheck.review.workflow import STATUSES
+from factcheck.storage import export as store
 
 # (name, type, meaning): the verdict table's columns, in order. Types: int, float, str.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -59,8 +59,12 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("article_publisher", "str", "its publisher"),
     ("article_date", "str", "its publication date (ISO 8601)"),
     ("status", "str", "the claim's review status"),
-    ("verdict_label", "str", "the final verdict: the editor's, else the label all reviewers "
-                             "agreed on once the claim reached 'verdict'"),
+    (
+        "verdict_label",
+        "str",
+        "the final verdict: the editor's, else the label all reviewers "
+        "agreed on once the claim reached 'verdict'",
+    ),
     ("verdict_ordinal", "float", "its ordinal value on the scale (empty if not ordinal)"),
     ("verdict_scale", "str", "the verdict scale"),
     ("verdict_by", "str", "the editor who gave the final verdict, or 'agreed'"),
@@ -77,22 +81,65 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("published_at", "str", "when the verdict was published"),
 )
 NAMES = [name for name, _, _ in COLUMNS]
-SOURCE_COLUMNS = (("claim_id", "int"), ("citation_id", "int"), ("stance", "str"),
-                  ("url", "str"), ("title", "str"), ("quote", "str"), ("publisher", "str"),
-                  ("passage_id", "int"), ("source_id", "int"), ("accessed_at", "str"),
-                  ("note", "str"), ("cited_by", "str"), ("cited_at", "str"))
-LOG_COLUMNS = (("event_id", "int"), ("at", "str"), ("actor", "str"), ("action", "str"),
-               ("claim_id", "int"), ("entity", "str"), ("entity_id", "int"),
-               ("before", "str"), ("after", "str"))
-FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "markdown", "claimreview", "annotations",
-           "trec-run")
-EXTENSIONS = {"csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "json": "json", "jsonl": "jsonl",
-              "markdown": "md", "claimreview": "jsonld", "annotations": "csv", "trec-run": "run"}
-MEDIA_TYPES = {"csv": "text/csv", "tsv": "text/tab-separated-values",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "json": "application/json", "jsonl": "application/jsonl",
-               "markdown": "text/markdown", "claimreview": "application/ld+json",
-               "annotations": "text/csv", "trec-run": "text/plain"}
+SOURCE_COLUMNS = (
+    ("claim_id", "int"),
+    ("citation_id", "int"),
+    ("stance", "str"),
+    ("url", "str"),
+    ("title", "str"),
+    ("quote", "str"),
+    ("publisher", "str"),
+    ("passage_id", "int"),
+    ("source_id", "int"),
+    ("accessed_at", "str"),
+    ("note", "str"),
+    ("cited_by", "str"),
+    ("cited_at", "str"),
+)
+LOG_COLUMNS = (
+    ("event_id", "int"),
+    ("at", "str"),
+    ("actor", "str"),
+    ("action", "str"),
+    ("claim_id", "int"),
+    ("entity", "str"),
+    ("entity_id", "int"),
+    ("before", "str"),
+    ("after", "str"),
+)
+FORMATS = (
+    "csv",
+    "tsv",
+    "xlsx",
+    "json",
+    "jsonl",
+    "markdown",
+    "claimreview",
+    "annotations",
+    "trec-run",
+)
+EXTENSIONS = {
+    "csv": "csv",
+    "tsv": "tsv",
+    "xlsx": "xlsx",
+    "json": "json",
+    "jsonl": "jsonl",
+    "markdown": "md",
+    "claimreview": "jsonld",
+    "annotations": "csv",
+    "trec-run": "run",
+}
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "jsonl": "application/jsonl",
+    "markdown": "text/markdown",
+    "claimreview": "application/ld+json",
+    "annotations": "text/csv",
+    "trec-run": "text/plain",
+}
 
 
 @dataclass(frozen=True)
@@ -132,14 +179,20 @@ def checked_filters(filters: ExportFilters | None) -> ExportFilters:
     statuses = (filters.statuses,) if isinstance(filters.statuses, str) else filters.statuses
     unknown = [s for s in statuses or () if s not in STATUSES]
     if unknown:
-        raise InputError(f"unknown status {', '.join(map(repr, unknown))}; choose from: "
-                         f"{', '.join(STATUSES)}")
+        raise InputError(
+            f"unknown status {', '.join(map(repr, unknown))}; choose from: {', '.join(STATUSES)}"
+        )
     low, high = _date(filters.date_from, "from date"), _date(filters.date_to, "to date")
     if low and high and low > high:
         raise InputError(f"the from date {low} is after the to date {high}")
-    return ExportFilters(filters.article_id, tuple(statuses) if statuses else None, low, high,
-                         (filters.reviewer or "").strip() or None,
-                         (filters.verdict or "").strip() or None)
+    return ExportFilters(
+        filters.article_id,
+        tuple(statuses) if statuses else None,
+        low,
+        high,
+        (filters.reviewer or "").strip() or None,
+        (filters.verdict or "").strip() or None,
+    )
 
 
 def _one_line(value) -> str:
@@ -156,31 +209,50 @@ def _final(claim: dict, verdicts: list[dict]) -> dict:
     individual = [v for v in verdicts if not v["is_final"]]
     latest = max((v["updated_at"] for v in verdicts), default=None)
     if final is not None:
-        return {"verdict_label": final["label"], "verdict_ordinal": final["ordinal"],
-                "verdict_scale": final["scale"], "verdict_by": final["reviewer"],
-                "rationale": final["rationale"], "verdict_at": final["updated_at"]}
+        return {
+            "verdict_label": final["label"],
+            "verdict_ordinal": final["ordinal"],
+            "verdict_scale": final["scale"],
+            "verdict_by": final["reviewer"],
+            "rationale": final["rationale"],
+            "verdict_at": final["updated_at"],
+        }
     agreed = {(v["scale"], v["label"]) for v in individual}
     if claim["status"] in ("verdict", "published") and len(agreed) == 1:
         first = individual[0]
-        rationale = first["rationale"] if len(individual) == 1 else "\n\n".join(
-            f"{v['reviewer']}: {v['rationale']}" for v in individual if v["rationale"])
-        return {"verdict_label": first["label"], "verdict_ordinal": first["ordinal"],
-                "verdict_scale": first["scale"], "verdict_by": "agreed",
-                "rationale": rationale, "verdict_at": latest}
+        rationale = (
+            first["rationale"]
+            if len(individual) == 1
+            else "\n\n".join(
+                f"{v['reviewer']}: {v['rationale']}" for v in individual if v["rationale"]
+            )
+        )
+        return {
+            "verdict_label": first["label"],
+            "verdict_ordinal": first["ordinal"],
+            "verdict_scale": first["scale"],
+            "verdict_by": "agreed",
+            "rationale": rationale,
+            "verdict_at": latest,
+        }
     return {"verdict_at": latest}
 
 
 def _row(claim: dict, verdicts: list[dict], citations: list[dict], assigned: list[str]) -> dict:
     individual = [v for v in verdicts if not v["is_final"]]
     people = list(dict.fromkeys([*assigned, *(v["reviewer"] for v in individual)]))
-    return claim | _final(claim, verdicts) | {
-        "source_urls": _lines(c["url"] for c in citations),
-        "source_titles": _lines(c["title"] for c in citations),
-        "source_quotes": _lines(c["quote"] for c in citations),
-        "source_stances": _lines(c["stance"] for c in citations),
-        "reviewers": _lines(people),
-        "reviewer_verdicts": _lines(f"{v['reviewer']}: {v['label']}" for v in individual),
-    }
+    return (
+        claim
+        | _final(claim, verdicts)
+        | {
+            "source_urls": _lines(c["url"] for c in citations),
+            "source_titles": _lines(c["title"] for c in citations),
+            "source_quotes": _lines(c["quote"] for c in citations),
+            "source_stances": _lines(c["stance"] for c in citations),
+            "reviewers": _lines(people),
+            "reviewer_verdicts": _lines(f"{v['reviewer']}: {v['label']}" for v in individual),
+        }
+    )
 
 
 def _canonical(scale: str, label: str) -> str | None:
@@ -212,8 +284,9 @@ def _filtered(frame: pd.DataFrame, filters: ExportFilters) -> pd.DataFrame:
 def verdict_table(db: sqlite_utils.Database, filters: ExportFilters | None = None) -> pd.DataFrame:
     """The verdict table (columns and dtypes of :data:`COLUMNS`), one row per claim."""
     filters = checked_filters(filters)
-    claims = store.claim_rows(db, article_id=filters.article_id, statuses=filters.statuses,
-                              reviewer=filters.reviewer)
+    claims = store.claim_rows(
+        db, article_id=filters.article_id, statuses=filters.statuses, reviewer=filters.reviewer
+    )
     ids = [c["claim_id"] for c in claims]
     verdicts, citations, assigned = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in store.verdict_rows(db, ids):
@@ -222,8 +295,10 @@ def verdict_table(db: sqlite_utils.Database, filters: ExportFilters | None = Non
         citations[row["claim_id"]].append(row)
     for row in store.assignment_rows(db, ids):
         assigned[row["claim_id"]].append(row["reviewer"])
-    rows = [_row(c, verdicts[c["claim_id"]], citations[c["claim_id"]], assigned[c["claim_id"]])
-            for c in claims]
+    rows = [
+        _row(c, verdicts[c["claim_id"]], citations[c["claim_id"]], assigned[c["claim_id"]])
+        for c in claims
+    ]
     return _filtered(typed(pd.DataFrame(rows), COLUMNS), filters)
 
 
@@ -274,8 +349,11 @@ def to_jsonl(frame: pd.DataFrame) -> bytes:
 
 def _http(url: str) -> bool:
     parsed = urlparse(url)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and \
-        not any(ch.isspace() for ch in url)
+    return (
+        parsed.scheme in ("http", "https")
+        and bool(parsed.netloc)
+        and not any(ch.isspace() for ch in url)
+    )
 
 
 def _cell_value(value):
@@ -330,26 +408,46 @@ def _md_link(url: str) -> str:
 
 def _md_claim(row: dict) -> list[str]:
     ordinal = "" if row["verdict_ordinal"] is None else f", {row['verdict_ordinal']:g}"
-    verdict = (f"{md_escape(row['verdict_label'])} ({md_escape(row['verdict_scale'])}{ordinal})"
-               if row["verdict_label"] else "no final verdict yet")
+    verdict = (
+        f"{md_escape(row['verdict_label'])} ({md_escape(row['verdict_scale'])}{ordinal})"
+        if row["verdict_label"]
+        else "no final verdict yet"
+    )
     article = md_escape(row["article_title"] or f"article {row['article_id']}")
     extra = [md_escape(x) for x in (row["article_publisher"], row["article_date"]) if x]
-    lines = [f"## Claim {row['claim_id']}", "", f"> {md_escape(row['claim_text'])}", "",
-             f"- **Verdict:** {verdict}", f"- **Status:** {md_escape(row['status'])}",
-             f"- **Speaker:** {md_escape(row['speaker']) or 'unknown'}",
-             f"- **Article:** {', '.join([article, *extra])}"
-             + (f" {_md_link(row['article_url'])}" if row["article_url"] else "")]
+    lines = [
+        f"## Claim {row['claim_id']}",
+        "",
+        f"> {md_escape(row['claim_text'])}",
+        "",
+        f"- **Verdict:** {verdict}",
+        f"- **Status:** {md_escape(row['status'])}",
+        f"- **Speaker:** {md_escape(row['speaker']) or 'unknown'}",
+        f"- **Article:** {', '.join([article, *extra])}"
+        + (f" {_md_link(row['article_url'])}" if row["article_url"] else ""),
+    ]
     if row["reviewer_verdicts"]:
-        lines.append("- **Reviewers:** " + "; ".join(
-            md_escape(v) for v in row["reviewer_verdicts"].split("\n")))
+        lines.append(
+            "- **Reviewers:** "
+            + "; ".join(md_escape(v) for v in row["reviewer_verdicts"].split("\n"))
+        )
     if row["rationale"]:
         lines += ["", "**Rationale:** " + md_escape(row["rationale"])]
-    sources = zip(*(row[k].split("\n") for k in
-                    ("source_stances", "source_titles", "source_urls", "source_quotes"))) \
-        if row["source_stances"] else []
-    items = [f"{n}. *{md_escape(stance)}* {md_escape(title)} "
-             f"{_md_link(url) if url else ''}" + (f" — “{md_escape(quote)}”" if quote else "")
-             for n, (stance, title, url, quote) in enumerate(sources, start=1)]
+    sources = (
+        zip(
+            *(
+                row[k].split("\n")
+                for k in ("source_stances", "source_titles", "source_urls", "source_quotes")
+            )
+        )
+        if row["source_stances"]
+        else []
+    )
+    items = [
+        f"{n}. *{md_escape(stance)}* {md_escape(title)} "
+        f"{_md_link(url) if url else ''}" + (f" — “{md_escape(quote)}”" if quote else "")
+        for n, (stance, title, url, quote) in enumerate(sources, start=1)
+    ]
     if items:
         lines += ["", "**Sources:**", "", *items]
     return lines + [""]
@@ -357,9 +455,13 @@ def _md_claim(row: dict) -> list[str]:
 
 def to_markdown(frame: pd.DataFrame, generated: datetime | None = None) -> bytes:
     """A readable verdict report."""
-    generated = generated or datetime.now(timezone.utc)
-    lines = ["# Verdict report", "",
-             f"Generated {generated.isoformat(timespec='seconds')}; {len(frame)} claims.", ""]
+    generated = generated or datetime.now(UTC)
+    lines = [
+        "# Verdict report",
+        "",
+        f"Generated {generated.isoformat(timespec='seconds')}; {len(frame)} claims.",
+        "",
+    ]
     if frame.empty:
         lines.append("No claims match.")
     for row in records(frame):
@@ -397,8 +499,10 @@ def export(db: sqlite_utils.Database, fmt: str, filters: ExportFilters | None = 
 def _article_only(filters: ExportFilters | None) -> int | None:
     """The article filter of a TREC run export (the only filter that applies to matches)."""
     filters = checked_filters(filters)
-    if any([filters.statuses, filters.date_from, filters.date_to, filters.reviewer,
-            filters.verdict]):
-        raise InputError("a trec-run export covers every match; only the article filter "
-                         "applies to it")
+    if any(
+        [filters.statuses, filters.date_from, filters.date_to, filters.reviewer, filters.verdict]
+    ):
+        raise InputError(
+            "a trec-run export covers every match; only the article filter applies to it"
+        )
     return filters.article_id

@@ -17,12 +17,29 @@ from functools import cached_property
 
 FUZZY_THRESHOLD = 0.9
 MIN_CHARS = 8  # shorter text matches too much to anchor anything
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
-    "\u2013": "-", "\u2014": "-", "\u2212": "-",
-})
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
 _WRAPPERS = " \t\n\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
 _SENTENCE = re.compile(r"\S[^\n]*?[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s|$)|\S[^\n]*")
 
@@ -87,7 +104,7 @@ class ArticleText:
         touched = [(s, e) for s, e in self.sentences if s < end and e > start]
         if not touched:
             return self.text[start:end]
-        return self.text[touched[0][0]:touched[-1][1]]
+        return self.text[touched[0][0] : touched[-1][1]]
 
     def _fuzzy(self, needle: str) -> Anchor | None:
         """The best sentence, adjacent pair or part of a sentence, if similar enough."""

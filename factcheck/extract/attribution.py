@@ -61,9 +61,11 @@ GROUP_PRONOUNS = frozenset({"it"})
 OWN_VOICE = frozenset({"i", "me", "my", "we", "us", "our", "you", "your", "let"})
 PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS | OWN_VOICE | {"they"}
 _CONTRACTION = re.compile(r"[’'](?:m|d|ve|ll|re|s)$")
-_NOT_A_SUBJECT_START = frozenset("""
+_NOT_A_SUBJECT_START = frozenset(
+    """
 in on at for from with by after before during under over into about of to if when while
-""".split())
+""".split()
+)
 MAX_SPEAKER_WORDS = 10
 
 
@@ -77,14 +79,18 @@ class Attribution:
     quoted_share: float = 0.0
 
 
-def attribute(sentences: list[str], entities: list[list[dict]], vocabulary: Vocabulary) -> list[Attribution]:
+def attribute(
+    sentences: list[str], entities: list[list[dict]], vocabulary: Vocabulary
+) -> list[Attribution]:
     """The speaker of each sentence of one article (``entities`` from entities.find_entities)."""
     masked, runs = _mask_quotes(sentences)
     found = [_find(text, mask) for text, mask in zip(sentences, masked)]
     resolved: list[Attribution] = []
     state = _Recency()
     for index, (raw, cue) in enumerate(found):
-        speaker = _resolve(raw, sentences[index], entities[index], vocabulary, state) if raw else None
+        speaker = (
+            _resolve(raw, sentences[index], entities[index], vocabulary, state) if raw else None
+        )
         share = masked[index].count(MASK) / max(len(sentences[index]), 1)
         resolved.append(Attribution(speaker, cue if speaker else None, share))
         state.update(speaker, entities[index], vocabulary)
@@ -162,14 +168,15 @@ def _subject(sentence: str, masked: str, end: int) -> str | None:
     left = _TRAILING_WORDS.sub("", masked[:end].rstrip())
     boundaries = list(_BOUNDARY.finditer(left))
     start = boundaries[-1].end() if boundaries else 0
-    np = sentence[start:len(left)].strip()
-    if not np or MASK in masked[start:len(left)] or _word_count(np) > MAX_SPEAKER_WORDS:
+    np = sentence[start : len(left)].strip()
+    if not np or MASK in masked[start : len(left)] or _word_count(np) > MAX_SPEAKER_WORDS:
         return None
     return np if _SUBJECT_START.match(np) else None
 
 
-def _resolve(raw: str, sentence: str, entities: list[dict], vocabulary: Vocabulary,
-             state: _Recency) -> str | None:
+def _resolve(
+    raw: str, sentence: str, entities: list[dict], vocabulary: Vocabulary, state: _Recency
+) -> str | None:
     """A person's full name, an organisation as written ("the Pentagon"), or a pronoun's referent."""
     original = [_CONTRACTION.sub("", w) for w in raw.split()]
     words = [w.lower() for w in original]
@@ -187,8 +194,11 @@ def _resolve(raw: str, sentence: str, entities: list[dict], vocabulary: Vocabula
     if len(words) == 2 and words[0] == "the" and words[1] in ORG_ROLE_NOUNS and state.group:
         return state.group
     start = sentence.find(raw)
-    people = [e for e in entities if e["label"] == "PERSON"
-              and start <= e["start"] and e["end"] <= start + len(raw)]
+    people = [
+        e
+        for e in entities
+        if e["label"] == "PERSON" and start <= e["start"] and e["end"] <= start + len(raw)
+    ]
     if people:
         return vocabulary.full_name(people[-1]["text"])
     if raw in vocabulary.people:

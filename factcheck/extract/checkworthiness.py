@@ -35,11 +35,11 @@ import os
 import re
 import threading
 import zipfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -55,8 +55,14 @@ EMBEDDING_LAYER = 6  # layers of the bundled model (its last gives the sentence 
 TRUNK_LAYERS = 2  # first layers used as they are; the ones after them are tuned
 RANK = 8  # of the low-rank adapters
 # the linear maps of a BERT layer that get an adapter: (path to the parent module, attribute)
-ADAPTED = (("attention.self", "query"), ("attention.self", "key"), ("attention.self", "value"),
-           ("attention.output", "dense"), ("intermediate", "dense"), ("output", "dense"))
+ADAPTED = (
+    ("attention.self", "query"),
+    ("attention.self", "key"),
+    ("attention.self", "value"),
+    ("attention.output", "dense"),
+    ("intermediate", "dense"),
+    ("output", "dense"),
+)
 NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
 UNFINISHED_PENALTY = 6.0  # log-odds taken off text that does not end like a sentence
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
@@ -82,8 +88,10 @@ def load_base():
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModel.from_pretrained(path)
     except Exception as error:  # noqa: BLE001 - one clear message
-        raise ModelError(f"cannot load the bundled MiniLM from {path}: {type(error).__name__}: "
-                         f"{str(error).splitlines()[0][:200]}") from None
+        raise ModelError(
+            f"cannot load the bundled MiniLM from {path}: {type(error).__name__}: "
+            f"{str(error).splitlines()[0][:200]}"
+        ) from None
     for parameter in model.parameters():
         parameter.requires_grad = False
     return tokenizer, model.eval()
@@ -113,10 +121,12 @@ def mean_pool(hidden, mask):
 
 def embed_tokens(tokenizer, base, texts: list[str], max_tokens: int):
     """Token states after the embedding layer and the 0/1 attention mask."""
-    encoded = tokenizer(texts, padding=True, truncation=True, max_length=max_tokens,
-                        return_tensors="pt")
-    hidden = base.embeddings(input_ids=encoded["input_ids"],
-                             token_type_ids=encoded.get("token_type_ids"))
+    encoded = tokenizer(
+        texts, padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
+    )
+    hidden = base.embeddings(
+        input_ids=encoded["input_ids"], token_type_ids=encoded.get("token_type_ids")
+    )
     return hidden, encoded["attention_mask"]
 
 
@@ -143,14 +153,16 @@ class Scorer:
         texts = list(texts)
         order = np.argsort([len(text) for text in texts], kind="stable")
         size = BATCH_SIZES[self.backend]
-        batches = [order[start:start + size] for start in range(0, len(order), size)]
+        batches = [order[start : start + size] for start in range(0, len(order), size)]
         if self.session is None:
             pooled = [self._pooled_torch([texts[i] for i in rows]) for rows in batches]
         else:  # tokenised here (the tokenizer is not thread-safe), run by one thread per core
             from factcheck.models.onnx import mean_pooled, tokens_feed
 
-            feeds = [tokens_feed(self.session, self.tokenizer, [texts[i] for i in rows],
-                                 self.max_tokens) for rows in batches]
+            feeds = [
+                tokens_feed(self.session, self.tokenizer, [texts[i] for i in rows], self.max_tokens)
+                for rows in batches
+            ]
             with ThreadPoolExecutor(max_workers=ONNX_WORKERS) as pool:
                 pooled = list(pool.map(lambda feed: mean_pooled(self.session, feed), feeds))
         logits = np.zeros(len(texts), dtype=np.float32)
@@ -168,7 +180,7 @@ class Scorer:
 
         with torch.inference_mode():
             hidden, mask = embed_tokens(self.tokenizer, self.base, batch, self.max_tokens)
-            layers = [*self.base.encoder.layer[:self.trunk], *self.branch]
+            layers = [*self.base.encoder.layer[: self.trunk], *self.branch]
             return mean_pool(run_layers(layers, hidden, additive_mask(mask)), mask).numpy()
 
 
@@ -187,8 +199,9 @@ def backend() -> str:
     """What runs the scorer: ``FACTCHECK_SCORE_BACKEND``, else DEFAULT_BACKEND."""
     value = (os.environ.get("FACTCHECK_SCORE_BACKEND") or DEFAULT_BACKEND).strip().lower()
     if value not in BACKENDS:
-        raise ConfigError(f"FACTCHECK_SCORE_BACKEND must be one of {', '.join(BACKENDS)}; "
-                          f"got {value!r}")
+        raise ConfigError(
+            f"FACTCHECK_SCORE_BACKEND must be one of {', '.join(BACKENDS)}; got {value!r}"
+        )
     return value
 
 
@@ -244,31 +257,50 @@ def scorer_from(weights: dict, path: str) -> Scorer:
 
     tokenizer, base = load_base()
     trunk, depth = int(weights["trunk_layers"]), int(weights["branch_layers"])
-    branch = copy.deepcopy(base.encoder.layer[trunk:trunk + depth])
+    branch = copy.deepcopy(base.encoder.layer[trunk : trunk + depth])
     with torch.no_grad():
         for index, layer in enumerate(branch):
             for parent, name in ADAPTED:
                 linear = getattr(layer.get_submodule(parent), name)
-                up = torch.from_numpy(weights[f"layer{index}.{parent}.{name}.up"].astype(np.float32))
-                down = torch.from_numpy(weights[f"layer{index}.{parent}.{name}.down"].astype(np.float32))
-                if (up.shape[0], down.shape[1]) != tuple(linear.weight.shape) or up.shape[1] != down.shape[0]:
-                    raise ModelError(f"check-worthiness weights in {path} do not fit the bundled "
-                                     f"encoder ({parent}.{name}); {REBUILD}")
+                up = torch.from_numpy(
+                    weights[f"layer{index}.{parent}.{name}.up"].astype(np.float32)
+                )
+                down = torch.from_numpy(
+                    weights[f"layer{index}.{parent}.{name}.down"].astype(np.float32)
+                )
+                if (up.shape[0], down.shape[1]) != tuple(linear.weight.shape) or up.shape[
+                    1
+                ] != down.shape[0]:
+                    raise ModelError(
+                        f"check-worthiness weights in {path} do not fit the bundled "
+                        f"encoder ({parent}.{name}); {REBUILD}"
+                    )
                 linear.weight += up @ down
             for norm in NORMS:
                 module = layer.get_submodule(norm)
                 for kind in ("weight", "bias"):
                     value = weights[f"layer{index}.{norm}.{kind}"]
                     if value.shape != tuple(getattr(module, kind).shape):
-                        raise ModelError(f"check-worthiness weights in {path} do not fit the "
-                                         f"bundled encoder ({norm}); {REBUILD}")
+                        raise ModelError(
+                            f"check-worthiness weights in {path} do not fit the "
+                            f"bundled encoder ({norm}); {REBUILD}"
+                        )
                     getattr(module, kind).copy_(torch.from_numpy(value.astype(np.float32)))
     head = weights["head_weight"]
     if head.shape != (base.config.hidden_size,):
-        raise ModelError(f"check-worthiness weights in {path} have a head of {head.shape[0]} "
-                         f"features, the encoder gives {base.config.hidden_size}; {REBUILD}")
-    return Scorer(tokenizer, base, trunk, branch.eval(), torch.from_numpy(head.astype(np.float32)),
-                  float(weights["head_bias"]), int(weights["max_tokens"]))
+        raise ModelError(
+            f"check-worthiness weights in {path} have a head of {head.shape[0]} "
+            f"features, the encoder gives {base.config.hidden_size}; {REBUILD}"
+        )
+    return Scorer(
+        tokenizer,
+        base,
+        trunk,
+        branch.eval(),
+        torch.from_numpy(head.astype(np.float32)),
+        float(weights["head_bias"]),
+        int(weights["max_tokens"]),
+    )
 
 
 def read_weights(path: Path) -> dict:
@@ -278,25 +310,43 @@ def read_weights(path: Path) -> dict:
     try:
         with np.load(path, allow_pickle=False) as data:
             weights = {key: np.asarray(data[key]) for key in data.files}
-        settings = {key: int(weights[key]) for key in
-                    ("format", "trunk_layers", "branch_layers", "max_tokens")}
+        settings = {
+            key: int(weights[key])
+            for key in ("format", "trunk_layers", "branch_layers", "max_tokens")
+        }
         head_bias = float(weights["head_bias"])
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as error:
-        raise ModelError(f"check-worthiness weights at {path} are unreadable "
-                         f"({type(error).__name__}); {REBUILD}") from None
+        raise ModelError(
+            f"check-worthiness weights at {path} are unreadable ({type(error).__name__}); {REBUILD}"
+        ) from None
     weights.update(settings, head_bias=head_bias)
     if settings["format"] != FORMAT:
-        raise ModelError(f"check-worthiness weights at {path} are format {settings['format']}, "
-                         f"this version reads {FORMAT}; {REBUILD}")
-    usable_layers = 0 <= settings["trunk_layers"] and 1 <= settings["branch_layers"] \
+        raise ModelError(
+            f"check-worthiness weights at {path} are format {settings['format']}, "
+            f"this version reads {FORMAT}; {REBUILD}"
+        )
+    usable_layers = (
+        settings["trunk_layers"] >= 0
+        and settings["branch_layers"] >= 1
         and settings["trunk_layers"] + settings["branch_layers"] <= EMBEDDING_LAYER
-    expected = {f"layer{index}.{parent}.{name}.{part}"
-                for index in range(max(settings["branch_layers"], 0) if usable_layers else 0)
-                for parent, name in ADAPTED for part in ("up", "down")}
-    arrays = [value for key, value in weights.items() if key.startswith("layer") or key == "head_weight"]
-    if not usable_layers or settings["max_tokens"] < 8 or not expected <= weights.keys() \
-            or "head_weight" not in weights or not np.isfinite(head_bias) \
-            or not all(np.all(np.isfinite(value.astype(np.float32))) for value in arrays):
+    )
+    expected = {
+        f"layer{index}.{parent}.{name}.{part}"
+        for index in range(max(settings["branch_layers"], 0) if usable_layers else 0)
+        for parent, name in ADAPTED
+        for part in ("up", "down")
+    }
+    arrays = [
+        value for key, value in weights.items() if key.startswith("layer") or key == "head_weight"
+    ]
+    if (
+        not usable_layers
+        or settings["max_tokens"] < 8
+        or not expected <= weights.keys()
+        or "head_weight" not in weights
+        or not np.isfinite(head_bias)
+        or not all(np.all(np.isfinite(value.astype(np.float32))) for value in arrays)
+    ):
         raise ModelError(f"check-worthiness weights at {path} are corrupt; {REBUILD}")
     return weights
 

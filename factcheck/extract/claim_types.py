@@ -12,29 +12,76 @@ QUOTE_SHARE = 0.3
 
 # Cue words (matched as whole words) and cue phrases (matched inside the lower-cased text).
 _CUES = (
-    ("opinion",
-     "should must best worst terrible wonderful disgrace disgraceful shameful ridiculous "
-     "unacceptable outrageous deserve deserves frankly obviously clearly",
-     ("ought to", "i think", "i believe", "we believe", "in my view", "in my opinion", "i hope",
-      "we hope")),
-    ("prediction",
-     "will won't won’t would shall vow vows vowed promise promised promises pledge pledged "
-     "forecast forecasts predicts seeking",
-     ("going to", "plan to", "plans to", "planning to", "expect to", "expects to", "expected to",
-      "intend to", "intends to", "projected to", "set to", "poised to", "aim to", "aims to",
-      "seek to", "seeks to", "next week", "next month", "next year", "as soon as")),
-    ("causal",
-     "because caused causes causing forced forcing blamed triggered sparked",
-     ("due to", "led to", "leads to", "leading to", "as a result", "result in", "resulted in",
-      "results in", "thanks to", "responsible for")),
-    ("comparison",
-     "than largest biggest highest lowest smallest fastest slowest record twice double "
-     "doubled tripled increase increased decrease decreased rose fell grew declined more "
-     "fewer less",
-     ("compared with", "compared to", "first time", "half as")),
+    (
+        "opinion",
+        "should must best worst terrible wonderful disgrace disgraceful shameful ridiculous "
+        "unacceptable outrageous deserve deserves frankly obviously clearly",
+        (
+            "ought to",
+            "i think",
+            "i believe",
+            "we believe",
+            "in my view",
+            "in my opinion",
+            "i hope",
+            "we hope",
+        ),
+    ),
+    (
+        "prediction",
+        "will won't won’t would shall vow vows vowed promise promised promises pledge pledged "
+        "forecast forecasts predicts seeking",
+        (
+            "going to",
+            "plan to",
+            "plans to",
+            "planning to",
+            "expect to",
+            "expects to",
+            "expected to",
+            "intend to",
+            "intends to",
+            "projected to",
+            "set to",
+            "poised to",
+            "aim to",
+            "aims to",
+            "seek to",
+            "seeks to",
+            "next week",
+            "next month",
+            "next year",
+            "as soon as",
+        ),
+    ),
+    (
+        "causal",
+        "because caused causes causing forced forcing blamed triggered sparked",
+        (
+            "due to",
+            "led to",
+            "leads to",
+            "leading to",
+            "as a result",
+            "result in",
+            "resulted in",
+            "results in",
+            "thanks to",
+            "responsible for",
+        ),
+    ),
+    (
+        "comparison",
+        "than largest biggest highest lowest smallest fastest slowest record twice double "
+        "doubled tripled increase increased decrease decreased rose fell grew declined more "
+        "fewer less",
+        ("compared with", "compared to", "first time", "half as"),
+    ),
 )
-_RULES = tuple((name, frozenset(words.split()), re.compile(" (?:" + "|".join(phrases) + ") "))
-               for name, words, phrases in _CUES)
+_RULES = tuple(
+    (name, frozenset(words.split()), re.compile(" (?:" + "|".join(phrases) + ") "))
+    for name, words, phrases in _CUES
+)
 _WORDS = re.compile(r"[a-z][a-z’']*")
 
 

@@ -11,15 +11,15 @@ sentences, ``check_worthy = score >= threshold``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
+from factcheck.errors import ConfigError, InputError, ModelError
 from factcheck.extract import claim_types
 from factcheck.extract.attribution import SPEECH_VERBS, Attribution, attribute
 from factcheck.extract.entities import Vocabulary, find_entities, named, relabel_people
-from factcheck.errors import ConfigError, InputError, ModelError
 from factcheck.extract.quantities import find_quantities
 from factcheck.extract.segment import Segment, classify_line, segment
 from factcheck.types import SentenceClaim
@@ -43,7 +43,8 @@ def _signals(claim: SentenceClaim) -> list[str]:
     if len(named(claim.entities)) >= MIN_ENTITIES:
         signals.append("entities")
     if claim.claim_type in CONCRETE_TYPES or (
-            claim.claim_type == "event" and _PAST_OR_PERFECT.search(claim.text)):
+        claim.claim_type == "event" and _PAST_OR_PERFECT.search(claim.text)
+    ):
         signals.append(claim.claim_type)
     return signals
 
@@ -97,16 +98,27 @@ def analyse(text: str) -> list[SentenceClaim]:
     return claims
 
 
-def _analysed(index: int, seg: Segment, entities: list[dict], attribution: Attribution) -> SentenceClaim:
+def _analysed(
+    index: int, seg: Segment, entities: list[dict], attribution: Attribution
+) -> SentenceClaim:
     quantities = find_quantities(seg.text)
     claim_type = claim_types.classify(
-        seg.text, has_quantity=bool(quantities), quoted_share=attribution.quoted_share,
+        seg.text,
+        has_quantity=bool(quantities),
+        quoted_share=attribution.quoted_share,
         speaker=attribution.speaker,
     )
     return SentenceClaim(
-        sentence_index=index, text=seg.text, start=seg.start, end=seg.end, score=0.0,
-        speaker=attribution.speaker, attribution=attribution.cue, quantities=quantities,
-        entities=entities, claim_type=claim_type,
+        sentence_index=index,
+        text=seg.text,
+        start=seg.start,
+        end=seg.end,
+        score=0.0,
+        speaker=attribution.speaker,
+        attribution=attribution.cue,
+        quantities=quantities,
+        entities=entities,
+        claim_type=claim_type,
     )
 
 
@@ -125,8 +137,15 @@ def _analysed_alone(index: int, text: str) -> SentenceClaim:
 
 
 def _junk(index: int, seg: Segment) -> SentenceClaim:
-    return SentenceClaim(sentence_index=index, text=seg.text, start=seg.start, end=seg.end,
-                         score=0.0, reasons=[seg.kind], check_worthy=False)
+    return SentenceClaim(
+        sentence_index=index,
+        text=seg.text,
+        start=seg.start,
+        end=seg.end,
+        score=0.0,
+        reasons=[seg.kind],
+        check_worthy=False,
+    )
 
 
 def _add_context(claims: list[SentenceClaim]) -> None:
@@ -170,7 +189,9 @@ def _default_scorer():
     return load_scorer()
 
 
-def _reasons(claim: SentenceClaim, model_score: float, evidence: float, signals: list[str]) -> list[str]:
+def _reasons(
+    claim: SentenceClaim, model_score: float, evidence: float, signals: list[str]
+) -> list[str]:
     reasons = [f"model score {model_score:.2f}"]
     if evidence > model_score and signals:
         reasons.append(f"rules raise it to {evidence:.2f}: {', '.join(signals)}")
@@ -189,11 +210,17 @@ def _reasons(claim: SentenceClaim, model_score: float, evidence: float, signals:
 
 
 def _quantity_label(quantity: dict) -> str:
-    text = f"{quantity['qualifier']} {quantity['text']}" if quantity["qualifier"] else quantity["text"]
+    text = (
+        f"{quantity['qualifier']} {quantity['text']}" if quantity["qualifier"] else quantity["text"]
+    )
     counted = quantity["counts"]
     return f"{text} ({counted})" if counted and counted not in quantity["text"] else text
 
 
 def _check_threshold(threshold) -> None:
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not 0 <= threshold <= 1
+    ):
         raise ConfigError(f"threshold must be a number between 0 and 1, got {threshold!r}")

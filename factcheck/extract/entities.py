@@ -11,9 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from factcheck.extract.gazetteer import (COMMON_CAPITALISED, DAYS_AND_MONTHS, DEMONYMS, GPE_ACRONYMS,
-                        KNOWN_ORG_NAMES, KNOWN_ORGS, ORG_NOUNS, ORG_WORDS, ROLE_NOUNS,
-                        TITLE_WORDS, is_place)
+from factcheck.extract.gazetteer import (
+    COMMON_CAPITALISED,
+    DAYS_AND_MONTHS,
+    DEMONYMS,
+    GPE_ACRONYMS,
+    KNOWN_ORG_NAMES,
+    KNOWN_ORGS,
+    ORG_NOUNS,
+    ORG_WORDS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+    is_place,
+)
 
 NAMED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "MISC")
 
@@ -31,8 +41,10 @@ _PLACE_BEFORE = re.compile(
 _PLACE_AFTER = re.compile(r"^\s+(?:province|district|city|county|region|valley|border)\b")
 _CONNECTORS = frozenset({"of"})
 _DIGIT = re.compile(r"\d")
-_SPEECH_AFTER = re.compile(r",?\s+(?:has |had |also )?(?:said|says|told|tells|wrote|writes|added|"
-                           r"argued|argues|warned|warns|announced|claimed|claims|testified)\b")
+_SPEECH_AFTER = re.compile(
+    r",?\s+(?:has |had |also )?(?:said|says|told|tells|wrote|writes|added|"
+    r"argued|argues|warned|warns|announced|claimed|claims|testified)\b"
+)
 _FIRST_PERSON = re.compile(r"I(?:[’'](?:m|d|ve|ll))?$")
 _CAPITALISED_WORD = re.compile(r"(?<=[\s(\"“‘'])[A-Z][A-Za-z’'.-]*[A-Za-z]")
 
@@ -45,8 +57,9 @@ class Token:
     def __init__(self, text: str, start: int, end: int, possessive: bool = False):
         self.text, self.start, self.end, self.possessive = text, start, end, possessive
         self.word = text.rstrip(".").lower()
-        self.capitalised = (text[0].isupper() and not _DIGIT.search(text)
-                            and not _FIRST_PERSON.match(text))
+        self.capitalised = (
+            text[0].isupper() and not _DIGIT.search(text) and not _FIRST_PERSON.match(text)
+        )
 
 
 @dataclass
@@ -58,10 +71,10 @@ class Vocabulary:
     people: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_sentences(cls, sentences: list[str]) -> "Vocabulary":
+    def from_sentences(cls, sentences: list[str]) -> Vocabulary:
         words: set[str] = set()
         for sentence in sentences:
-            body = sentence[sentence.find(" "):] if " " in sentence else ""
+            body = sentence[sentence.find(" ") :] if " " in sentence else ""
             words.update(_POSSESSIVE_END.sub("", w) for w in _CAPITALISED_WORD.findall(body))
         return cls(midsentence=words)
 
@@ -146,14 +159,19 @@ def _capitalised_spans(sentence: str, tokens: list[Token], vocabulary: Vocabular
 
 
 def _adjacent(sentence: str, left: Token, right: Token) -> bool:
-    return not left.possessive and sentence[left.end:right.start] in (" ", "\u00a0")
+    return not left.possessive and sentence[left.end : right.start] in (" ", "\u00a0")
 
 
 def _joins_org(sentence: str, span: list[Token], tokens: list[Token], index: int) -> bool:
     """ "of" continues "National Directorate" into "National Directorate of Security"."""
     following = tokens[index + 1] if index + 1 < len(tokens) else None
-    return (tokens[index].word == "of" and following is not None and following.capitalised
-            and span[-1].word in ORG_WORDS and _adjacent(sentence, span[-1], tokens[index]))
+    return (
+        tokens[index].word == "of"
+        and following is not None
+        and following.capitalised
+        and span[-1].word in ORG_WORDS
+        and _adjacent(sentence, span[-1], tokens[index])
+    )
 
 
 def _trim_start(span: list[Token], opening: int, vocabulary: Vocabulary) -> list[Token]:
@@ -168,8 +186,14 @@ def _trim_start(span: list[Token], opening: int, vocabulary: Vocabulary) -> list
 
 
 def _known(word: str, vocabulary: Vocabulary) -> bool:
-    return (word in vocabulary.midsentence or word in vocabulary.people or word in KNOWN_ORGS
-            or word in DEMONYMS or word in GPE_ACRONYMS or is_place(word))
+    return (
+        word in vocabulary.midsentence
+        or word in vocabulary.people
+        or word in KNOWN_ORGS
+        or word in DEMONYMS
+        or word in GPE_ACRONYMS
+        or is_place(word)
+    )
 
 
 def _label_span(sentence: str, span: list[Token], vocabulary: Vocabulary) -> list[dict]:
@@ -178,7 +202,9 @@ def _label_span(sentence: str, span: list[Token], vocabulary: Vocabulary) -> lis
     person = _titled_person(span)
     if person is not None:
         prefix = span[: -len(person)]
-        return _prefix_entities(sentence, prefix, vocabulary) + [_entity(sentence, person, "PERSON")]
+        return _prefix_entities(sentence, prefix, vocabulary) + [
+            _entity(sentence, person, "PERSON")
+        ]
     if len(span) > 1 and span[-1].word in TITLE_WORDS and not _has_org_word(span):
         return _prefix_entities(sentence, span, vocabulary)  # a title without a name: "Russian FM"
     return [_entity(sentence, span, _label(sentence, span, vocabulary))]
@@ -193,7 +219,7 @@ def _titled_person(span: list[Token]) -> list[Token] | None:
     last_title = max((i for i, t in enumerate(span) if t.word in TITLE_WORDS), default=None)
     if last_title is None:
         return None
-    name = span[last_title + 1:]
+    name = span[last_title + 1 :]
     if not name or len(name) > 4 or any(t.word in ORG_WORDS or t.word in _CONNECTORS for t in name):
         return None
     if is_place(" ".join(t.text for t in name)) or any(t.text in KNOWN_ORGS for t in name):
@@ -218,7 +244,7 @@ def _prefix_entities(sentence: str, prefix: list[Token], vocabulary: Vocabulary)
 
 def _label(sentence: str, span: list[Token], vocabulary: Vocabulary) -> str:
     text = " ".join(t.text for t in span)
-    before, after = sentence[: span[0].start], sentence[span[-1].end:]
+    before, after = sentence[: span[0].start], sentence[span[-1].end :]
     if text in vocabulary.people:
         return "PERSON"
     if text in KNOWN_ORG_NAMES or _has_org_word(span):

@@ -18,10 +18,10 @@ import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from factcheck import __version__
-from factcheck.extract import prompts
-from factcheck.extract.anchor import Anchor, ArticleText
 from factcheck.config import Settings
 from factcheck.errors import LLMError
+from factcheck.extract import prompts
+from factcheck.extract.anchor import Anchor, ArticleText
 from factcheck.types import CLAIM_TYPES, SentenceClaim
 
 PROMPT = "claim_extraction"
@@ -30,13 +30,28 @@ MAX_ARTICLE_CHARS = 100_000
 NOT_FOUND = "not found in the article: model text, not a quote"
 _FENCE = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.DOTALL)
 _TYPE_ALIASES = {
-    "statistical": "statistic", "statistics": "statistic", "number": "statistic",
-    "numeric": "statistic", "numerical": "statistic", "quantity": "statistic",
-    "quotation": "quote", "attribution": "quote", "attributed": "quote", "statement": "quote",
-    "fact": "event", "factual": "event", "historical": "event",
-    "forecast": "prediction", "promise": "prediction", "intent": "prediction",
-    "pledge": "prediction", "cause": "causal", "causation": "causal",
-    "comparative": "comparison", "judgement": "opinion", "judgment": "opinion",
+    "statistical": "statistic",
+    "statistics": "statistic",
+    "number": "statistic",
+    "numeric": "statistic",
+    "numerical": "statistic",
+    "quantity": "statistic",
+    "quotation": "quote",
+    "attribution": "quote",
+    "attributed": "quote",
+    "statement": "quote",
+    "fact": "event",
+    "factual": "event",
+    "historical": "event",
+    "forecast": "prediction",
+    "promise": "prediction",
+    "intent": "prediction",
+    "pledge": "prediction",
+    "cause": "causal",
+    "causation": "causal",
+    "comparative": "comparison",
+    "judgement": "opinion",
+    "judgment": "opinion",
     "subjective": "opinion",
 }
 
@@ -48,7 +63,9 @@ class ModelClaim(BaseModel):
 
     quote: str = Field(min_length=1, validation_alias=AliasChoices("quote", "text", "claim"))
     speaker: str | None = None
-    claim_type: str | None = Field(default=None, validation_alias=AliasChoices("claim_type", "type"))
+    claim_type: str | None = Field(
+        default=None, validation_alias=AliasChoices("claim_type", "type")
+    )
     check_worthiness: float = Field(
         allow_inf_nan=False, validation_alias=AliasChoices("check_worthiness", "score")
     )
@@ -94,6 +111,7 @@ def extract_claims(text: str, settings: Settings) -> list[SentenceClaim]:
 
 
 # --- the endpoint -------------------------------------------------------------------------
+
 
 def endpoint(settings: Settings) -> str:
     """The chat-completions URL for ``settings.llm_base_url`` (which usually ends in /v1)."""
@@ -145,10 +163,13 @@ def _check_status(response: httpx.Response, url: str, settings: Settings) -> Non
     if response.status_code in (401, 403):
         hint = "; check FACTCHECK_LLM_API_KEY"
     elif response.status_code == 404:
-        hint = (f"; check FACTCHECK_LLM_BASE_URL (usually ending in /v1) and that model "
-                f"{settings.llm_model!r} exists (FACTCHECK_LLM_MODEL)")
-    raise LLMError(f"LLM endpoint {url} returned {response.status_code}: "
-                   f"{_error_detail(response)}{hint}")
+        hint = (
+            f"; check FACTCHECK_LLM_BASE_URL (usually ending in /v1) and that model "
+            f"{settings.llm_model!r} exists (FACTCHECK_LLM_MODEL)"
+        )
+    raise LLMError(
+        f"LLM endpoint {url} returned {response.status_code}: {_error_detail(response)}{hint}"
+    )
 
 
 def _error_detail(response: httpx.Response) -> str:
@@ -170,8 +191,10 @@ def _message_text(response: httpx.Response, url: str) -> str:
             f"{_short(response.text)}"
         ) from None
     if not isinstance(content, str) or not content.strip():
-        raise LLMError(f"LLM endpoint {url} sent an empty reply "
-                       f"(finish_reason {choice.get('finish_reason')!r})")
+        raise LLMError(
+            f"LLM endpoint {url} sent an empty reply "
+            f"(finish_reason {choice.get('finish_reason')!r})"
+        )
     return content
 
 
@@ -181,6 +204,7 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 # --- the reply ----------------------------------------------------------------------------
+
 
 def parse_reply(content: str, settings: Settings) -> ModelReply:
     """The validated claim list in ``content`` (bare JSON, or JSON in a ``` fence)."""
@@ -220,6 +244,7 @@ def claim_type(value: str | None) -> str | None:
 
 # --- re-anchoring -------------------------------------------------------------------------
 
+
 def anchor_claims(items: list[ModelClaim], text: str, *, threshold: float) -> list[SentenceClaim]:
     """Claims anchored to spans of ``text`` in article order, then the unanchored ones."""
     article = ArticleText(text)
@@ -243,25 +268,43 @@ def _anchored(item: ModelClaim, hit: Anchor, article: ArticleText, threshold: fl
     if hit.method == "normalised":
         reasons.append("re-anchored to the article (spacing, case or quote marks differ)")
     elif hit.method == "fuzzy":
-        reasons.append(f"re-anchored to the closest text of the article "
-                       f"(similarity {hit.similarity:.2f}); the model's wording differed")
+        reasons.append(
+            f"re-anchored to the closest text of the article "
+            f"(similarity {hit.similarity:.2f}); the model's wording differed"
+        )
     speaker, speaker_reason = _speaker(item.speaker, article)
     return SentenceClaim(
-        sentence_index=0, text=article.text[hit.start:hit.end], start=hit.start, end=hit.end,
-        score=score, reasons=reasons + speaker_reason, check_worthy=score >= threshold,
-        context=article.context(hit.start, hit.end), speaker=speaker,
-        quantities=item.quantities, claim_type=claim_type(item.claim_type),
-        origin="llm", anchored=True,
+        sentence_index=0,
+        text=article.text[hit.start : hit.end],
+        start=hit.start,
+        end=hit.end,
+        score=score,
+        reasons=reasons + speaker_reason,
+        check_worthy=score >= threshold,
+        context=article.context(hit.start, hit.end),
+        speaker=speaker,
+        quantities=item.quantities,
+        claim_type=claim_type(item.claim_type),
+        origin="llm",
+        anchored=True,
     )
 
 
 def _unanchored(item: ModelClaim) -> SentenceClaim:
     kind = claim_type(item.claim_type)
     return SentenceClaim(
-        sentence_index=0, text=item.quote.strip(), start=0, end=0,
-        score=_clamp(item.check_worthiness), reasons=[NOT_FOUND, *item.reasons],
-        check_worthy=False, speaker=None, quantities=item.quantities,
-        claim_type=None if kind == "quote" else kind, origin="llm", anchored=False,
+        sentence_index=0,
+        text=item.quote.strip(),
+        start=0,
+        end=0,
+        score=_clamp(item.check_worthiness),
+        reasons=[NOT_FOUND, *item.reasons],
+        check_worthy=False,
+        speaker=None,
+        quantities=item.quantities,
+        claim_type=None if kind == "quote" else kind,
+        origin="llm",
+        anchored=False,
     )
 
 

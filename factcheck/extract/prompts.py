@@ -77,9 +77,7 @@ def parse(name: str, text: str) -> PromptTemplate:
     pieces = _MARKER.split(text)
     pairs = list(zip(pieces[1::2], pieces[2::2]))
     if not pairs:
-        raise PromptError(
-            f"prompt {name!r} has no <!-- system --> or <!-- user --> marker line"
-        )
+        raise PromptError(f"prompt {name!r} has no <!-- system --> or <!-- user --> marker line")
     parts = []
     for role, body in pairs:
         template = Template(body.strip())

@@ -52,9 +52,9 @@ _DATE_WORD = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_PREFIX = re.compile(
-    r"^[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"           # KABUL / NEW YORK
-    r"(?:,\s*[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \d{4})?)?"   # , July 7 / , January 2024
-    r"\s*(?:\([A-Za-z .]+\))?"                            # (Reuters)
+    r"^[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"  # KABUL / NEW YORK
+    r"(?:,\s*[A-Z][a-z]+\.?(?: \d{1,2})?(?:,? \d{4})?)?"  # , July 7 / , January 2024
+    r"\s*(?:\([A-Za-z .]+\))?"  # (Reuters)
     r"\s*[-—–]{1,2}\s+(?=[A-Z\"“])"
 )
 
@@ -118,7 +118,7 @@ def _continues(text: str, block: list[int], previous_end: int, start: int) -> bo
     """Whether the line at ``start`` carries on the block (a wrapped line, not a new one)."""
     if "\n" in text[previous_end:start].replace("\n", "", 1):
         return False  # a blank line in between
-    previous = text[block[0]:previous_end]
+    previous = text[block[0] : previous_end]
     if _END_PUNCT.search(previous) or _BULLET.match(text, start):
         return False
     first = text[start]
@@ -177,14 +177,14 @@ def _plain_boundary(chunk: str, match: re.Match) -> bool:
     """A boundary no sentence splitter would doubt (a full stop after an ordinary word, then a
     capital), or one that is plainly no boundary (a lower-case word follows)."""
     if not _starts_sentence(chunk, match.end()):
-        return chunk[match.end():match.end() + 1].islower()
+        return chunk[match.end() : match.end() + 1].islower()
     if chunk[match.start()] in "!?…":
         return True
     found = _LAST_WORD.search(chunk, max(0, match.start() - 40), match.start())
     word = found.group(0) if found else ""
     if len(word) < 2 or word in _NOT_ENDINGS or (word.isupper() and len(word) < 4):
         return False
-    return chunk[found.start() - 1:found.start()] not in (".", "-")
+    return chunk[found.start() - 1 : found.start()] not in (".", "-")
 
 
 def _starts_sentence(chunk: str, position: int) -> bool:
@@ -192,8 +192,12 @@ def _starts_sentence(chunk: str, position: int) -> bool:
 
 
 def _syntok_starts(chunk: str, offset: int) -> list[int]:
-    starts = [offset + sentence[0].offset
-              for paragraph in syntok.segmenter.analyze(chunk) for sentence in paragraph if sentence]
+    starts = [
+        offset + sentence[0].offset
+        for paragraph in syntok.segmenter.analyze(chunk)
+        for sentence in paragraph
+        if sentence
+    ]
     starts[:1] = [offset]
     return starts
 

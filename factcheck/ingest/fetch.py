@@ -22,8 +22,13 @@ from factcheck.errors import FetchError
 from factcheck.ingest.limits import too_large_message
 
 ALLOWED_SCHEMES = ("http", "https")
-ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown",
-                 "text/x-markdown")
+ALLOWED_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 HEADERS = {
     "User-Agent": f"factcheck/{__version__} (+https://github.com/factcheck)",
@@ -51,8 +56,12 @@ class HostError(FetchError):
 def fetch_url(url: str, settings: Settings) -> Fetched:
     """GET ``url`` within the settings' limits; raise :class:`FetchError` on any failure."""
     deadline = time.monotonic() + settings.fetch_timeout
-    with httpx.Client(transport=_transport(settings), timeout=settings.fetch_timeout,
-                      headers=HEADERS, follow_redirects=False) as client:
+    with httpx.Client(
+        transport=_transport(settings),
+        timeout=settings.fetch_timeout,
+        headers=HEADERS,
+        follow_redirects=False,
+    ) as client:
         current = url
         for _ in range(settings.max_redirects + 1):
             check_url(current, allow_private=settings.allow_private_urls)
@@ -87,8 +96,9 @@ def public_addresses(host: str, port: int) -> list[IPAddress]:
     for address in addresses:
         if is_refused(address):
             what = str(address) if _literal_ip(host) else f"{host} resolves to {address}, which"
-            raise HostError(f"refused: {what} is a private, loopback or reserved address; "
-                            f"{PRIVATE_HINT}")
+            raise HostError(
+                f"refused: {what} is a private, loopback or reserved address; {PRIVATE_HINT}"
+            )
     return addresses
 
 
@@ -127,8 +137,9 @@ class _PublicOnlyBackend(httpcore.SyncBackend):
         last_error = httpcore.ConnectError(f"no address found for {host}")
         for address in public_addresses(host, port):
             try:
-                return super().connect_tcp(str(address), port, timeout, local_address,
-                                           socket_options)
+                return super().connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
             except httpcore.ConnectError as error:
                 last_error = error
         raise last_error
@@ -142,16 +153,18 @@ def _transport(settings: Settings) -> httpx.HTTPTransport:
     return transport
 
 
-def _get(client: httpx.Client, url: str, settings: Settings,
-         deadline: float) -> tuple[Fetched | None, str | None]:
+def _get(
+    client: httpx.Client, url: str, settings: Settings, deadline: float
+) -> tuple[Fetched | None, str | None]:
     """One request: the page, or ``(None, next_url)`` for a redirect."""
     try:
         with client.stream("GET", url) as response:
             if response.status_code in REDIRECT_CODES and "location" in response.headers:
                 return None, str(response.url.join(response.headers["location"]))
             _check_response(url, response, settings)
-            data = _read_capped(url, response, settings.max_input_bytes, deadline,
-                                settings.fetch_timeout)
+            data = _read_capped(
+                url, response, settings.max_input_bytes, deadline, settings.fetch_timeout
+            )
             media_type, charset = _content_type(response)
             return Fetched(str(response.url), data, media_type, charset), None
     except HostError as error:  # raised at connection time by _PublicOnlyBackend
@@ -178,8 +191,9 @@ def _check_response(url: str, response: httpx.Response, settings: Settings) -> N
         raise FetchError(f"{url}: {too_large_message(int(length), settings.max_input_bytes)}")
 
 
-def _read_capped(url: str, response: httpx.Response, limit: int, deadline: float,
-                 timeout: float) -> bytes:
+def _read_capped(
+    url: str, response: httpx.Response, limit: int, deadline: float, timeout: float
+) -> bytes:
     """The (decoded) body, refused as soon as it grows past ``limit`` or the deadline."""
     chunks, size = [], 0
     for chunk in response.iter_bytes():

@@ -6,8 +6,10 @@ from __future__ import annotations
 def too_large_message(size: int | None, limit: int) -> str:
     """The explanation for input over ``limit`` bytes (``size`` when known)."""
     found = f"{human_size(size)}; " if size is not None else ""
-    return (f"too large ({found}the limit is {human_size(limit)}; "
-            "set FACTCHECK_MAX_INPUT_BYTES to change it)")
+    return (
+        f"too large ({found}the limit is {human_size(limit)}; "
+        "set FACTCHECK_MAX_INPUT_BYTES to change it)"
+    )
 
 
 def human_size(size: int) -> str:

@@ -16,9 +16,10 @@ import re
 import stat
 import sys
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from factcheck.config import Settings
@@ -52,18 +53,28 @@ BINARY_SIGNATURES = {
     b"\x00asm": "a WebAssembly module",
 }
 EXTENSION_FORMATS = {
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
-    ".txt": "text", ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".mkd": "markdown",
+    ".txt": "text",
+    ".text": "text",
 }
 MEDIA_TYPE_FORMATS = {
-    "text/html": "html", "application/xhtml+xml": "html",
-    "text/markdown": "markdown", "text/x-markdown": "markdown",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
     "text/plain": "text",
 }
 FORMAT_LABELS = {"html": "HTML page", "markdown": "Markdown document", "text": "text"}
-HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)",
-                        re.I | re.S)
+HTML_START = re.compile(
+    r"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.I | re.S
+)
 HTML_TAG = re.compile(r"</?(html|head|body|p|div|article|section|h[1-6]|span|table)\b", re.I)
 MARKDOWN_HINT = re.compile(
     r"\A---[ \t]*\n|^#{1,6}[ \t]+\S|^```|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*", re.M
@@ -93,6 +104,7 @@ DATE_CONFIG = {"extensive_search": False, "original_date": True}
 
 
 # ---------------------------------------------------------------- sources -> bytes
+
 
 def load_source(source: str, settings: Settings) -> Document:
     """Load a file path, an http(s) URL, or ``-`` (stdin) into a :class:`Document`."""
@@ -138,12 +150,19 @@ def _load_url(url: str, settings: Settings) -> Document:
     from factcheck.ingest.fetch import fetch_url
 
     page = fetch_url(url, settings)
-    return load_bytes(page.data, source=url, source_kind="url", settings=settings,
-                      name=urlsplit(page.url).path, content_type=page.media_type,
-                      charset=page.charset)
+    return load_bytes(
+        page.data,
+        source=url,
+        source_kind="url",
+        settings=settings,
+        name=urlsplit(page.url).path,
+        content_type=page.media_type,
+        charset=page.charset,
+    )
 
 
 # ---------------------------------------------------------------- bytes -> Document
+
 
 def load_bytes(
     data: bytes,
@@ -165,8 +184,10 @@ def load_bytes(
     url = source if source_kind == "url" else None
     document = CONVERTERS[kind](text, url)
     if not document.text.strip():
-        raise InputError(f"{source}: no readable text found in this {FORMAT_LABELS[kind]}"
-                         + (" (only scripts, styles or markup)" if kind == "html" else ""))
+        raise InputError(
+            f"{source}: no readable text found in this {FORMAT_LABELS[kind]}"
+            + (" (only scripts, styles or markup)" if kind == "html" else "")
+        )
     document.source, document.source_kind = source, source_kind
     return document
 
@@ -178,8 +199,7 @@ def decode_lines(data: bytes, *, source: str, settings: Settings) -> list[str]:
     return [line for line in lines if line]
 
 
-def decode_text(data: bytes, *, source: str, settings: Settings,
-                charset: str | None = None) -> str:
+def decode_text(data: bytes, *, source: str, settings: Settings, charset: str | None = None) -> str:
     """Checked, decoded and normalised text; :class:`InputError` for anything unusable."""
     if len(data) > settings.max_input_bytes:
         raise InputError(f"{source}: {too_large_message(len(data), settings.max_input_bytes)}")
@@ -221,9 +241,10 @@ def _sniff_format(text: str) -> str:
 
 # ---------------------------------------------------------------- decoding
 
+
 def _decode(data: bytes, source: str, charset: str | None) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return _decoded_or_refused(data[len(codecs.BOM_UTF8):], "utf-8", source)
+        return _decoded_or_refused(data[len(codecs.BOM_UTF8) :], "utf-8", source)
     if (text := _utf16_with_bom(data)) is not None:
         return text
     _refuse_binary(data, source)
@@ -295,6 +316,7 @@ def _undecodable() -> str:
 
 # ---------------------------------------------------------------- plain text
 
+
 def text_to_document(text: str, url: str | None = None) -> Document:
     """Plain text: trailing spaces and extra blank lines removed; no metadata."""
     lines = "\n".join(line.rstrip() for line in text.split("\n"))
@@ -302,6 +324,7 @@ def text_to_document(text: str, url: str | None = None) -> Document:
 
 
 # ---------------------------------------------------------------- Markdown
+
 
 def markdown_to_document(text: str, url: str | None = None) -> Document:
     """Markdown: the text without markup; title, date, publisher from front matter or ``# h1``."""
@@ -328,7 +351,7 @@ def _front_matter(text: str) -> tuple[dict, str]:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
         meta = None
-    return (meta if isinstance(meta, dict) else {}), text[match.end():]
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 
 
 def _markdown_blocks(body: str) -> tuple[list[str], str | None]:
@@ -398,6 +421,7 @@ def _iso_date(value) -> str | None:
 
 # ---------------------------------------------------------------- HTML
 
+
 def html_to_document(text: str, url: str | None = None) -> Document:
     """HTML: the main text (trafilatura), with title, date, site name and language."""
     tree = _parse_html(text)
@@ -409,8 +433,14 @@ def html_to_document(text: str, url: str | None = None) -> Document:
     meta = extract_metadata(copy.deepcopy(tree), default_url=url, date_config=DATE_CONFIG)
     paragraphs = _main_text(tree, url) or _all_paragraphs(tree)
     lang = (tree.get("lang") or "").strip().split("-")[0].lower() or None
-    return Document(text="\n\n".join(paragraphs), source=url, title=meta.title,
-                    publisher=meta.sitename, published_date=meta.date, language=lang)
+    return Document(
+        text="\n\n".join(paragraphs),
+        source=url,
+        title=meta.title,
+        publisher=meta.sitename,
+        published_date=meta.date,
+        language=lang,
+    )
 
 
 def html_paragraphs(html: str) -> list[str]:
@@ -443,8 +473,9 @@ def _main_text(tree, url: str | None) -> list[str]:
     """The main text's paragraphs as trafilatura finds them (menus and boilerplate left out)."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(copy.deepcopy(tree), url=url, include_comments=False,
-                                         include_tables=True)
+    result = trafilatura.bare_extraction(
+        copy.deepcopy(tree), url=url, include_comments=False, include_tables=True
+    )
     if result is None or result.body is None:
         return []
     return [p for p in _xml_paragraphs(result.body) if p]

@@ -20,9 +20,9 @@ import json
 import os
 import re
 import struct
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -52,8 +52,9 @@ def ids_checksum(ids: Iterable[int] | np.ndarray) -> str:
     return hashlib.sha256(unique.tobytes()).hexdigest()[:32]
 
 
-def is_in_step(meta: IndexMeta, ids_in_db, model: str | None = None,
-               dim: int | None = None) -> bool:
+def is_in_step(
+    meta: IndexMeta, ids_in_db, model: str | None = None, dim: int | None = None
+) -> bool:
     """True when ``meta`` describes exactly ``ids_in_db`` (and ``model``/``dim`` when given)."""
     ids = np.unique(np.asarray(ids_in_db, dtype=np.int64))
     if (model is not None and meta.model != model) or (dim is not None and meta.dim != dim):
@@ -67,7 +68,7 @@ def ann_threshold() -> int:
     return DEFAULT_THRESHOLD if value is None else _as_int("FACTCHECK_ANN_THRESHOLD", value)
 
 
-def choose_index(n: int, dim: int, model: str, threshold: int | None = None) -> "VectorIndex":
+def choose_index(n: int, dim: int, model: str, threshold: int | None = None) -> VectorIndex:
     """An empty index suited to ``n`` vectors: exact below the threshold, ANN from it."""
     limit = ann_threshold() if threshold is None else threshold
     return ExactIndex(dim, model) if n < limit else AnnIndex(dim, model)
@@ -133,8 +134,9 @@ class VectorIndex:
 
     def meta(self) -> IndexMeta:
         ids = self.ids()
-        return IndexMeta(self.kind, self.model, self.dim, len(ids), ids_checksum(ids),
-                         self._params())
+        return IndexMeta(
+            self.kind, self.model, self.dim, len(ids), ids_checksum(ids), self._params()
+        )
 
     def save(self, path: str | Path) -> IndexMeta:
         """Write header and payload to ``path`` atomically (temporary file, then rename)."""
@@ -149,7 +151,7 @@ class VectorIndex:
         return meta
 
     @classmethod
-    def load(cls, path: str | Path) -> "VectorIndex":
+    def load(cls, path: str | Path) -> VectorIndex:
         """The index saved at ``path`` (of this class, or any kind when called on the base)."""
         meta, payload = _read(path, header_only=False)
         kinds = {k.kind: k for k in (ExactIndex, AnnIndex)}
@@ -162,8 +164,10 @@ class VectorIndex:
         if matrix.ndim == 1:
             matrix = matrix[None, :]
         if matrix.ndim != 2 or matrix.shape[1] != self.dim:
-            raise ModelError(f"vectors of shape {matrix.shape} do not fit an index of "
-                             f"dimension {self.dim} (model {self.model!r})")
+            raise ModelError(
+                f"vectors of shape {matrix.shape} do not fit an index of "
+                f"dimension {self.dim} (model {self.model!r})"
+            )
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return np.ascontiguousarray(matrix / np.where(norms > 0, norms, 1.0))
 
@@ -183,33 +187,33 @@ class ExactIndex(VectorIndex):
         return self._n
 
     def ids(self) -> np.ndarray:
-        return self._ids[:self._n].copy()
+        return self._ids[: self._n].copy()
 
     def _add(self, ids, vectors) -> None:
         need = self._n + len(ids)
         if need > len(self._ids):
             self._grow(max(need, 2 * len(self._ids), 1024))
-        self._ids[self._n:need] = ids
-        self._vectors[self._n:need] = vectors
+        self._ids[self._n : need] = ids
+        self._vectors[self._n : need] = vectors
         self._n = need
 
     def _grow(self, capacity: int) -> None:
         ids, vectors = np.zeros(capacity, np.int64), np.zeros((capacity, self.dim), np.float32)
-        ids[:self._n], vectors[:self._n] = self._ids[:self._n], self._vectors[:self._n]
+        ids[: self._n], vectors[: self._n] = self._ids[: self._n], self._vectors[: self._n]
         self._ids, self._vectors = ids, vectors
 
     def _remove(self, ids) -> int:
-        keep = ~np.isin(self._ids[:self._n], ids)
+        keep = ~np.isin(self._ids[: self._n], ids)
         kept = int(keep.sum())
         removed = self._n - kept
         if removed:
-            self._ids[:kept] = self._ids[:self._n][keep]
-            self._vectors[:kept] = self._vectors[:self._n][keep]
+            self._ids[:kept] = self._ids[: self._n][keep]
+            self._vectors[:kept] = self._vectors[: self._n][keep]
             self._n = kept
         return removed
 
     def _search(self, queries, k):
-        scores = queries @ self._vectors[:self._n].T
+        scores = queries @ self._vectors[: self._n].T
         if k < self._n:
             top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         else:
@@ -220,17 +224,19 @@ class ExactIndex(VectorIndex):
         return self._ids[rows], np.take_along_axis(part, order, axis=1)
 
     def _payload(self) -> bytes:
-        return self._ids[:self._n].astype("<i8").tobytes() + \
-            self._vectors[:self._n].astype("<f4").tobytes()
+        return (
+            self._ids[: self._n].astype("<i8").tobytes()
+            + self._vectors[: self._n].astype("<f4").tobytes()
+        )
 
     @classmethod
-    def _from_payload(cls, meta: IndexMeta, payload: memoryview) -> "ExactIndex":
+    def _from_payload(cls, meta: IndexMeta, payload: memoryview) -> ExactIndex:
         index = cls(meta.dim, meta.model)
         n = meta.count
         if len(payload) != n * 8 + n * meta.dim * 4:
             raise ModelError("the exact index file is truncated or corrupt; rebuild it")
-        index._ids = np.frombuffer(payload[:n * 8], "<i8").astype(np.int64)
-        index._vectors = np.frombuffer(payload[n * 8:], "<f4").reshape(n, meta.dim).copy()
+        index._ids = np.frombuffer(payload[: n * 8], "<i8").astype(np.int64)
+        index._vectors = np.frombuffer(payload[n * 8 :], "<f4").reshape(n, meta.dim).copy()
         index._n = n
         return index
 
@@ -246,15 +252,29 @@ class AnnIndex(VectorIndex):
 
     kind = "usearch"
 
-    def __init__(self, dim: int, model: str, *, dtype: str = "f16", connectivity: int = 16,
-                 expansion_add: int = 128, ef_search: int = 384, threads: int = 0):
+    def __init__(
+        self,
+        dim: int,
+        model: str,
+        *,
+        dtype: str = "f16",
+        connectivity: int = 16,
+        expansion_add: int = 128,
+        ef_search: int = 384,
+        threads: int = 0,
+    ):
         super().__init__(dim, model)
         from usearch.index import Index
 
         self.dtype, self.threads = dtype, threads
-        self._index = Index(ndim=self.dim, metric="cos", dtype=dtype,
-                            connectivity=connectivity, expansion_add=expansion_add,
-                            expansion_search=ef_search)
+        self._index = Index(
+            ndim=self.dim,
+            metric="cos",
+            dtype=dtype,
+            connectivity=connectivity,
+            expansion_add=expansion_add,
+            expansion_search=ef_search,
+        )
 
     @property
     def ef_search(self) -> int:
@@ -289,8 +309,12 @@ class AnnIndex(VectorIndex):
         return ids, scores
 
     def _params(self) -> dict:
-        return {"dtype": self.dtype, "connectivity": int(self._index.connectivity),
-                "expansion_add": int(self._index.expansion_add), "ef_search": self.ef_search}
+        return {
+            "dtype": self.dtype,
+            "connectivity": int(self._index.connectivity),
+            "expansion_add": int(self._index.expansion_add),
+            "ef_search": self.ef_search,
+        }
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self._params().items())
@@ -299,7 +323,7 @@ class AnnIndex(VectorIndex):
         return self._index.save()
 
     @classmethod
-    def _from_payload(cls, meta: IndexMeta, payload: memoryview) -> "AnnIndex":
+    def _from_payload(cls, meta: IndexMeta, payload: memoryview) -> AnnIndex:
         from usearch.index import Index
 
         params = dict(meta.params)
@@ -327,7 +351,7 @@ def _read(path: str | Path, header_only: bool) -> tuple[IndexMeta, memoryview | 
             start = source.read(len(MAGIC) + _HEADER_LEN.size)
             if not start.startswith(MAGIC) or len(start) < len(MAGIC) + _HEADER_LEN.size:
                 raise ModelError(f"{path} is not a factcheck vector index; delete it to rebuild")
-            (size,) = _HEADER_LEN.unpack(start[len(MAGIC):])
+            (size,) = _HEADER_LEN.unpack(start[len(MAGIC) :])
             header = json.loads(source.read(size))
             payload = None if header_only else memoryview(source.read())
     except FileNotFoundError:
@@ -371,8 +395,14 @@ def sync(index: VectorIndex, ids_in_db, vectors_for: VectorsFor) -> tuple[int, i
     return len(missing), removed
 
 
-def load_or_build(path: str | Path, model: str, dim: int, ids_in_db,
-                  vectors_for: VectorsFor, threshold: int | None = None) -> VectorIndex:
+def load_or_build(
+    path: str | Path,
+    model: str,
+    dim: int,
+    ids_in_db,
+    vectors_for: VectorsFor,
+    threshold: int | None = None,
+) -> VectorIndex:
     """The index at ``path`` brought in step with ``ids_in_db``, or a new one; saved if changed.
 
     A file of another model, dimension or kind than :func:`choose_index` now picks is rebuilt.

@@ -39,20 +39,19 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import sqlite_utils
 from tqdm.auto import tqdm
 
-from factcheck.match import ann
-from factcheck.corpus import vectors
-from factcheck.models.embed import detect_device, loadable, require_available, stay_offline
 from factcheck.config import Settings, load_settings
+from factcheck.corpus import vectors
 from factcheck.errors import InputError, ModelError
+from factcheck.match import ann
 from factcheck.match.retrieval import METHODS, Doc, Query, Retriever
+from factcheck.models.embed import detect_device, loadable, require_available, stay_offline
 from factcheck.storage import database_file
 from factcheck.storage import matches as store
 from factcheck.storage.embeddings import get_many
@@ -60,9 +59,9 @@ from factcheck.text import clean_text, parse_date
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-BATCH = 256                 # claims matched and stored per transaction
-CROSS_ENCODER_DEPTH = 20    # candidates a cross-encoder re-scores
-_CACHE: dict[tuple, "CorpusIndex"] = {}
+BATCH = 256  # claims matched and stored per transaction
+CROSS_ENCODER_DEPTH = 20  # candidates a cross-encoder re-scores
+_CACHE: dict[tuple, CorpusIndex] = {}
 _CACHE_SIZE = 3
 
 
@@ -72,8 +71,14 @@ _CACHE_SIZE = 3
 class DbEmbedder:
     """``texts -> vectors`` through the database cache; an empty text gets a zero vector."""
 
-    def __init__(self, db: sqlite_utils.Database, model: str | None, *, bar: bool = False,
-                 say: Progress | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        model: str | None,
+        *,
+        bar: bool = False,
+        say: Progress | None = None,
+    ):
         self.db, self.model, self.bar, self.say = db, model, bar, say
         self.dim: int | None = None
 
@@ -82,8 +87,11 @@ class DbEmbedder:
         filled = [i for i, t in enumerate(texts) if t]
         if filled and self.say and len(filled) >= 500:
             self.say(f"encoding up to {len(filled):,} texts (cached ones are skipped)")
-        found = vectors.embed_texts(self.db, [texts[i] for i in filled], self.model,
-                                    progress=self.bar) if filled else None
+        found = (
+            vectors.embed_texts(self.db, [texts[i] for i in filled], self.model, progress=self.bar)
+            if filled
+            else None
+        )
         if found is not None:
             self.dim = found.shape[1]
         out = np.zeros((len(texts), self.dim or self._dimension()), dtype=np.float32)
@@ -104,11 +112,11 @@ class CorpusIndex:
     """The corpus as retrieval units, ready to rank."""
 
     retriever: Retriever
-    passage_ids: np.ndarray            # unit -> passage id
-    source_ids: np.ndarray             # unit -> source id
-    external_ids: list                 # unit -> the source's id in its imported file
-    model: str                         # cache key of the embedding model
-    position: dict = field(default_factory=dict)   # passage id -> unit
+    passage_ids: np.ndarray  # unit -> passage id
+    source_ids: np.ndarray  # unit -> source id
+    external_ids: list  # unit -> the source's id in its imported file
+    model: str  # cache key of the embedding model
+    position: dict = field(default_factory=dict)  # passage id -> unit
     ann_index: object | None = None
 
     def __len__(self) -> int:
@@ -132,14 +140,22 @@ def build_units(rows: Sequence[dict]) -> tuple[list[Doc], list[int], list]:
         title, lead, claim = first.get("title"), first.get("lead"), first.get("claim")
         head = claim or (None if bodies else title or lead)
         meta = group[0]
-        common = {"speaker": meta["claimant"] or "", "date": parse_date(meta["claim_date"]),
-                  "published": parse_date(meta["date"])}
+        common = {
+            "speaker": meta["claimant"] or "",
+            "date": parse_date(meta["claim_date"]),
+            "published": parse_date(meta["date"]),
+        }
         title_text = title["text"] if title else ""
         if head is not None:
-            docs.append(Doc(str(head["id"]), head["text"],
-                            title=title_text if title is not head else "",
-                            lead=lead["text"] if lead is not None and lead is not head else "",
-                            **common))
+            docs.append(
+                Doc(
+                    str(head["id"]),
+                    head["text"],
+                    title=title_text if title is not head else "",
+                    lead=lead["text"] if lead is not None and lead is not head else "",
+                    **common,
+                )
+            )
         for body in bodies:
             docs.append(Doc(str(body["id"]), body["text"], title=title_text, **common))
         added = (head is not None) + len(bodies)
@@ -148,9 +164,15 @@ def build_units(rows: Sequence[dict]) -> tuple[list[Doc], list[int], list]:
     return docs, sources, externals
 
 
-def corpus_index(db: sqlite_utils.Database, settings: Settings | None = None, *,
-                 model: str | None = None, source_ids: Sequence[int] | None = None,
-                 progress: Progress | None = None, bar: bool = False) -> CorpusIndex | None:
+def corpus_index(
+    db: sqlite_utils.Database,
+    settings: Settings | None = None,
+    *,
+    model: str | None = None,
+    source_ids: Sequence[int] | None = None,
+    progress: Progress | None = None,
+    bar: bool = False,
+) -> CorpusIndex | None:
     """The corpus (or the given sources) ready to rank; None when there is none.
 
     Raises :class:`ModelError` when the model cannot be loaded offline, or when the corpus is
@@ -179,8 +201,14 @@ def corpus_index(db: sqlite_utils.Database, settings: Settings | None = None, *,
     ready = {"claim": embed([d.claim for d in docs]), "title": embed([d.title for d in docs])}
     retriever = Retriever(docs, embed, vectors=ready)
     passage_ids = np.array([int(d.id) for d in docs], dtype=np.int64)
-    index = CorpusIndex(retriever, passage_ids, np.array(sources, dtype=np.int64), externals,
-                        key, {int(p): n for n, p in enumerate(passage_ids)})
+    index = CorpusIndex(
+        retriever,
+        passage_ids,
+        np.array(sources, dtype=np.int64),
+        externals,
+        key,
+        {int(p): n for n, p in enumerate(passage_ids)},
+    )
     if len(docs) >= ann.ann_threshold():
         index.ann_index = _approximate_index(db, index)
     _CACHE[cache_key] = index
@@ -202,8 +230,9 @@ def _approximate_index(db: sqlite_utils.Database, index: CorpusIndex):
         built = ann.choose_index(len(index), dim, index.model)
         built.add(index.passage_ids, claim_vectors)
         return built
-    return ann.load_or_build(ann.index_path(path, index.model), index.model, dim,
-                             index.passage_ids, vectors_for)
+    return ann.load_or_build(
+        ann.index_path(path, index.model), index.model, dim, index.passage_ids, vectors_for
+    )
 
 
 def clear_cache() -> None:
@@ -228,8 +257,13 @@ class Found:
     method_score: float
 
 
-def rank(index: CorpusIndex, queries: Sequence[Query], method: str, k: int,
-         cross_encoder: str | None = None) -> dict[str, list[Found]]:
+def rank(
+    index: CorpusIndex,
+    queries: Sequence[Query],
+    method: str,
+    k: int,
+    cross_encoder: str | None = None,
+) -> dict[str, list[Found]]:
     """``{query id: [Found, ...]}``: the best ``k`` sources per query in the method's order."""
     _require_method(method)
     if k < 1:
@@ -242,8 +276,9 @@ def rank(index: CorpusIndex, queries: Sequence[Query], method: str, k: int,
         hits = _approximate_dense(index, queries, query_vectors, wide)
     else:
         found = index.retriever.search(queries, method, k=wide)
-        hits = {q: [(index.position[int(h.doc_id)], h.score, h.method) for h in found[q]]
-                for q in found}
+        hits = {
+            q: [(index.position[int(h.doc_id)], h.score, h.method) for h in found[q]] for q in found
+        }
     out = {}
     for row, query in enumerate(queries):
         best: list[tuple[int, float, str]] = []
@@ -258,9 +293,18 @@ def rank(index: CorpusIndex, queries: Sequence[Query], method: str, k: int,
         best = best[:k]
         similar = similarity(index, query_vectors[row], [u for u, _s, _m in best])
         out[query.id] = [
-            Found(int(index.passage_ids[u]), int(index.source_ids[u]), index.external_ids[u],
-                  float(sim), r, used, cross_encoder or index.model, float(s))
-            for r, ((u, s, used), sim) in enumerate(zip(best, similar), start=1)]
+            Found(
+                int(index.passage_ids[u]),
+                int(index.source_ids[u]),
+                index.external_ids[u],
+                float(sim),
+                r,
+                used,
+                cross_encoder or index.model,
+                float(s),
+            )
+            for r, ((u, s, used), sim) in enumerate(zip(best, similar), start=1)
+        ]
     return out
 
 
@@ -287,14 +331,16 @@ def similarity(index: CorpusIndex, query_vector: np.ndarray, units) -> np.ndarra
     return np.clip(score / total, -1.0, 1.0)
 
 
-def _approximate_dense(index: CorpusIndex, queries: Sequence[Query], query_vectors: np.ndarray,
-                       k: int) -> dict[str, list[tuple[int, float, str]]]:
+def _approximate_dense(
+    index: CorpusIndex, queries: Sequence[Query], query_vectors: np.ndarray, k: int
+) -> dict[str, list[tuple[int, float, str]]]:
     """Dense search through the approximate index: its candidates, scored exactly."""
     ids, _ = index.ann_index.search(query_vectors, max(5 * k, 100))
     out = {}
     for row, query in enumerate(queries):
-        units = np.array([index.position[int(i)] for i in ids[row] if int(i) in index.position],
-                         dtype=np.int64)
+        units = np.array(
+            [index.position[int(i)] for i in ids[row] if int(i) in index.position], dtype=np.int64
+        )
         score = similarity(index, query_vectors[row], units)
         order = np.argsort(-score, kind="stable")[:k]
         out[query.id] = [(int(units[o]), float(score[o]), "dense") for o in order]
@@ -306,8 +352,10 @@ def _cross_rescore(name: str, query: Query, best: list, index: CorpusIndex) -> l
         return best
     model = load_cross_encoder(name)
     docs = index.retriever.docs
-    pairs = [(query.text, docs[u].claim if not docs[u].title else
-              f"{docs[u].title}. {docs[u].claim}") for u, _s, _m in best]
+    pairs = [
+        (query.text, docs[u].claim if not docs[u].title else f"{docs[u].title}. {docs[u].claim}")
+        for u, _s, _m in best
+    ]
     raw = np.asarray(model.predict(pairs), dtype=float).reshape(len(pairs), -1)[:, -1]
     scores = raw if raw.min() >= 0 and raw.max() <= 1 else 1 / (1 + np.exp(-raw))
     order = np.argsort(-scores, kind="stable")
@@ -323,7 +371,8 @@ def load_cross_encoder(name: str):
             f"cross-encoder {name!r} is not a folder on disk and downloads are off: give the "
             "path of a sentence-transformers cross-encoder folder, set "
             "FACTCHECK_ALLOW_DOWNLOAD=1 where a network is available, or unset "
-            "FACTCHECK_CROSS_ENCODER (--cross-encoder) to match without one.")
+            "FACTCHECK_CROSS_ENCODER (--cross-encoder) to match without one."
+        )
     return _load_cross_encoder(name)
 
 
@@ -337,8 +386,10 @@ def _load_cross_encoder(name: str):
         try:
             _CROSS[name] = CrossEncoder(name, device=detect_device())
         except Exception as error:  # noqa: BLE001 - one clear message
-            raise ModelError(f"cannot load cross-encoder {name!r}: {type(error).__name__}: "
-                             f"{str(error).splitlines()[0][:200]}") from None
+            raise ModelError(
+                f"cannot load cross-encoder {name!r}: {type(error).__name__}: "
+                f"{str(error).splitlines()[0][:200]}"
+            ) from None
     return _CROSS[name]
 
 
@@ -352,8 +403,8 @@ class MatchResult:
     claims: int = 0
     matches: int = 0
     strong: int = 0
-    duplicates: int = 0            # claims grouped with an earlier near-duplicate
-    corpus: int = 0                # reference units searched
+    duplicates: int = 0  # claims grouped with an earlier near-duplicate
+    corpus: int = 0  # reference units searched
     method: str = ""
 
     @property
@@ -361,8 +412,10 @@ class MatchResult:
         if not self.corpus:
             text = f"{self.claims} claims; no reference corpus to match against"
         else:
-            text = (f"{self.claims} claims matched against {self.corpus:,} reference units "
-                    f"({self.method}): {self.matches} matches stored, {self.strong} strong")
+            text = (
+                f"{self.claims} claims matched against {self.corpus:,} reference units "
+                f"({self.method}): {self.matches} matches stored, {self.strong} strong"
+            )
         if self.duplicates:
             text += f"; {self.duplicates} repeat an earlier claim"
         return text
@@ -370,15 +423,29 @@ class MatchResult:
 
 def claim_queries(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> list[Query]:
     """Claims as queries: text, the two sentences before as context, speaker, article date."""
-    return [Query(str(c["id"]), c["text"], context=c["context"] or "",
-                  speaker=c["speaker"] or "", date=parse_date(c["published_date"]))
-            for c in store.claims_for_matching(db, claim_ids)]
+    return [
+        Query(
+            str(c["id"]),
+            c["text"],
+            context=c["context"] or "",
+            speaker=c["speaker"] or "",
+            date=parse_date(c["published_date"]),
+        )
+        for c in store.claims_for_matching(db, claim_ids)
+    ]
 
 
-def match_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
-                 settings: Settings | None = None, *, top_k: int | None = None,
-                 method: str | None = None, progress: Progress | None = None,
-                 bar: bool = False, group: bool = True) -> MatchResult:
+def match_claims(
+    db: sqlite_utils.Database,
+    claim_ids: Sequence[int],
+    settings: Settings | None = None,
+    *,
+    top_k: int | None = None,
+    method: str | None = None,
+    progress: Progress | None = None,
+    bar: bool = False,
+    group: bool = True,
+) -> MatchResult:
     """Match claims against the corpus; store for each its top-k passages scoring at least
     the suggested threshold (replacing its earlier matches), one transaction per batch; then
     group near-duplicate claims."""
@@ -392,15 +459,30 @@ def match_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
     index = corpus_index(db, settings, progress=progress, bar=bar)
     if index is not None:
         result.corpus = len(index)
-        with tqdm(total=len(queries), unit="claim", desc="matching", file=sys.stderr,
-                  disable=not bar or len(queries) < BATCH, leave=False) as shown:
+        with tqdm(
+            total=len(queries),
+            unit="claim",
+            desc="matching",
+            file=sys.stderr,
+            disable=not bar or len(queries) < BATCH,
+            leave=False,
+        ) as shown:
             for start in range(0, len(queries), BATCH):
-                batch = queries[start:start + BATCH]
+                batch = queries[start : start + BATCH]
                 ranked = rank(index, batch, method, top_k, settings.cross_encoder)
-                rows = [{"claim_id": int(q.id), "passage_id": f.passage_id, "score": f.score,
-                         "rank": f.rank, "method": f.method, "model": f.model}
-                        for q in batch for f in ranked[q.id]
-                        if f.score >= settings.match_suggested]
+                rows = [
+                    {
+                        "claim_id": int(q.id),
+                        "passage_id": f.passage_id,
+                        "score": f.score,
+                        "rank": f.rank,
+                        "method": f.method,
+                        "model": f.model,
+                    }
+                    for q in batch
+                    for f in ranked[q.id]
+                    if f.score >= settings.match_suggested
+                ]
                 with db.atomic():
                     store.replace_for_claims(db, [int(q.id) for q in batch], rows)
                 result.matches += len(rows)
@@ -415,8 +497,13 @@ def match_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
     return result
 
 
-def match_article(db: sqlite_utils.Database, article_id: int, settings: Settings | None = None,
-                  progress: Progress | None = None, **options) -> int:
+def match_article(
+    db: sqlite_utils.Database,
+    article_id: int,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    **options,
+) -> int:
     """Match an article's check-worthy claims when a corpus exists. Returns matches stored."""
     if store.corpus_signature(db)[0] == 0:
         return 0
@@ -424,14 +511,21 @@ def match_article(db: sqlite_utils.Database, article_id: int, settings: Settings
     return match_claims(db, ids, settings, progress=progress, **options).matches
 
 
-def match_all(db: sqlite_utils.Database, settings: Settings | None = None,
-              **options) -> MatchResult:
+def match_all(
+    db: sqlite_utils.Database, settings: Settings | None = None, **options
+) -> MatchResult:
     """Match every check-worthy claim of every article."""
     return match_claims(db, store.check_worthy_ids(db), settings, **options)
 
 
-def search(db: sqlite_utils.Database, text: str, top_k: int = 10, method: str | None = None,
-           settings: Settings | None = None, **options) -> list[dict]:
+def search(
+    db: sqlite_utils.Database,
+    text: str,
+    top_k: int = 10,
+    method: str | None = None,
+    settings: Settings | None = None,
+    **options,
+) -> list[dict]:
     """The best ``top_k`` sources for a free text, with passage, source, score and strength
     ("strong", "suggested", or "weak" under the suggested threshold)."""
     settings = settings or load_settings()
@@ -439,26 +533,46 @@ def search(db: sqlite_utils.Database, text: str, top_k: int = 10, method: str | 
         raise InputError("nothing to search for: give a claim or some words")
     index = corpus_index(db, settings, **options)
     if index is None:
-        raise InputError("the reference corpus is empty: import one with "
-                         "`factcheck corpus import FILE`")
-    found = rank(index, [Query("q", text.strip())], method or settings.match_method, top_k,
-                 settings.cross_encoder)["q"]
+        raise InputError(
+            "the reference corpus is empty: import one with `factcheck corpus import FILE`"
+        )
+    found = rank(
+        index,
+        [Query("q", text.strip())],
+        method or settings.match_method,
+        top_k,
+        settings.cross_encoder,
+    )["q"]
     cards = store.passage_cards(db, [f.passage_id for f in found])
     out = []
     for f in found:
         card = cards[f.passage_id]
-        strength = ("strong" if f.score >= settings.match_strong else
-                    "suggested" if f.score >= settings.match_suggested else "weak")
-        out.append({"rank": f.rank, "score": round(f.score, 4), "strength": strength,
-                    "method": f.method, "model": f.model, **card})
+        strength = (
+            "strong"
+            if f.score >= settings.match_strong
+            else "suggested"
+            if f.score >= settings.match_suggested
+            else "weak"
+        )
+        out.append(
+            {
+                "rank": f.rank,
+                "score": round(f.score, 4),
+                "strength": strength,
+                "method": f.method,
+                "model": f.model,
+                **card,
+            }
+        )
     return out
 
 
 # --------------------------------------------------------------------------- near-duplicates
 
 
-def group_duplicates(db: sqlite_utils.Database, claim_ids: Sequence[int],
-                     settings: Settings | None = None) -> int:
+def group_duplicates(
+    db: sqlite_utils.Database, claim_ids: Sequence[int], settings: Settings | None = None
+) -> int:
     """Put each claim in the group of its most similar earlier check-worthy claim when their
     cosine reaches ``duplicate_threshold`` (else in a group of its own). Claim vectors are
     cached in the embeddings table by text hash. Returns how many joined an existing group."""
@@ -478,7 +592,7 @@ def group_duplicates(db: sqlite_utils.Database, claim_ids: Sequence[int],
     group_of = {c: existing[c] for c in every if known[row_of[c]]}
     rows, joined = [], 0
     for start in range(0, len(targets), 512):
-        chunk = [c for c in targets[start:start + 512] if c in row_of]
+        chunk = [c for c in targets[start : start + 512] if c in row_of]
         sims = matrix[[row_of[c] for c in chunk]] @ matrix.T
         for n, claim in enumerate(chunk):
             row = sims[n].copy()
@@ -491,8 +605,9 @@ def group_duplicates(db: sqlite_utils.Database, claim_ids: Sequence[int],
                 group_id, similarity = claim, None
             group_of[claim] = group_id
             known[row_of[claim]] = True
-            rows.append({"claim_id": claim, "group_id": group_id, "similarity": similarity,
-                         "model": key})
+            rows.append(
+                {"claim_id": claim, "group_id": group_id, "similarity": similarity, "model": key}
+            )
     with db.atomic():
         store.replace_groups(db, rows)
     return joined
@@ -510,8 +625,9 @@ def duplicates(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     mine = found.get(hashes[0]) if hashes else None
     for member in members:
         other = found.get(member["text_hash"])
-        member["similarity"] = (round(float(np.dot(mine, other)), 3)
-                                if mine is not None and other is not None else None)
+        member["similarity"] = (
+            round(float(np.dot(mine, other)), 3) if mine is not None and other is not None else None
+        )
         member["label"] = member["final_label"] or member["labels"]
         member.pop("text_hash", None)
     return members

@@ -25,11 +25,23 @@ log = logging.getLogger(__name__)
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "data" / "reranker.json"
 FIELDS = ("claim", "title", "lead")
 FEATURES = (
-    *(f"dense_{f}" for f in FIELDS), *(f"ctx_{f}" for f in FIELDS),
-    *(f"bm25_{f}" for f in FIELDS), *(f"bm25ctx_{f}" for f in FIELDS),
-    "hybrid", "hybrid_gap", "dense_gap", "log_rank",
-    "speaker_agree", "date_near", "date_log_days", "date_after", "numbers_shared",
-    "has_context", "has_speaker", "has_date", "has_numbers",
+    *(f"dense_{f}" for f in FIELDS),
+    *(f"ctx_{f}" for f in FIELDS),
+    *(f"bm25_{f}" for f in FIELDS),
+    *(f"bm25ctx_{f}" for f in FIELDS),
+    "hybrid",
+    "hybrid_gap",
+    "dense_gap",
+    "log_rank",
+    "speaker_agree",
+    "date_near",
+    "date_log_days",
+    "date_after",
+    "numbers_shared",
+    "has_context",
+    "has_speaker",
+    "has_date",
+    "has_numbers",
 )
 
 
@@ -45,7 +57,8 @@ class DocMeta:
 def doc_meta(docs) -> DocMeta:
     days = np.array([d.date.toordinal() if d.date else np.nan for d in docs], dtype=float)
     return DocMeta(
-        speakers=[frozenset(name_tokens(d.speaker)) for d in docs], days=days,
+        speakers=[frozenset(name_tokens(d.speaker)) for d in docs],
+        days=days,
         numbers=[frozenset(numbers(f"{d.claim} {d.title} {d.lead}")) for d in docs],
     )
 
@@ -106,8 +119,11 @@ def _date_cols(query, cand, meta: DocMeta) -> list[np.ndarray]:
         zero = np.zeros(len(cand))
         return [zero, zero, zero]
     days = np.abs(signed[known])
-    cols = [np.exp(-days / 30.0), np.log1p(days) / math.log(3650.0),
-            (signed[known] > 1).astype(float)]
+    cols = [
+        np.exp(-days / 30.0),
+        np.log1p(days) / math.log(3650.0),
+        (signed[known] > 1).astype(float),
+    ]
     out = []
     for col in cols:
         full = np.full(len(cand), col.mean())
@@ -146,18 +162,29 @@ class LinearReranker:
         return [self.predict(f) if len(f) else np.zeros(0) for f in feats]
 
     def to_dict(self) -> dict:
-        return {"features": list(self.features), "coef": self.coef.round(6).tolist(),
-                "intercept": round(self.intercept, 6), "mean": self.mean.round(6).tolist(),
-                "scale": self.scale.round(6).tolist(), "info": self.info}
+        return {
+            "features": list(self.features),
+            "coef": self.coef.round(6).tolist(),
+            "intercept": round(self.intercept, 6),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "info": self.info,
+        }
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: str | Path) -> "LinearReranker":
+    def load(cls, path: str | Path) -> LinearReranker:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["coef"], data["intercept"], data["mean"], data["scale"],
-                   data["features"], data.get("info"))
+        return cls(
+            data["coef"],
+            data["intercept"],
+            data["mean"],
+            data["scale"],
+            data["features"],
+            data.get("info"),
+        )
 
 
 def load_default() -> LinearReranker | None:

@@ -16,9 +16,9 @@ database-backed embedder can be plugged in; document vectors may also be passed 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -71,9 +71,11 @@ class RetrievalConfig:
     """Tunables of the unsupervised methods (weights chosen on CheckThat! 2021 train)."""
 
     dense_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"claim": 1.0, "title": 0.5, "lead": 0.25})
+        default_factory=lambda: {"claim": 1.0, "title": 0.5, "lead": 0.25}
+    )
     bm25_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"claim": 1.0, "title": 0.25, "lead": 0.25})
+        default_factory=lambda: {"claim": 1.0, "title": 0.25, "lead": 0.25}
+    )
     hybrid_dense_weight: float = 0.8
     candidates: int = 200
     batch_size: int = 64
@@ -133,8 +135,9 @@ class Signals:
         return alpha * dense + (1 - alpha) * lexical
 
     def method_score(self, method: str) -> np.ndarray:
-        return {"dense": self.dense_score, "bm25": self.bm25_score,
-                "hybrid": self.hybrid_score}[method]()
+        return {"dense": self.dense_score, "bm25": self.bm25_score, "hybrid": self.hybrid_score}[
+            method
+        ]()
 
 
 def _weighted(matrices: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
@@ -160,8 +163,9 @@ class DenseIndex:
         self.present = present  # field -> bool mask: the document has text in that field
 
     @classmethod
-    def build(cls, docs: Sequence[Doc], embed: Embedder,
-              vectors: Mapping[str, np.ndarray] | None = None) -> "DenseIndex":
+    def build(
+        cls, docs: Sequence[Doc], embed: Embedder, vectors: Mapping[str, np.ndarray] | None = None
+    ) -> DenseIndex:
         vectors = dict(vectors or {})
         present = {}
         for name in DOC_FIELDS:
@@ -171,7 +175,8 @@ class DenseIndex:
                 vectors[name] = embed(texts)
             if len(vectors[name]) != len(docs):
                 raise ValueError(
-                    f"{name} vectors: {len(vectors[name])} rows for {len(docs)} documents")
+                    f"{name} vectors: {len(vectors[name])} rows for {len(docs)} documents"
+                )
         return cls(vectors, present)
 
     def scores(self, query_vectors: np.ndarray) -> dict[str, np.ndarray]:
@@ -192,8 +197,9 @@ class LexicalIndex:
         self.indexes = {}
         for name in DOC_FIELDS:
             index = bm25s.BM25()
-            index.index([analyze(t) or [""] for t in lexical_field_texts(docs, name)],
-                        show_progress=False)
+            index.index(
+                [analyze(t) or [""] for t in lexical_field_texts(docs, name)], show_progress=False
+            )
             self.indexes[name] = index
         self.size = len(docs)
 
@@ -202,8 +208,10 @@ class LexicalIndex:
         tokens = [analyze(t) for t in texts]
         out = {}
         for name, index in self.indexes.items():
-            rows = [index.get_scores(t) if index.get_tokens_ids(t) else np.zeros(self.size)
-                    for t in tokens]
+            rows = [
+                index.get_scores(t) if index.get_tokens_ids(t) else np.zeros(self.size)
+                for t in tokens
+            ]
             out[name] = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, self.size))
         return out
 
@@ -244,10 +252,16 @@ class Retriever:
     exact top-k, and an approximate index can be plugged in there for large collections.
     """
 
-    def __init__(self, docs: Sequence[Doc], embed: Embedder, *,
-                 vectors: Mapping[str, np.ndarray] | None = None,
-                 config: RetrievalConfig | None = None, reranker=None,  # False: none
-                 candidate_fn: CandidateFn = exact_top_k):
+    def __init__(
+        self,
+        docs: Sequence[Doc],
+        embed: Embedder,
+        *,
+        vectors: Mapping[str, np.ndarray] | None = None,
+        config: RetrievalConfig | None = None,
+        reranker=None,  # False: none
+        candidate_fn: CandidateFn = exact_top_k,
+    ):
         if not docs:
             raise ValueError("no documents to search")
         self.docs = list(docs)
@@ -289,8 +303,9 @@ class Retriever:
             part = slice(start, start + size)
             yield queries[part], self.signals(queries[part], (qv[part], cv[part]))
 
-    def search(self, queries: Sequence[Query], method: str | None = None,
-               k: int = 10) -> dict[str, list[Hit]]:
+    def search(
+        self, queries: Sequence[Query], method: str | None = None, k: int = 10
+    ) -> dict[str, list[Hit]]:
         """``{query id: [Hit, ...]}``, best first, for ``method`` (default: the best available)."""
         method = method or self.default_method()
         if method not in METHODS:
@@ -305,13 +320,15 @@ class Retriever:
     def default_method(self) -> str:
         return "rerank" if self.reranker is not None else "hybrid"
 
-    def _search_batch(self, queries: list[Query], signals: Signals, method: str,
-                      k: int) -> dict[str, list[Hit]]:
+    def _search_batch(
+        self, queries: list[Query], signals: Signals, method: str, k: int
+    ) -> dict[str, list[Hit]]:
         if method != "rerank":
             scores = signals.method_score(method)
             top = self.candidate_fn(scores, k)
-            return {q.id: self._hits(top[i], scores[i, top[i]], method)
-                    for i, q in enumerate(queries)}
+            return {
+                q.id: self._hits(top[i], scores[i, top[i]], method) for i, q in enumerate(queries)
+            }
         candidates = self.candidates(signals)
         scored = self.reranker.score_candidates(self, queries, signals, candidates)
         out = {}
@@ -325,8 +342,10 @@ class Retriever:
         n = self.config.candidates
         tops = [self.candidate_fn(signals.method_score(m), n) for m in ("hybrid", "dense", "bm25")]
         tops.append(self.candidate_fn(signals.context_score(), n))
-        return [np.array(list(dict.fromkeys(np.concatenate([t[i] for t in tops]).tolist())))
-                for i in range(len(tops[0]))]
+        return [
+            np.array(list(dict.fromkeys(np.concatenate([t[i] for t in tops]).tolist())))
+            for i in range(len(tops[0]))
+        ]
 
     def _hits(self, indices: np.ndarray, scores: np.ndarray, method: str) -> list[Hit]:
         return [Hit(self.docs[i].id, float(s), method) for i, s in zip(indices, scores)]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -135,13 +135,22 @@ def encode(
     if len(texts) == 0:
         dim = load_model(model).get_sentence_embedding_dimension()
         return np.zeros((0, dim), dtype=np.float32)
-    from factcheck.models.onnx import backend, encode as onnx_encode
+    from factcheck.models.onnx import backend
+    from factcheck.models.onnx import encode as onnx_encode
 
     if (kind := backend()) != "torch":  # FACTCHECK_EMBED_BACKEND=onnx|onnx-int8 (CPU)
-        return onnx_encode(load_model(model, device="cpu"), resolve_model_name(model), texts,
-                           batch_size=batch_size, quantized=kind == "onnx-int8")
+        return onnx_encode(
+            load_model(model, device="cpu"),
+            resolve_model_name(model),
+            texts,
+            batch_size=batch_size,
+            quantized=kind == "onnx-int8",
+        )
     vectors = load_model(model).encode(
-        list(texts), batch_size=batch_size, show_progress_bar=show_progress_bar,
-        normalize_embeddings=True, convert_to_numpy=True,
+        list(texts),
+        batch_size=batch_size,
+        show_progress_bar=show_progress_bar,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
     )
     return np.asarray(vectors, dtype=np.float32)

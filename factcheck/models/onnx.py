@@ -18,9 +18,9 @@ import re
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -36,8 +36,9 @@ def backend() -> str:
     """The embedding backend from ``FACTCHECK_EMBED_BACKEND`` (default torch)."""
     value = (os.environ.get("FACTCHECK_EMBED_BACKEND") or "torch").strip().lower()
     if value not in BACKENDS:
-        raise ConfigError(f"FACTCHECK_EMBED_BACKEND must be one of {', '.join(BACKENDS)}; "
-                          f"got {value!r}")
+        raise ConfigError(
+            f"FACTCHECK_EMBED_BACKEND must be one of {', '.join(BACKENDS)}; got {value!r}"
+        )
     return value
 
 
@@ -46,17 +47,19 @@ def key_suffix(name: str | None = None) -> str:
     return "@onnx-int8" if (name or backend()) == "onnx-int8" else ""
 
 
-def encode(model, name: str, texts: Sequence[str], *, batch_size: int = 64,
-           quantized: bool = False) -> np.ndarray:
+def encode(
+    model, name: str, texts: Sequence[str], *, batch_size: int = 64, quantized: bool = False
+) -> np.ndarray:
     """L2-normalised float32 vectors from the ONNX graph of ``model`` (a SentenceTransformer)."""
     _check_pooling(model, name)
     session = _session(model, name, quantized)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out = np.zeros((len(texts), dimension(model)), dtype=np.float32)
     for start in range(0, len(order), batch_size):
-        batch = order[start:start + batch_size]
-        feed = tokens_feed(session, model.tokenizer, [texts[i] for i in batch],
-                           model.max_seq_length)
+        batch = order[start : start + batch_size]
+        feed = tokens_feed(
+            session, model.tokenizer, [texts[i] for i in batch], model.max_seq_length
+        )
         pooled = mean_pooled(session, feed)
         out[batch] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
     return out
@@ -64,8 +67,9 @@ def encode(model, name: str, texts: Sequence[str], *, batch_size: int = 64,
 
 def tokens_feed(session, tokenizer, texts: Sequence[str], max_tokens: int) -> dict[str, np.ndarray]:
     """The padded token tensors ``session`` takes, for ``texts`` (truncated to ``max_tokens``)."""
-    tokens = tokenizer(list(texts), padding=True, truncation=True, max_length=max_tokens,
-                       return_tensors="np")
+    tokens = tokenizer(
+        list(texts), padding=True, truncation=True, max_length=max_tokens, return_tensors="np"
+    )
     return {i.name: tokens[i.name].astype(np.int64) for i in session.get_inputs()}
 
 
@@ -78,7 +82,9 @@ def mean_pooled(session, feed: dict[str, np.ndarray]) -> np.ndarray:
 
 def dimension(model) -> int:
     """The vector size (sentence-transformers 6 renamed the method; older ones lack the new name)."""
-    method = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    method = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
     return int(method())
 
 
@@ -86,8 +92,10 @@ def _check_pooling(model, name: str) -> None:
     pooling = model[1] if len(model) > 1 else None
     mode = getattr(pooling, "pooling_mode", None)  # sentence-transformers 6; older: a flag
     if mode != "mean" and not getattr(pooling, "pooling_mode_mean_tokens", False):
-        raise ModelError(f"the ONNX backend handles mean-pooling models only; {name!r} is not "
-                         "one: unset FACTCHECK_EMBED_BACKEND to use torch")
+        raise ModelError(
+            f"the ONNX backend handles mean-pooling models only; {name!r} is not "
+            "one: unset FACTCHECK_EMBED_BACKEND to use torch"
+        )
 
 
 def _session(model, name: str, quantized: bool):
@@ -99,8 +107,10 @@ def _cached_session(path: str, threads: int | None = None):
     try:
         import onnxruntime as ort
     except ImportError as error:
-        raise ModelError(f"the ONNX backend needs onnxruntime ({error}): pip install -r "
-                         "requirements.txt, or choose the torch backend") from None
+        raise ModelError(
+            f"the ONNX backend needs onnxruntime ({error}): pip install -r "
+            "requirements.txt, or choose the torch backend"
+        ) from None
     log.info("ONNX Runtime session for %s", path)
     options = ort.SessionOptions()
     if threads:
@@ -111,19 +121,25 @@ def _cached_session(path: str, threads: int | None = None):
     try:
         return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
     except Exception as error:  # noqa: BLE001 - ONNX Runtime raises its own types; one message
-        raise ModelError(f"ONNX Runtime cannot load {path} ({type(error).__name__}); delete the "
-                         "file to have it exported again") from None
+        raise ModelError(
+            f"ONNX Runtime cannot load {path} ({type(error).__name__}); delete the "
+            "file to have it exported again"
+        ) from None
 
 
 def _model_file(model, name: str, quantized: bool) -> str:
     """The exported graph for ``name``, exported (and quantised) on first use."""
-    stem = re.sub(r"[^\w.-]+", "_", Path(name).name) + "-" + hashlib.sha256(
-        name.encode()).hexdigest()[:8]
+    stem = (
+        re.sub(r"[^\w.-]+", "_", Path(name).name)
+        + "-"
+        + hashlib.sha256(name.encode()).hexdigest()[:8]
+    )
     return graph_file(stem, lambda tmp: _export(model, tmp), quantized)
 
 
-def graph_file(stem: str, export: Callable[[Path], None], quantized: bool, *,
-               per_channel: bool = False) -> str:
+def graph_file(
+    stem: str, export: Callable[[Path], None], quantized: bool, *, per_channel: bool = False
+) -> str:
     """``FACTCHECK_ONNX_DIR``/``stem``.onnx (or its int8 twin), written by ``export`` (and
     quantised) on first use; later calls find the file. ``per_channel`` quantises each output
     channel on its own scale (less drift; ``-int8pc`` file)."""
@@ -137,11 +153,15 @@ def graph_file(stem: str, export: Callable[[Path], None], quantized: bool, *,
         if quantized and not int8.exists():
             _write_atomically(int8, lambda tmp: _quantize(fp32, tmp, per_channel))
     except ImportError as error:
-        raise ModelError(f"the ONNX backend needs onnxruntime and onnx ({error}): "
-                         "pip install -r requirements.txt, or choose the torch backend") from None
+        raise ModelError(
+            f"the ONNX backend needs onnxruntime and onnx ({error}): "
+            "pip install -r requirements.txt, or choose the torch backend"
+        ) from None
     except OSError as error:
-        raise ModelError(f"cannot write the ONNX model to {folder}: {error.strerror}; set "
-                         "FACTCHECK_ONNX_DIR to a writable folder") from None
+        raise ModelError(
+            f"cannot write the ONNX model to {folder}: {error.strerror}; set "
+            "FACTCHECK_ONNX_DIR to a writable folder"
+        ) from None
     return str(int8 if quantized else fp32)
 
 
@@ -190,9 +210,16 @@ def export_hidden(transformer, tokenizer, path: Path) -> None:
     log.info("exporting %s to ONNX at %s", type(transformer).__name__, path)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes on branches an encoder never takes
-        torch.onnx.export(wrapped, tuple(sample[n].cpu() for n in names), str(path),
-                          input_names=names, output_names=["last_hidden_state"],
-                          dynamic_axes=axes, opset_version=17, dynamo=False)
+        torch.onnx.export(
+            wrapped,
+            tuple(sample[n].cpu() for n in names),
+            str(path),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
 
 
 def _quantize(source: Path, path: Path, per_channel: bool = False) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.research.metrics import read_qrels, read_queries
 from factcheck.match.retrieval import Doc, Query
+from factcheck.research.metrics import read_qrels, read_queries
 from factcheck.text import parse_date
 
 TASK_DIRS = {"2a": "checkthat2021-2a", "2b": "checkthat2021-2b"}
@@ -65,15 +65,21 @@ def _jsonl(path: Path) -> list[dict]:
 
 def _snopes_doc(row: dict) -> Doc:
     return Doc(
-        id=row["vclaim_id"], claim=row.get("vclaim") or "", title=row.get("title") or "",
-        lead=row.get("subtitle") or "", published=parse_date(row.get("date")),
+        id=row["vclaim_id"],
+        claim=row.get("vclaim") or "",
+        title=row.get("title") or "",
+        lead=row.get("subtitle") or "",
+        published=parse_date(row.get("date")),
     )  # Snopes gives the publication date only, not when the claim was made
 
 
 def _politifact_doc(row: dict) -> Doc:
     return Doc(
-        id=row["vclaim_id"], claim=row.get("vclaim") or "", title=row.get("title") or "",
-        lead=row.get("text_lead") or "", speaker=row.get("speaker") or "",
+        id=row["vclaim_id"],
+        claim=row.get("vclaim") or "",
+        title=row.get("title") or "",
+        lead=row.get("text_lead") or "",
+        speaker=row.get("speaker") or "",
         date=parse_date(row.get("date")),
     )
 
@@ -104,7 +110,10 @@ def transcript_queries(
         speaker = lines.get(number, ("", ""))[0]
         before = [lines[n][1] for n in range(number - context_lines, number) if n in lines]
         queries[qid] = Query(
-            id=qid, text=text, context=" ".join(before), speaker=speaker,
+            id=qid,
+            text=text,
+            context=" ".join(before),
+            speaker=speaker,
             date=parse_date(path.stem[:8]),
         )
     return queries
@@ -128,6 +137,7 @@ def _find_transcript(stem: str, files: dict[str, Path]) -> Path | None:
     same_day = [s for s in files if s[:8] == stem[:8]]
     if not same_day:
         return None
+
     def likeness(name: str) -> float:
         return difflib.SequenceMatcher(None, name.lower(), stem.lower()).ratio()
 

@@ -47,10 +47,19 @@ def eval_queries(path: str | Path, fmt: str) -> list[Query]:
     return [Query(q, t) for q, t in texts.items()]
 
 
-def evaluate_files(db: sqlite_utils.Database, corpus: str | Path, queries: str | Path,
-                   qrels: str | Path, *, fmt: str = "auto", method: str | None = None,
-                   settings: Settings | None = None, run_path: str | Path | None = None,
-                   progress: Progress | None = None, bar: bool = False) -> dict:
+def evaluate_files(
+    db: sqlite_utils.Database,
+    corpus: str | Path,
+    queries: str | Path,
+    qrels: str | Path,
+    *,
+    fmt: str = "auto",
+    method: str | None = None,
+    settings: Settings | None = None,
+    run_path: str | Path | None = None,
+    progress: Progress | None = None,
+    bar: bool = False,
+) -> dict:
     """Import ``corpus`` (nothing new when already there), rank it for ``queries`` with the
     matching code, and score the ranking against ``qrels``. Returns the :data:`EVAL_KEYS`."""
     settings = settings or load_settings()
@@ -61,8 +70,9 @@ def evaluate_files(db: sqlite_utils.Database, corpus: str | Path, queries: str |
     if not judged:
         raise InputError(f"{qrels}: no judgements (expected TREC lines: qid 0 docid 1)")
     wanted = eval_queries(queries, fmt)
-    imported = import_paths(db, [corpus], ImportOptions(format=fmt), settings=settings,
-                            progress=bar)
+    imported = import_paths(
+        db, [corpus], ImportOptions(format=fmt), settings=settings, progress=bar
+    )
     source_ids = [i for result in imported for i in (*result.source_ids, *result.present_ids)]
     index = corpus_index(db, settings, source_ids=source_ids, progress=progress, bar=bar)
     if index is None:
@@ -74,11 +84,23 @@ def evaluate_files(db: sqlite_utils.Database, corpus: str | Path, queries: str |
     run = {q: [f.external_id or str(f.source_id) for f in hits] for q, hits in ranked.items()}
     row = evaluate(run, {q.id: judged[q.id] for q in judged_queries})
     if run_path:
-        write_run(run_path, {q: [(f.external_id or str(f.source_id), f.method_score)
-                                 for f in hits]
-                             for q, hits in ranked.items()}, tag=method)
+        write_run(
+            run_path,
+            {
+                q: [(f.external_id or str(f.source_id), f.method_score) for f in hits]
+                for q, hits in ranked.items()
+            },
+            tag=method,
+        )
     used = next((hits[0].method for hits in ranked.values() if hits), method)
-    result = {"map@1": row["MAP@1"], "map@3": row["MAP@3"], "map@5": row["MAP@5"],
-              "mrr": row["MRR"], "recall@5": row["R@5"], "recall@10": row["R@10"],
-              "recall@20": row["R@20"], "queries": len(judged_queries)}
+    result = {
+        "map@1": row["MAP@1"],
+        "map@3": row["MAP@3"],
+        "map@5": row["MAP@5"],
+        "mrr": row["MRR"],
+        "recall@5": row["R@5"],
+        "recall@10": row["R@10"],
+        "recall@20": row["R@20"],
+        "queries": len(judged_queries),
+    }
     return result | {"method": used, "corpus": len(index)}

@@ -13,8 +13,8 @@ the document is in the top k, else 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 Run = Mapping[str, Sequence[str]]
 Qrels = Mapping[str, set[str]]
@@ -78,8 +78,7 @@ def precision_at_k(run: Run, qrels: Qrels, k: int) -> float:
     return _mean(run, qrels, lambda r, rel: precision(r, rel, k))
 
 
-def evaluate(run: Run, qrels: Qrels, ks_map=(1, 3, 5),
-             ks_recall=(5, 10, 20)) -> dict[str, float]:
+def evaluate(run: Run, qrels: Qrels, ks_map=(1, 3, 5), ks_recall=(5, 10, 20)) -> dict[str, float]:
     """The usual table row: MAP@k for ``ks_map``, MRR, Recall@k for ``ks_recall``."""
     row = {f"MAP@{k}": map_at_k(run, qrels, k) for k in ks_map}
     row["MRR"] = mrr(run, qrels)
@@ -121,8 +120,9 @@ def read_queries(path: str | Path) -> dict[str, str]:
     return queries
 
 
-def write_run(path: str | Path, run: Mapping[str, Sequence[tuple[str, float]]],
-              tag: str = "factcheck") -> None:
+def write_run(
+    path: str | Path, run: Mapping[str, Sequence[tuple[str, float]]], tag: str = "factcheck"
+) -> None:
     """A TREC run file: ``qid Q0 docid rank score tag``, one line per ranked document."""
     with open(path, "w", encoding="utf-8") as handle:
         for qid, ranked in run.items():

@@ -11,7 +11,7 @@ Nothing at run time imports this.
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -26,8 +26,9 @@ def training_rows(retriever, queries, qrels) -> tuple[np.ndarray, np.ndarray, np
     xs, ys, groups = [], [], []
     for batch, signals in retriever.batches(queries):
         candidates = retriever.candidates(signals)
-        for q, cand, f in zip(batch, candidates,
-                              rerank.candidate_features(retriever, batch, signals, candidates)):
+        for q, cand, f in zip(
+            batch, candidates, rerank.candidate_features(retriever, batch, signals, candidates)
+        ):
             relevant = qrels.get(q.id, set())
             xs.append(f)
             ys.append(np.array([retriever.docs[c].id in relevant for c in cand], dtype=int))
@@ -54,8 +55,12 @@ def _train_command(args) -> None:
         retriever = Retriever(task.docs, embed, reranker=False)
         x, y, _ = training_rows(retriever, *task.split("train"))
         xs.append(x), ys.append(y), dev.append((name, retriever, task))
-    model = fit(np.vstack(xs), np.concatenate(ys), args.c,
-                info={"trained_on": "CheckThat! 2021 2A+2B train", "C": args.c})
+    model = fit(
+        np.vstack(xs),
+        np.concatenate(ys),
+        args.c,
+        info={"trained_on": "CheckThat! 2021 2A+2B train", "C": args.c},
+    )
     for name, retriever, task in dev:
         retriever.reranker = model
         queries, qrels = task.split("dev")

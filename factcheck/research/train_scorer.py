@@ -16,8 +16,8 @@ from __future__ import annotations
 import copy
 import logging
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -40,22 +40,26 @@ WEIGHT_DECAY = 0.01
 TRAIN_BATCH = 32
 WARMUP = 0.06
 
+
 def read_labelled(csv_path: str | Path) -> tuple[list[str], np.ndarray]:
     """Texts and 0/1 labels from a ``sentence_id,label,text`` CSV (ClaimBuster layout)."""
     import pandas as pd
 
     path = Path(csv_path)
     if not path.is_file():
-        raise InputError(f"training data not found at {path}; give a ClaimBuster-style CSV "
-                         "with columns label,text (--data PATH)")
+        raise InputError(
+            f"training data not found at {path}; give a ClaimBuster-style CSV "
+            "with columns label,text (--data PATH)"
+        )
     try:
         frame = pd.read_csv(path)
     except Exception as error:  # noqa: BLE001 - one clear message
         raise InputError(f"cannot read {path} as CSV: {type(error).__name__}") from None
     missing = {"label", "text"} - set(frame.columns)
     if missing:
-        raise InputError(f"{path} lacks column(s) {', '.join(sorted(missing))}; "
-                         "expected sentence_id,label,text")
+        raise InputError(
+            f"{path} lacks column(s) {', '.join(sorted(missing))}; expected sentence_id,label,text"
+        )
     frame = frame.dropna(subset=["label", "text"])
     if not frame["label"].isin([0, 1]).all():
         raise InputError(f"{path}: labels must be 0 or 1")
@@ -91,7 +95,9 @@ def low_rank_class():
         def __init__(self, linear, rank: int):
             super().__init__()
             self.linear = linear
-            self.down = torch.nn.Parameter(torch.randn(rank, linear.in_features) / math.sqrt(linear.in_features))
+            self.down = torch.nn.Parameter(
+                torch.randn(rank, linear.in_features) / math.sqrt(linear.in_features)
+            )
             self.up = torch.nn.Parameter(torch.zeros(linear.out_features, rank))
             self.scale = LORA_ALPHA / rank
 
@@ -138,8 +144,12 @@ class Branch:
                 arrays[key + ".down"] = module.down.detach().numpy().astype(np.float16)
             for norm in cw.NORMS:
                 module = layer.get_submodule(norm)
-                arrays[f"layer{index}.{norm}.weight"] = module.weight.detach().numpy().astype(np.float32)
-                arrays[f"layer{index}.{norm}.bias"] = module.bias.detach().numpy().astype(np.float32)
+                arrays[f"layer{index}.{norm}.weight"] = (
+                    module.weight.detach().numpy().astype(np.float32)
+                )
+                arrays[f"layer{index}.{norm}.bias"] = (
+                    module.bias.detach().numpy().astype(np.float32)
+                )
         arrays["head_weight"] = self.head.weight.detach()[0].numpy().astype(np.float32)
         return arrays
 
@@ -153,11 +163,11 @@ def _trunk_states(texts: list[str], trunk: int) -> list:
     order = np.argsort([len(text) for text in texts], kind="stable")
     with torch.inference_mode():
         for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start:start + BATCH_SIZE]
+            rows = order[start : start + BATCH_SIZE]
             hidden, mask = cw.embed_tokens(tokenizer, base, [texts[i] for i in rows], cw.MAX_TOKENS)
             hidden = cw.run_layers(base.encoder.layer[:trunk], hidden, cw.additive_mask(mask))
             for position, row in enumerate(rows):
-                states[row] = hidden[position, :int(mask[position].sum())].clone()
+                states[row] = hidden[position, : int(mask[position].sum())].clone()
     return states
 
 
@@ -168,8 +178,8 @@ def pad(states: list, rows: np.ndarray):
     hidden = torch.zeros(len(rows), longest, states[rows[0]].shape[1])
     mask = torch.zeros(len(rows), longest, dtype=torch.long)
     for position, row in enumerate(rows):
-        hidden[position, :states[row].shape[0]] = states[row]
-        mask[position, :states[row].shape[0]] = 1
+        hidden[position, : states[row].shape[0]] = states[row]
+        mask[position, : states[row].shape[0]] = 1
     return hidden, mask
 
 
@@ -178,8 +188,12 @@ def warmup_then_decay(optimiser, total: int):
     then linear decay to zero."""
     import torch
 
-    return torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: min(
-        1.0, step / (WARMUP * total)) * max(0.0, (total - step) / (total * (1 - WARMUP))))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimiser,
+        lambda step: (
+            min(1.0, step / (WARMUP * total)) * max(0.0, (total - step) / (total * (1 - WARMUP)))
+        ),
+    )
 
 
 def length_batches(states: list, rows: np.ndarray, random: np.random.RandomState) -> list:
@@ -188,14 +202,15 @@ def length_batches(states: list, rows: np.ndarray, random: np.random.RandomState
     shuffled = random.permutation(rows)
     batches = []
     for start in range(0, len(shuffled), TRAIN_BATCH * 50):
-        chunk = shuffled[start:start + TRAIN_BATCH * 50]
+        chunk = shuffled[start : start + TRAIN_BATCH * 50]
         chunk = chunk[np.argsort([states[i].shape[0] for i in chunk], kind="stable")]
-        batches += [chunk[i:i + TRAIN_BATCH] for i in range(0, len(chunk), TRAIN_BATCH)]
+        batches += [chunk[i : i + TRAIN_BATCH] for i in range(0, len(chunk), TRAIN_BATCH)]
     return [batches[index] for index in random.permutation(len(batches))]
 
 
-def _fit_branch(states: list, labels: np.ndarray, rows: np.ndarray, epochs: int,
-                order_seed: int = SEED) -> Branch:
+def _fit_branch(
+    states: list, labels: np.ndarray, rows: np.ndarray, epochs: int, order_seed: int = SEED
+) -> Branch:
     """Tune adapters, norms and head on ``rows`` (length-bucketed batches). Every branch starts
     from the same seeded initialisation; ``order_seed`` sets the batch order and dropout."""
     import torch
@@ -246,8 +261,14 @@ def soup_weights(branches: list[Branch]) -> dict[str, np.ndarray]:
     return soup
 
 
-def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = cw.DATA_DIR, *,
-          limit: int | None = None, epochs: int = EPOCHS, soup: int = SOUP) -> Path:
+def train(
+    csv_path: str | Path = DEFAULT_DATA,
+    out_dir: str | Path = cw.DATA_DIR,
+    *,
+    limit: int | None = None,
+    epochs: int = EPOCHS,
+    soup: int = SOUP,
+) -> Path:
     """Tune ``soup`` branches on the training part of the fixed split, average them into one
     and write ``out_dir``/weights.
 
@@ -267,23 +288,32 @@ def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = cw.DATA_DIR
     texts, labels = read_labelled(csv_path)
     train_rows, _ = split_indices(labels)
     if limit is not None and limit < len(train_rows):
-        train_rows, _ = train_test_split(train_rows, train_size=limit,
-                                         stratify=labels[train_rows], random_state=SEED)
-    fit_rows, dev_rows = train_test_split(train_rows, test_size=DEV_FRACTION,
-                                          stratify=labels[train_rows], random_state=SEED)
+        train_rows, _ = train_test_split(
+            train_rows, train_size=limit, stratify=labels[train_rows], random_state=SEED
+        )
+    fit_rows, dev_rows = train_test_split(
+        train_rows, test_size=DEV_FRACTION, stratify=labels[train_rows], random_state=SEED
+    )
     states: list = [None] * len(texts)
     for row, state in zip(fit_rows, _trunk_states([texts[i] for i in fit_rows], cw.TRUNK_LAYERS)):
         states[row] = state
     branches = []
     for member in range(soup):
         log.info("branch %d/%d", member + 1, soup)
-        branches.append(_fit_branch(states, labels, np.asarray(fit_rows), epochs, order_seed=SEED + member))
-    weights = {**soup_weights(branches), "format": np.int64(cw.FORMAT),
-               "trunk_layers": np.int64(cw.TRUNK_LAYERS),
-               "branch_layers": np.int64(cw.EMBEDDING_LAYER - cw.TRUNK_LAYERS),
-               "rank": np.int64(cw.RANK * soup), "soup": np.int64(soup),
-               "max_tokens": np.int64(cw.MAX_TOKENS), "trained_on": np.int64(len(fit_rows)),
-               "threshold_on": np.int64(len(dev_rows))}
+        branches.append(
+            _fit_branch(states, labels, np.asarray(fit_rows), epochs, order_seed=SEED + member)
+        )
+    weights = {
+        **soup_weights(branches),
+        "format": np.int64(cw.FORMAT),
+        "trunk_layers": np.int64(cw.TRUNK_LAYERS),
+        "branch_layers": np.int64(cw.EMBEDDING_LAYER - cw.TRUNK_LAYERS),
+        "rank": np.int64(cw.RANK * soup),
+        "soup": np.int64(soup),
+        "max_tokens": np.int64(cw.MAX_TOKENS),
+        "trained_on": np.int64(len(fit_rows)),
+        "threshold_on": np.int64(len(dev_rows)),
+    }
     averaged = cw.scorer_from(weights, "the averaged branch")
     threshold = best_f1_logit(averaged.decision([texts[i] for i in dev_rows]), labels[dev_rows])
     weights["head_bias"] = np.float32(float(weights["head_bias"]) - threshold)
@@ -292,8 +322,13 @@ def train(csv_path: str | Path = DEFAULT_DATA, out_dir: str | Path = cw.DATA_DIR
     target = out / cw.WEIGHTS_FILE
     np.savez_compressed(target, **weights)
     cw.clear_cache()
-    log.info("wrote %s (%d branches averaged, %d training sentences, threshold from %d)",
-             target, soup, len(fit_rows), len(dev_rows))
+    log.info(
+        "wrote %s (%d branches averaged, %d training sentences, threshold from %d)",
+        target,
+        soup,
+        len(fit_rows),
+        len(dev_rows),
+    )
     return target
 
 
@@ -310,14 +345,33 @@ def main(argv: Sequence[str] | None = None) -> None:
         """Check-worthiness model tools."""
 
     @cli.command("train")
-    @click.option("--data", "data", type=click.Path(dir_okay=False), default=str(DEFAULT_DATA),
-                  show_default=True, help="ClaimBuster-style CSV: sentence_id,label,text.")
-    @click.option("--out", "out", type=click.Path(file_okay=False), default=str(cw.DATA_DIR),
-                  show_default=True, help="Folder for checkworthiness.npz.")
+    @click.option(
+        "--data",
+        "data",
+        type=click.Path(dir_okay=False),
+        default=str(DEFAULT_DATA),
+        show_default=True,
+        help="ClaimBuster-style CSV: sentence_id,label,text.",
+    )
+    @click.option(
+        "--out",
+        "out",
+        type=click.Path(file_okay=False),
+        default=str(cw.DATA_DIR),
+        show_default=True,
+        help="Folder for checkworthiness.npz.",
+    )
     @click.option("--limit", type=int, default=None, help="Train on a stratified subsample.")
-    @click.option("--epochs", type=int, default=EPOCHS, show_default=True, help="Passes over the data.")
-    @click.option("--soup", type=int, default=SOUP, show_default=True,
-                  help="Branches tuned (each with its own batch order) and averaged into one.")
+    @click.option(
+        "--epochs", type=int, default=EPOCHS, show_default=True, help="Passes over the data."
+    )
+    @click.option(
+        "--soup",
+        type=int,
+        default=SOUP,
+        show_default=True,
+        help="Branches tuned (each with its own batch order) and averaged into one.",
+    )
     def train_command(data: str, out: str, limit: int | None, epochs: int, soup: int) -> None:
         """Rebuild the weights from the training part of the fixed 80/20 split."""
         logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -327,7 +381,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
 
-    cli.main(args=list(argv) if argv is not None else None, prog_name="python -m factcheck.research.train_scorer")
+    cli.main(
+        args=list(argv) if argv is not None else None,
+        prog_name="python -m factcheck.research.train_scorer",
+    )
 
 
 if __name__ == "__main__":

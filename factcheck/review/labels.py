@@ -22,8 +22,8 @@ from pathlib import Path
 import sqlite_utils
 
 from factcheck.errors import FactcheckError, InputError
-from factcheck.review.workflow import claim_scale, import_verdict
 from factcheck.review.scales import get_scale
+from factcheck.review.workflow import claim_scale, import_verdict
 from factcheck.storage.review import write_transaction
 
 REQUIRED = ("reviewer", "label")
@@ -42,8 +42,10 @@ class LabelImport:
 
     @property
     def message(self) -> str:
-        text = (f"imported {self.imported} labels on the {self.scale} scale "
-                f"({self.claims_created} new claims)")
+        text = (
+            f"imported {self.imported} labels on the {self.scale} scale "
+            f"({self.claims_created} new claims)"
+        )
         return text + (f"; skipped {len(self.skipped)} bad rows" if self.skipped else "")
 
 
@@ -65,8 +67,10 @@ def _rows(text: str) -> list[tuple[int, dict]]:
     header = [str(h or "").strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing or not set(CLAIM_COLUMNS) & set(header):
-        raise InputError(f"the labels file needs columns claim (or claim_id / claim_text), "
-                         f"reviewer and label; found: {', '.join(header) or 'nothing'}")
+        raise InputError(
+            f"the labels file needs columns claim (or claim_id / claim_text), "
+            f"reviewer and label; found: {', '.join(header) or 'nothing'}"
+        )
     reader.fieldnames = header
     rows, line = [], 2
     for row in reader:
@@ -88,22 +92,36 @@ def _claim(row: dict) -> dict:
 
 
 def _import_row(db: sqlite_utils.Database, row: dict, scale: str, actor: str) -> dict:
-    return import_verdict(db, actor, reviewer=row.get("reviewer", ""), label=row["label"],
-                          scale=scale, confidence=row.get("confidence") or None,
-                          rationale=row.get("rationale", ""),
-                          created_at=row.get("timestamp") or None, **_claim(row))
+    return import_verdict(
+        db,
+        actor,
+        reviewer=row.get("reviewer", ""),
+        label=row["label"],
+        scale=scale,
+        confidence=row.get("confidence") or None,
+        rationale=row.get("rationale", ""),
+        created_at=row.get("timestamp") or None,
+        **_claim(row),
+    )
 
 
 def _report(bad: list[str]) -> str:
     listed = "; ".join(bad[:MAX_LISTED])
     more = f"; and {len(bad) - MAX_LISTED} more" if len(bad) > MAX_LISTED else ""
-    return (f"{len(bad)} bad rows, nothing imported (fix them, or skip them with --skip-bad): "
-            f"{listed}{more}")
+    return (
+        f"{len(bad)} bad rows, nothing imported (fix them, or skip them with --skip-bad): "
+        f"{listed}{more}"
+    )
 
 
-def import_labels(db: sqlite_utils.Database, data: bytes | str | Path, *,
-                  scale: str | None = None, actor: str = "cli",
-                  skip_bad: bool = False) -> LabelImport:
+def import_labels(
+    db: sqlite_utils.Database,
+    data: bytes | str | Path,
+    *,
+    scale: str | None = None,
+    actor: str = "cli",
+    skip_bad: bool = False,
+) -> LabelImport:
     """Import a long-format labels CSV (see module doc) in one transaction."""
     rows = _rows(_text(data))
     chosen = get_scale(scale).name if scale else claim_scale(db).name

@@ -69,8 +69,10 @@ class Scale:
                 if not key:
                     raise ConfigError(f"scale {self.name!r}: empty label or alias {text!r}")
                 if key in index and index[key] is not label:
-                    raise ConfigError(f"scale {self.name!r}: {text!r} names both "
-                                      f"{index[key].name!r} and {label.name!r}")
+                    raise ConfigError(
+                        f"scale {self.name!r}: {text!r} names both "
+                        f"{index[key].name!r} and {label.name!r}"
+                    )
                 index[key] = label
         object.__setattr__(self, "_index", index)
 
@@ -111,8 +113,10 @@ class Scale:
             text = int(text)
         found = self._index.get(label_key(str(text)))
         if found is None:
-            raise UnknownLabelError(f"unknown verdict {text!r} for scale {self.name!r}; "
-                                    f"valid labels: {', '.join(self.names)}")
+            raise UnknownLabelError(
+                f"unknown verdict {text!r} for scale {self.name!r}; "
+                f"valid labels: {', '.join(self.names)}"
+            )
         return found
 
     def normalise(self, text: str | int | float) -> str:
@@ -124,17 +128,24 @@ class Scale:
         return self.label(text).ordinal
 
     def polarity(self, text: str) -> str | None:
-        """"true" above the ordinal midpoint, "false" below, "mixed" on it, None if not ordinal."""
+        """ "true" above the ordinal midpoint, "false" below, "mixed" on it, None if not ordinal."""
         value, mid = self.ordinal(text), self.midpoint
         if value is None or mid is None:
             return None
         return "true" if value > mid else "false" if value < mid else "mixed"
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "description": self.description,
-                "is_ordinal": self.is_ordinal, "best": self.best, "worst": self.worst,
-                "labels": [{"name": lb.name, "ordinal": lb.ordinal, "aliases": list(lb.aliases)}
-                           for lb in self.labels]}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "is_ordinal": self.is_ordinal,
+            "best": self.best,
+            "worst": self.worst,
+            "labels": [
+                {"name": lb.name, "ordinal": lb.ordinal, "aliases": list(lb.aliases)}
+                for lb in self.labels
+            ],
+        }
 
 
 def _ordered(names: list[str], aliases: dict[str, tuple[str, ...]] | None = None) -> list[Label]:
@@ -148,54 +159,99 @@ def _extras(names: list[str], aliases: dict[str, tuple[str, ...]] | None = None)
 
 
 PRESETS: dict[str, Scale] = {
-    "politifact": Scale("politifact", tuple(_ordered(
-        ["Pants on Fire!", "False", "Mostly False", "Half True", "Mostly True", "True"],
-        {"Pants on Fire!": ("pants-fire", "pants on fire"),
-         "Mostly False": ("barely-true", "barely true")})),
-        "PolitiFact Truth-O-Meter (barely-true was the old name of Mostly False)"),
-    "snopes": Scale("snopes", tuple(_ordered(
-        ["False", "Mostly False", "Mixture", "Mostly True", "True"], {"Mixture": ("mixed",)})
-        + _extras(["Unproven", "Unfounded", "Research In Progress", "Miscaptioned",
-                   "Correct Attribution", "Misattributed", "Outdated", "Scam", "Legend",
-                   "Labeled Satire", "Originated as Satire", "Fake", "Recall"],
-                  {"Labeled Satire": ("satire",)})),
-        "Snopes-style ratings: five ordinal levels plus non-ordinal ratings"),
-    "meta": Scale("meta", (
-        Label("False", 1, ("false information",)),
-        Label("Altered", None, ("altered photo", "altered video", "altered media")),
-        Label("Partly False", 2, ("partly false information",)),
-        Label("Missing Context", 3),
-        Label("Satire", None),
-        Label("True", 4)),
-        "Meta third-party fact-checking labels; Altered and Satire are not on the ordinal scale"),
-    "simple": Scale("simple", tuple(
-        _ordered(["False", "Misleading", "True"])
-        + _extras(["Unproven"], {"Unproven": ("unverified",)})),
-        "True / False / Misleading (ordinal), Unproven (not ordinal)"),
-    "ordinal-1-5": Scale("ordinal-1-5", tuple(_ordered(["1", "2", "3", "4", "5"])),
-                         "A plain 1-5 rating (1 worst, 5 best)"),
+    "politifact": Scale(
+        "politifact",
+        tuple(
+            _ordered(
+                ["Pants on Fire!", "False", "Mostly False", "Half True", "Mostly True", "True"],
+                {
+                    "Pants on Fire!": ("pants-fire", "pants on fire"),
+                    "Mostly False": ("barely-true", "barely true"),
+                },
+            )
+        ),
+        "PolitiFact Truth-O-Meter (barely-true was the old name of Mostly False)",
+    ),
+    "snopes": Scale(
+        "snopes",
+        tuple(
+            _ordered(
+                ["False", "Mostly False", "Mixture", "Mostly True", "True"], {"Mixture": ("mixed",)}
+            )
+            + _extras(
+                [
+                    "Unproven",
+                    "Unfounded",
+                    "Research In Progress",
+                    "Miscaptioned",
+                    "Correct Attribution",
+                    "Misattributed",
+                    "Outdated",
+                    "Scam",
+                    "Legend",
+                    "Labeled Satire",
+                    "Originated as Satire",
+                    "Fake",
+                    "Recall",
+                ],
+                {"Labeled Satire": ("satire",)},
+            )
+        ),
+        "Snopes-style ratings: five ordinal levels plus non-ordinal ratings",
+    ),
+    "meta": Scale(
+        "meta",
+        (
+            Label("False", 1, ("false information",)),
+            Label("Altered", None, ("altered photo", "altered video", "altered media")),
+            Label("Partly False", 2, ("partly false information",)),
+            Label("Missing Context", 3),
+            Label("Satire", None),
+            Label("True", 4),
+        ),
+        "Meta third-party fact-checking labels; Altered and Satire are not on the ordinal scale",
+    ),
+    "simple": Scale(
+        "simple",
+        tuple(
+            _ordered(["False", "Misleading", "True"])
+            + _extras(["Unproven"], {"Unproven": ("unverified",)})
+        ),
+        "True / False / Misleading (ordinal), Unproven (not ordinal)",
+    ),
+    "ordinal-1-5": Scale(
+        "ordinal-1-5",
+        tuple(_ordered(["1", "2", "3", "4", "5"])),
+        "A plain 1-5 rating (1 worst, 5 best)",
+    ),
 }
 
 
 # --------------------------------------------------------------------------- custom scales
 
+
 def _parse_label(scale: str, entry, position: int, ordinal_scale: bool) -> Label:
     if isinstance(entry, (str, int, float)) and not isinstance(entry, bool):
         return Label(str(entry), position if ordinal_scale else None)
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), (str, int)):
-        raise ConfigError(f"scale {scale!r}: label {position} must be a string or a table "
-                          f"with a 'name', got {entry!r}")
+        raise ConfigError(
+            f"scale {scale!r}: label {position} must be a string or a table "
+            f"with a 'name', got {entry!r}"
+        )
     value = entry.get("ordinal", position if ordinal_scale else False)
     if value is True:
         value = position
     if value is not False and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise ConfigError(f"scale {scale!r}: ordinal of {entry['name']!r} must be a number "
-                          f"or false, got {value!r}")
+        raise ConfigError(
+            f"scale {scale!r}: ordinal of {entry['name']!r} must be a number "
+            f"or false, got {value!r}"
+        )
     aliases = entry.get("aliases", [])
     if isinstance(aliases, str) or not isinstance(aliases, list):
         raise ConfigError(f"scale {scale!r}: aliases of {entry['name']!r} must be a list")
-    return Label(str(entry["name"]), None if value is False else value,
-                 tuple(str(a) for a in aliases))
+    return Label(
+        str(entry["name"]), None if value is False else value, tuple(str(a) for a in aliases)
+    )
 
 
 def _parse_scale(name: str, body) -> Scale:
@@ -204,8 +260,10 @@ def _parse_scale(name: str, body) -> Scale:
     if label_key(name) in {label_key(n) for n in PRESETS}:
         raise ConfigError(f"scale name {name!r} is built in; choose another name")
     ordinal_scale = body.get("ordinal", True) is not False
-    labels = tuple(_parse_label(name, entry, i, ordinal_scale)
-                   for i, entry in enumerate(body["labels"], start=1))
+    labels = tuple(
+        _parse_label(name, entry, i, ordinal_scale)
+        for i, entry in enumerate(body["labels"], start=1)
+    )
     return Scale(name, labels, str(body.get("description", "")))
 
 
@@ -213,8 +271,10 @@ def _read_file(path: Path) -> dict:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ConfigError(f"cannot read scales file {path} ({error.strerror}); "
-                          f"check the path or {SCALES_FILE_ENV}") from None
+        raise ConfigError(
+            f"cannot read scales file {path} ({error.strerror}); "
+            f"check the path or {SCALES_FILE_ENV}"
+        ) from None
     is_json = path.suffix.lower() == ".json"
     try:
         return json.loads(raw) if is_json else tomllib.loads(raw.decode("utf-8"))

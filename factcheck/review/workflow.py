@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
 import sqlite_utils
@@ -32,11 +32,33 @@ from factcheck.storage import review as store
 from factcheck.storage.review import SORTS, QueueFilters, write_transaction
 
 __all__ = [
-    "QueueFilters", "PermissionDeniedError", "WorkflowError", "ensure_reviewer", "set_role",
-    "set_blind_mode", "blind_mode", "set_scale", "claim_scale", "assign", "bulk_set_status",
-    "dismiss", "start_review", "save_verdict", "adjudicate", "publish", "cite_passage",
-    "cite_external", "remove_citation", "dismiss_evidence", "restore_evidence", "queue",
-    "claim_detail", "history", "adjudication_queue", "annotations_long", "import_verdict",
+    "QueueFilters",
+    "PermissionDeniedError",
+    "WorkflowError",
+    "ensure_reviewer",
+    "set_role",
+    "set_blind_mode",
+    "blind_mode",
+    "set_scale",
+    "claim_scale",
+    "assign",
+    "bulk_set_status",
+    "dismiss",
+    "start_review",
+    "save_verdict",
+    "adjudicate",
+    "publish",
+    "cite_passage",
+    "cite_external",
+    "remove_citation",
+    "dismiss_evidence",
+    "restore_evidence",
+    "queue",
+    "claim_detail",
+    "history",
+    "adjudication_queue",
+    "annotations_long",
+    "import_verdict",
 ]
 
 ROLES = ("checker", "editor")
@@ -67,7 +89,8 @@ def _clean_name(name: str) -> str:
         raise InputError("enter a reviewer name")
     if len(cleaned) > MAX_NAME:
         raise InputError(
-            f"reviewer name is too long ({len(cleaned)} characters, at most {MAX_NAME})")
+            f"reviewer name is too long ({len(cleaned)} characters, at most {MAX_NAME})"
+        )
     return cleaned
 
 
@@ -88,7 +111,8 @@ def _editor(db: sqlite_utils.Database, name: str, action: str) -> dict:
     reviewer = _reviewer(db, name)
     if reviewer["role"] != "editor":
         raise PermissionDeniedError(
-            f"only editors can {action}; {reviewer['name']} is a {reviewer['role']}")
+            f"only editors can {action}; {reviewer['name']} is a {reviewer['role']}"
+        )
     return reviewer
 
 
@@ -109,7 +133,8 @@ def ensure_reviewer(
             return store.insert_reviewer(db, cleaned, role or "checker", actor=actor or cleaned)
     if role is not None and found["role"] != role:
         raise PermissionDeniedError(
-            f"{found['name']} is registered as {found['role']}; an editor can change the role")
+            f"{found['name']} is registered as {found['role']}; an editor can change the role"
+        )
     return found
 
 
@@ -136,8 +161,9 @@ def set_blind_mode(
     with write_transaction(db):
         editor = _editor(db, actor, "change blind mode")
         _article_exists(db, article_id)
-        store.put_setting(db, "blind_mode", bool(enabled), actor=editor["name"],
-                          article_id=article_id)
+        store.put_setting(
+            db, "blind_mode", bool(enabled), actor=editor["name"], article_id=article_id
+        )
 
 
 def blind_mode(db: sqlite_utils.Database, article_id: int | None = None) -> bool:
@@ -198,7 +224,8 @@ def _require_open(claim: dict, action: str) -> None:
     if claim["status"] in ("published", "dismissed"):
         raise WorkflowError(
             f"claim {claim['id']} is {claim['status']}; an editor must reopen it "
-            f"(set its status to in_review) before you {action}")
+            f"(set its status to in_review) before you {action}"
+        )
 
 
 def _claim_ids(claim_ids) -> list[int]:
@@ -228,8 +255,11 @@ def assign(db: sqlite_utils.Database, actor: str, claim_ids, reviewer_names) -> 
         for claim_id in ids:
             claim = claim_store.get(db, claim_id)
             _require_open(claim, "assign reviewers")
-            new = [r for r in reviewers
-                   if store.insert_assignment(db, claim, r, actor=assigner["name"])]
+            new = [
+                r
+                for r in reviewers
+                if store.insert_assignment(db, claim, r, actor=assigner["name"])
+            ]
             if new:
                 added += len(new)
                 _settle(db, _lock(db, claim_id, None), assigner["name"])
@@ -245,10 +275,14 @@ def bulk_set_status(
     ``published`` (reopening for a correction) is for editors.
     """
     if status not in MANUAL_STATUSES:
-        hint = " (use publish)" if status == "published" else (
-            " (it follows from saved verdicts)" if status == "verdict" else "")
-        raise InputError(f"cannot set status {status!r}{hint}; choose one of: "
-                         f"{', '.join(MANUAL_STATUSES)}")
+        hint = (
+            " (use publish)"
+            if status == "published"
+            else (" (it follows from saved verdicts)" if status == "verdict" else "")
+        )
+        raise InputError(
+            f"cannot set status {status!r}{hint}; choose one of: {', '.join(MANUAL_STATUSES)}"
+        )
     ids = _claim_ids(claim_ids)
     changed = []
     with write_transaction(db):
@@ -259,9 +293,11 @@ def bulk_set_status(
                 continue
             if claim["status"] == "published" and reviewer["role"] != "editor":
                 raise PermissionDeniedError(
-                    f"claim {claim_id} is published; only editors can reopen or dismiss it")
-            store.set_status(db, _lock(db, claim_id, None), status, actor=reviewer["name"],
-                             reason=reason)
+                    f"claim {claim_id} is published; only editors can reopen or dismiss it"
+                )
+            store.set_status(
+                db, _lock(db, claim_id, None), status, actor=reviewer["name"], reason=reason
+            )
             changed.append(claim_id)
     return changed
 
@@ -286,7 +322,8 @@ def start_review(
         if claim["status"] not in ("new", "in_review", "awaiting_second_review"):
             raise WorkflowError(
                 f"claim {claim_id} is {claim['status']}; an editor can assign a further "
-                "reviewer or reopen it")
+                "reviewer or reopen it"
+            )
         store.insert_assignment(db, claim, reviewer, actor=reviewer["name"])
         if claim["status"] == "new":
             claim = store.set_status(db, claim, "in_review", actor=reviewer["name"])
@@ -316,23 +353,33 @@ def _scale_for(
     db: sqlite_utils.Database, claim: dict, requested: str | None, reviewer_id: int | None
 ) -> Scale:
     """The scale a verdict on ``claim`` uses: the one the other verdicts use, else configured."""
-    others = {v["scale"] for v in store.verdicts_of(db, claim["id"])
-              if v["is_final"] or v["reviewer_id"] != reviewer_id}
+    others = {
+        v["scale"]
+        for v in store.verdicts_of(db, claim["id"])
+        if v["is_final"] or v["reviewer_id"] != reviewer_id
+    }
     if requested is None:
         if others:
             return get_scale(sorted(others)[0])
         return claim_scale(db, claim["article_id"])
     scale = get_scale(requested)
     if others and scale.name not in others:
-        raise InputError(f"claim {claim['id']} is reviewed on the {', '.join(sorted(others))} "
-                         f"scale; give your verdict on that scale, not {scale.name!r}")
+        raise InputError(
+            f"claim {claim['id']} is reviewed on the {', '.join(sorted(others))} "
+            f"scale; give your verdict on that scale, not {scale.name!r}"
+        )
     return scale
 
 
 def _verdict_values(scale: Scale, label, confidence, rationale) -> dict:
     canonical = scale.normalise(label)  # UnknownLabelError lists the valid labels
-    return {"label": canonical, "scale": scale.name, "ordinal": scale.ordinal(canonical),
-            "confidence": _confidence(confidence), "rationale": _text(rationale, "rationale")}
+    return {
+        "label": canonical,
+        "scale": scale.name,
+        "ordinal": scale.ordinal(canonical),
+        "confidence": _confidence(confidence),
+        "rationale": _text(rationale, "rationale"),
+    }
 
 
 def save_verdict(
@@ -375,12 +422,15 @@ def adjudicate(
         editor = _editor(db, actor, "adjudicate")
         claim = _lock(db, claim_id, expected_version)
         if claim["status"] not in REVIEW_STATES:
-            raise WorkflowError(f"claim {claim_id} is {claim['status']}; only a claim under "
-                                "review can be adjudicated")
+            raise WorkflowError(
+                f"claim {claim_id} is {claim['status']}; only a claim under "
+                "review can be adjudicated"
+            )
         chosen = _scale_for(db, claim, scale, None)
         values = _verdict_values(chosen, label, confidence, rationale)
-        store.upsert_verdict(db, claim, editor, values, actor=editor["name"], is_final=True,
-                             action="verdict.final")
+        store.upsert_verdict(
+            db, claim, editor, values, actor=editor["name"], is_final=True, action="verdict.final"
+        )
         return _settle(db, claim, editor["name"])
 
 
@@ -391,11 +441,16 @@ def _consensus(individual: list[dict]) -> dict:
     if len(individual) == 1:
         rationale = first["rationale"]
     else:
-        rationale = "\n\n".join(f"{v['reviewer']}: {v['rationale']}"
-                                for v in individual if v["rationale"])
-    return {"label": first["label"], "scale": first["scale"], "ordinal": first["ordinal"],
-            "confidence": sum(confidences) / len(confidences) if confidences else None,
-            "rationale": rationale}
+        rationale = "\n\n".join(
+            f"{v['reviewer']}: {v['rationale']}" for v in individual if v["rationale"]
+        )
+    return {
+        "label": first["label"],
+        "scale": first["scale"],
+        "ordinal": first["ordinal"],
+        "confidence": sum(confidences) / len(confidences) if confidences else None,
+        "rationale": rationale,
+    }
 
 
 def publish(
@@ -411,16 +466,26 @@ def publish(
         if claim["status"] != "verdict":
             raise WorkflowError(
                 f"claim {claim_id} is {claim['status']}; only a claim with an agreed or "
-                "adjudicated verdict can be published")
+                "adjudicated verdict can be published"
+            )
         if store.count_citations(db, claim["id"]) == 0:
-            raise WorkflowError(f"claim {claim_id} cites no source; cite at least one passage "
-                                "or external source before publishing")
+            raise WorkflowError(
+                f"claim {claim_id} cites no source; cite at least one passage "
+                "or external source before publishing"
+            )
         if store.get_final(db, claim["id"]) is None:
             individual = [v for v in store.verdicts_of(db, claim["id"]) if not v["is_final"]]
             if not individual:
                 raise WorkflowError(f"claim {claim_id} has no verdict to publish")
-            store.upsert_verdict(db, claim, editor, _consensus(individual), actor=editor["name"],
-                                 is_final=True, action="verdict.final")
+            store.upsert_verdict(
+                db,
+                claim,
+                editor,
+                _consensus(individual),
+                actor=editor["name"],
+                is_final=True,
+                action="verdict.final",
+            )
         return store.set_status(db, claim, "published", actor=editor["name"])
 
 
@@ -458,12 +523,17 @@ def cite_passage(
         dismissal = store.get_dismissal(db, claim["id"], passage_id)
         if dismissal:
             store.delete_dismissal(db, dismissal, actor=reviewer["name"], claim=claim)
-        values = {"stance": stance, "quote": _text(quote, "quote") or None,
-                  "note": _text(note, "note") or None}
+        values = {
+            "stance": stance,
+            "quote": _text(quote, "quote") or None,
+            "note": _text(note, "note") or None,
+        }
         existing = store.passage_citation(db, claim["id"], passage_id)
         if existing is None:
-            values |= {"passage_id": passage_id,
-                       "verdict_id": _own_verdict_id(db, claim["id"], reviewer)}
+            values |= {
+                "passage_id": passage_id,
+                "verdict_id": _own_verdict_id(db, claim["id"], reviewer),
+            }
             return store.insert_citation(db, claim, values, actor=reviewer["name"])
         changes = {k: v for k, v in values.items() if existing[k] != v}
         if not changes:
@@ -481,7 +551,7 @@ def _url(url: str) -> str:
 
 def _accessed(value) -> str:
     if value is None or value == "":
-        return datetime.now(timezone.utc).date().isoformat()
+        return datetime.now(UTC).date().isoformat()
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     try:
@@ -503,9 +573,14 @@ def cite_external(
     note: str | None = None,
 ) -> dict:
     """Cite an external source (URL, title, quoted passage, access date; default today)."""
-    values = {"url": _url(url), "stance": _stance(stance), "title": _text(title, "title") or None,
-              "quote": _text(quote, "quote") or None, "accessed_at": _accessed(accessed_at),
-              "note": _text(note, "note") or None}
+    values = {
+        "url": _url(url),
+        "stance": _stance(stance),
+        "title": _text(title, "title") or None,
+        "quote": _text(quote, "quote") or None,
+        "accessed_at": _accessed(accessed_at),
+        "note": _text(note, "note") or None,
+    }
     with write_transaction(db):
         reviewer = _reviewer(db, actor)
         claim = claim_store.get(db, claim_id)
@@ -524,12 +599,16 @@ def remove_citation(db: sqlite_utils.Database, actor: str, citation_id: int) -> 
         if reviewer["role"] != "editor" and citation["created_by"] != reviewer["name"]:
             raise PermissionDeniedError(
                 f"citation {citation_id} was added by {citation['created_by']}; only they or an "
-                "editor can remove it")
+                "editor can remove it"
+            )
         store.delete_citation(db, citation, actor=reviewer["name"], claim=claim)
 
 
 def dismiss_evidence(
-    db: sqlite_utils.Database, actor: str, claim_id: int, passage_id: int,
+    db: sqlite_utils.Database,
+    actor: str,
+    claim_id: int,
+    passage_id: int,
     reason: str | None = None,
 ) -> dict:
     """Mark a matched passage irrelevant for a claim (replacing its citation, if any)."""
@@ -544,8 +623,9 @@ def dismiss_evidence(
         citation = store.passage_citation(db, claim["id"], passage_id)
         if citation:
             store.delete_citation(db, citation, actor=reviewer["name"], claim=claim)
-        return store.insert_dismissal(db, claim, passage_id, _text(reason, "reason") or None,
-                                      actor=reviewer["name"])
+        return store.insert_dismissal(
+            db, claim, passage_id, _text(reason, "reason") or None, actor=reviewer["name"]
+        )
 
 
 def restore_evidence(db: sqlite_utils.Database, actor: str, claim_id: int, passage_id: int) -> bool:
@@ -569,8 +649,9 @@ def _checked_filters(filters: QueueFilters) -> QueueFilters:
         statuses = (statuses,)
     unknown = [s for s in statuses or () if s not in STATUSES]
     if unknown:
-        raise InputError(f"unknown status {', '.join(map(repr, unknown))}; choose from: "
-                         f"{', '.join(STATUSES)}")
+        raise InputError(
+            f"unknown status {', '.join(map(repr, unknown))}; choose from: {', '.join(STATUSES)}"
+        )
     low, high = filters.min_score, filters.max_score
     for value in (low, high):
         if value is not None and not 0.0 <= value <= 1.0:
@@ -600,8 +681,9 @@ def queue(
         raise InputError(f"unknown sort {sort!r}; choose one of: {', '.join(SORTS)}")
     if not 1 <= int(limit) <= MAX_PAGE or int(offset) < 0:
         raise InputError(f"page size must be 1 to {MAX_PAGE} and offset at least 0")
-    rows = store.queue_rows(db, filters, sort=sort, descending=descending, limit=int(limit),
-                            offset=int(offset))
+    rows = store.queue_rows(
+        db, filters, sort=sort, descending=descending, limit=int(limit), offset=int(offset)
+    )
     found = store.queue_counts(db, filters)
     counts = {status: found.get(status, 0) for status in STATUSES}
     total = sum(counts[s] for s in (filters.statuses or STATUSES))
@@ -653,24 +735,30 @@ def history(db: sqlite_utils.Database, claim_id: int, viewer: str | None = None)
     reviewer = _reviewer(db, viewer)
     if not _blinded(db, claim, reviewer):
         return rows
-    return [row | {"before": None, "after": None, "hidden": True}
-            if row["entity"] == "verdicts" and row["actor"] != reviewer["name"] else row
-            for row in rows]
+    return [
+        row | {"before": None, "after": None, "hidden": True}
+        if row["entity"] == "verdicts" and row["actor"] != reviewer["name"]
+        else row
+        for row in rows
+    ]
 
 
 def adjudication_queue(db: sqlite_utils.Database) -> list[dict]:
     """Claims whose reviewers disagree, each with its individual ``verdicts``."""
     rows = store.adjudication_rows(db)
-    return [row | {"verdicts": [v for v in store.verdicts_of(db, row["id"]) if not v["is_final"]]}
-            for row in rows]
+    return [
+        row | {"verdicts": [v for v in store.verdicts_of(db, row["id"]) if not v["is_final"]]}
+        for row in rows
+    ]
 
 
 def annotations_long(
     db: sqlite_utils.Database, *, scale: str | None = None, include_final: bool = False
 ) -> list[dict]:
     """Verdicts in long form (claim_id, reviewer, label, scale, ordinal, created_at, ...)."""
-    return store.annotations(db, scale=get_scale(scale).name if scale else None,
-                             include_final=include_final)
+    return store.annotations(
+        db, scale=get_scale(scale).name if scale else None, include_final=include_final
+    )
 
 
 # ---------------------------------------------------------------- imported labels
@@ -685,11 +773,12 @@ def _timestamp(value) -> str | None:
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise InputError(f"timestamp must be ISO 8601 like 2024-05-31T12:00:00, "
-                             f"got {value!r}") from None
+            raise InputError(
+                f"timestamp must be ISO 8601 like 2024-05-31T12:00:00, got {value!r}"
+            ) from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def import_verdict(
@@ -719,7 +808,8 @@ def import_verdict(
     name = _clean_name(reviewer)
     with write_transaction(db):
         person = store.get_reviewer(db, name) or store.insert_reviewer(
-            db, name, "checker", actor=actor)
+            db, name, "checker", actor=actor
+        )
         created = False
         if claim_id is None:
             claim_id = store.find_claim_by_text(db, claim_text)
@@ -728,6 +818,7 @@ def import_verdict(
                 claim_id = store.insert_imported_claim(db, article_id, claim_text, actor=actor)
                 created = True
         claim = _lock(db, claim_id, None)
-        verdict = store.upsert_verdict(db, claim, person, values, actor=actor, at=at,
-                                       action="verdict.imported")
+        verdict = store.upsert_verdict(
+            db, claim, person, values, actor=actor, at=at, action="verdict.imported"
+        )
     return {"claim_id": claim["id"], "verdict_id": verdict["id"], "claim_created": created}

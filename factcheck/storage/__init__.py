@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime, timezone
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import sqlite_utils
 
@@ -25,7 +25,7 @@ IN_CHUNK = 500  # bound parameters per IN (...) query
 def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterator[Sequence]:
     """``items`` in slices of at most ``size``, for IN (...) queries under SQLite's limits."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def placeholders(items: Sequence) -> str:
@@ -43,7 +43,7 @@ def database_file(db: sqlite_utils.Database) -> str:
 
 def utcnow() -> str:
     """The current time as an ISO 8601 UTC string with seconds and microseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:

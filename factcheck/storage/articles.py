@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from factcheck.types import Document
 from factcheck.storage import events, utcnow
+from factcheck.types import Document
 
 ARTICLE_FIELDS = (
-    "id", "source", "source_kind", "title", "publisher", "published_date", "language",
-    "content_hash", "extractor", "ingested_at", "ingested_by",
+    "id",
+    "source",
+    "source_kind",
+    "title",
+    "publisher",
+    "published_date",
+    "language",
+    "content_hash",
+    "extractor",
+    "ingested_at",
+    "ingested_by",
 )
 
 
@@ -51,8 +60,13 @@ def insert(
     ).lastrowid
     summary = {k: v for k, v in row.items() if k != "text"} | {"chars": len(document.text)}
     events.record(
-        db, actor=actor, action="article.ingested", entity="articles", entity_id=article_id,
-        after=summary, article_id=article_id,
+        db,
+        actor=actor,
+        action="article.ingested",
+        entity="articles",
+        entity_id=article_id,
+        after=summary,
+        article_id=article_id,
     )
     return article_id
 

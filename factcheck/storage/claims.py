@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlite_utils
 
 from factcheck.errors import ConflictError, NotFoundError
-from factcheck.types import SentenceClaim
 from factcheck.storage import events, utcnow
+from factcheck.types import SentenceClaim
 
 JSON_COLUMNS = ("quantities", "entities", "reasons")
 EDITABLE = {"text", "speaker", "claim_type", "check_worthy", "status"}
@@ -55,8 +55,14 @@ def insert_many(
         ).lastrowid
         ids.append(claim_id)
         events.record(
-            db, actor=actor, action="claim.created", entity="claims", entity_id=claim_id,
-            after=_decode(row), claim_id=claim_id, article_id=article_id,
+            db,
+            actor=actor,
+            action="claim.created",
+            entity="claims",
+            entity_id=claim_id,
+            after=_decode(row),
+            claim_id=claim_id,
+            article_id=article_id,
         )
     return ids
 
@@ -137,8 +143,14 @@ def update(
         after = get(db, claim_id)
         changed = {k: before[k] for k in changes}
         events.record(
-            db, actor=actor, action=action, entity="claims", entity_id=claim_id,
-            before=changed, after={k: after[k] for k in changes},
-            claim_id=claim_id, article_id=before["article_id"],
+            db,
+            actor=actor,
+            action=action,
+            entity="claims",
+            entity_id=claim_id,
+            before=changed,
+            after={k: after[k] for k in changes},
+            claim_id=claim_id,
+            article_id=before["article_id"],
         )
     return after

@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 import sqlite_utils
 
 from factcheck.storage import chunks, events, placeholders, utcnow
 
 SOURCE_COLUMNS = (
-    "kind", "external_id", "title", "url", "publisher", "author", "date", "date_raw",
-    "claim_date", "claim_date_raw", "claimant", "verdict", "verdict_raw", "rating_value",
-    "best_rating", "worst_rating", "text", "extra", "content_hash", "import_file",
-    "import_format", "imported_at", "imported_by",
+    "kind",
+    "external_id",
+    "title",
+    "url",
+    "publisher",
+    "author",
+    "date",
+    "date_raw",
+    "claim_date",
+    "claim_date_raw",
+    "claimant",
+    "verdict",
+    "verdict_raw",
+    "rating_value",
+    "best_rating",
+    "worst_rating",
+    "text",
+    "extra",
+    "content_hash",
+    "import_file",
+    "import_format",
+    "imported_at",
+    "imported_by",
 )
 PASSAGE_COLUMNS = ("source_id", "idx", "field", "text", "start", "end", "text_hash")
 LIST_COLUMNS = (
-    "id", "kind", "external_id", "title", "url", "publisher", "date", "claimant", "verdict",
-    "import_file", "imported_at",
+    "id",
+    "kind",
+    "external_id",
+    "title",
+    "url",
+    "publisher",
+    "date",
+    "claimant",
+    "verdict",
+    "import_file",
+    "imported_at",
 )
 
 
@@ -26,8 +54,13 @@ def source_ids_by_hash(db: sqlite_utils.Database, hashes: Sequence[str]) -> dict
     """content hash -> source id, for those of ``hashes`` already stored."""
     found: dict[str, int] = {}
     for chunk in chunks(list(dict.fromkeys(hashes))):
-        found.update(db.execute(f"SELECT content_hash, id FROM sources WHERE content_hash IN "
-                                f"({placeholders(chunk)})", list(chunk)).fetchall())
+        found.update(
+            db.execute(
+                f"SELECT content_hash, id FROM sources WHERE content_hash IN "
+                f"({placeholders(chunk)})",
+                list(chunk),
+            ).fetchall()
+        )
     return found
 
 
@@ -45,8 +78,10 @@ def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[di
     db.conn.executemany(
         'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(source_id, p["idx"], p["field"], p["text"], p["start"], p["end"], p["text_hash"])
-         for p in passages],
+        [
+            (source_id, p["idx"], p["field"], p["text"], p["start"], p["end"], p["text_hash"])
+            for p in passages
+        ],
     )
     return source_id
 
@@ -54,8 +89,12 @@ def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[di
 def record_import(db: sqlite_utils.Database, *, actor: str, summary: dict) -> int:
     """The one event of an import of one file (counts, first and last new id)."""
     return events.record(
-        db, actor=actor, action="corpus.imported", entity="sources",
-        entity_id=summary.get("first_id"), after=summary,
+        db,
+        actor=actor,
+        action="corpus.imported",
+        entity="sources",
+        entity_id=summary.get("first_id"),
+        after=summary,
     )
 
 
@@ -93,9 +132,7 @@ def list_sources(
     return list(db.query(sql, [*params, -1 if limit is None else limit, offset]))
 
 
-def iter_passages(
-    db: sqlite_utils.Database, *, fields: Sequence[str] | None = None
-) -> list[dict]:
+def iter_passages(db: sqlite_utils.Database, *, fields: Sequence[str] | None = None) -> list[dict]:
     """Every passage (id, source_id, field, text, text_hash), optionally of some fields only."""
     clause, params = "", []
     if fields:
@@ -115,26 +152,34 @@ def counts(db: sqlite_utils.Database) -> dict:
 
 def stats(db: sqlite_utils.Database) -> dict:
     """Counts by kind, publisher, verdict, passage field, import file, and vectors by model."""
+
     def grouped(sql: str) -> list[dict]:
         return list(db.query(sql))
 
     return {
         "totals": counts(db),
-        "kinds": grouped("SELECT kind, count(*) AS sources FROM sources GROUP BY kind ORDER BY 2 DESC"),
+        "kinds": grouped(
+            "SELECT kind, count(*) AS sources FROM sources GROUP BY kind ORDER BY 2 DESC"
+        ),
         "publishers": grouped(
             "SELECT coalesce(publisher, '') AS publisher, count(*) AS sources FROM sources "
-            "GROUP BY publisher ORDER BY 2 DESC"),
+            "GROUP BY publisher ORDER BY 2 DESC"
+        ),
         "verdicts": grouped(
             "SELECT coalesce(verdict, '') AS verdict, count(*) AS sources FROM sources "
-            "GROUP BY verdict ORDER BY 2 DESC"),
+            "GROUP BY verdict ORDER BY 2 DESC"
+        ),
         "fields": grouped(
             "SELECT field, count(*) AS passages, round(avg(length(text)), 1) AS avg_chars "
-            "FROM passages GROUP BY field ORDER BY 2 DESC"),
+            "FROM passages GROUP BY field ORDER BY 2 DESC"
+        ),
         "files": grouped(
             "SELECT import_file, import_format, count(*) AS sources, min(imported_at) AS first_at "
-            "FROM sources GROUP BY import_file, import_format ORDER BY first_at"),
+            "FROM sources GROUP BY import_file, import_format ORDER BY first_at"
+        ),
         "models": grouped(
-            "SELECT model, dim, count(*) AS vectors FROM embeddings GROUP BY model, dim ORDER BY 3 DESC"),
+            "SELECT model, dim, count(*) AS vectors FROM embeddings GROUP BY model, dim ORDER BY 3 DESC"
+        ),
     }
 
 

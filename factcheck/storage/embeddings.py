@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import sqlite_utils
@@ -10,15 +10,14 @@ import sqlite_utils
 from factcheck.storage import chunks, placeholders, utcnow
 
 
-def get_many(
-    db: sqlite_utils.Database, hashes: Sequence[str], model: str
-) -> dict[str, np.ndarray]:
+def get_many(db: sqlite_utils.Database, hashes: Sequence[str], model: str) -> dict[str, np.ndarray]:
     """The cached vectors of ``model`` for those of ``hashes`` that have one."""
     found: dict[str, np.ndarray] = {}
     for chunk in chunks(list(dict.fromkeys(hashes))):
         rows = db.execute(
             f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN "
-            f"({placeholders(chunk)})", [model, *chunk],
+            f"({placeholders(chunk)})",
+            [model, *chunk],
         ).fetchall()
         for text_hash, blob in rows:
             found[text_hash] = np.frombuffer(blob, dtype="<f4")

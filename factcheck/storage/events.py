@@ -32,7 +32,17 @@ def record(
     cursor = db.execute(
         "INSERT INTO events (at, actor, action, entity, entity_id, claim_id, article_id, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [utcnow(), actor, action, entity, entity_id, claim_id, article_id, _dump(before), _dump(after)],
+        [
+            utcnow(),
+            actor,
+            action,
+            entity,
+            entity_id,
+            claim_id,
+            article_id,
+            _dump(before),
+            _dump(after),
+        ],
     )
     return cursor.lastrowid
 

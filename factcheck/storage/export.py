@@ -7,7 +7,7 @@ Lists of claim ids travel as one JSON parameter (``json_each``), so any number f
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlite_utils
 
@@ -49,7 +49,8 @@ def claim_rows(
             "EXISTS (SELECT 1 FROM reviewers r WHERE r.name = ? COLLATE NOCASE AND ("
             "EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.reviewer_id = r.id) "
             "OR EXISTS (SELECT 1 FROM assignments s WHERE s.claim_id = c.id "
-            "AND s.reviewer_id = r.id)))")
+            "AND s.reviewer_id = r.id)))"
+        )
         params.append(reviewer)
     sql = f"""
         SELECT c.id AS claim_id, c.text AS claim_text, c.speaker,
@@ -59,7 +60,7 @@ def claim_rows(
                c.status, c.created_at AS claim_created_at, c.updated_at AS claim_updated_at,
                {PUBLISHED_AT} AS published_at
         FROM claims c JOIN articles a ON a.id = c.article_id
-        WHERE {' AND '.join(clauses)}
+        WHERE {" AND ".join(clauses)}
         ORDER BY c.article_id, c.sentence_index, c.id"""
     return list(db.query(sql, params))
 

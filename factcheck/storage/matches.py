@@ -6,7 +6,7 @@ produced it (see :mod:`factcheck.match.matcher` for what a score means).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import sqlite_utils
 
@@ -18,16 +18,18 @@ from factcheck.storage import chunks, placeholders, utcnow
 
 def corpus_signature(db: sqlite_utils.Database) -> tuple[int, int, int]:
     """(count, max id, sum of ids) of the passages: changes whenever a passage comes or goes."""
-    row = db.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) "
-                     "FROM passages").fetchone()
+    row = db.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) FROM passages"
+    ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def corpus_rows(db: sqlite_utils.Database,
-                source_ids: Sequence[int] | None = None) -> list[dict]:
+def corpus_rows(db: sqlite_utils.Database, source_ids: Sequence[int] | None = None) -> list[dict]:
     """Every passage with the source fields retrieval uses, in source then passage order."""
-    sql = ("SELECT p.id, p.source_id, p.idx, p.field, p.text, s.external_id, s.claimant, "
-           "s.claim_date, s.date FROM passages p JOIN sources s ON s.id = p.source_id ")
+    sql = (
+        "SELECT p.id, p.source_id, p.idx, p.field, p.text, s.external_id, s.claimant, "
+        "s.claim_date, s.date FROM passages p JOIN sources s ON s.id = p.source_id "
+    )
     order = " ORDER BY p.source_id, p.idx"
     if source_ids is None:
         return list(db.query(sql + order))
@@ -46,7 +48,8 @@ def passage_cards(db: sqlite_utils.Database, passage_ids: Sequence[int]) -> dict
             "SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.external_id, "
             "s.title, s.url, s.publisher, s.date, s.verdict, s.verdict_raw, s.kind "
             f"FROM passages p JOIN sources s ON s.id = p.source_id WHERE p.id IN ({placeholders(chunk)})",
-            list(chunk))
+            list(chunk),
+        )
         out.update((row["passage_id"], row) for row in rows)
     return out
 
@@ -59,55 +62,68 @@ def check_worthy_ids(db: sqlite_utils.Database, article_id: int | None = None) -
     if article_id is None:
         rows = db.execute("SELECT id FROM claims WHERE check_worthy = 1 ORDER BY id")
     else:
-        rows = db.execute("SELECT id FROM claims WHERE check_worthy = 1 AND article_id = ? "
-                          "ORDER BY id", [article_id])
+        rows = db.execute(
+            "SELECT id FROM claims WHERE check_worthy = 1 AND article_id = ? ORDER BY id",
+            [article_id],
+        )
     return [row[0] for row in rows.fetchall()]
 
 
-def claims_for_matching(db: sqlite_utils.Database, claim_ids: Sequence[int],
-                        context_sentences: int = 2) -> list[dict]:
+def claims_for_matching(
+    db: sqlite_utils.Database, claim_ids: Sequence[int], context_sentences: int = 2
+) -> list[dict]:
     """Claims with their speaker, the article's date and the sentences just before them."""
     claims: list[dict] = []
     for chunk in chunks(list(dict.fromkeys(claim_ids))):
         claims += db.query(
             "SELECT c.id, c.article_id, c.sentence_index, c.text, c.speaker, "
             "a.published_date FROM claims c JOIN articles a ON a.id = c.article_id "
-            f"WHERE c.id IN ({placeholders(chunk)})", list(chunk))
+            f"WHERE c.id IN ({placeholders(chunk)})",
+            list(chunk),
+        )
     claims.sort(key=lambda c: c["id"])
     wanted: dict[int, set[int]] = {}
     for claim in claims:
         index = claim["sentence_index"]
         wanted.setdefault(claim["article_id"], set()).update(
-            range(max(0, index - context_sentences), index))
+            range(max(0, index - context_sentences), index)
+        )
     sentences: dict[tuple[int, int], str] = {}
     for article_id, indexes in wanted.items():
         for chunk in chunks(sorted(indexes)):
             rows = db.execute(
                 f"SELECT sentence_index, text FROM claims WHERE article_id = ? AND "
-                f"sentence_index IN ({placeholders(chunk)})", [article_id, *chunk]).fetchall()
+                f"sentence_index IN ({placeholders(chunk)})",
+                [article_id, *chunk],
+            ).fetchall()
             sentences.update(((article_id, i), text) for i, text in rows)
     for claim in claims:
         index = claim["sentence_index"]
         claim["context"] = " ".join(
             sentences[(claim["article_id"], i)]
             for i in range(max(0, index - context_sentences), index)
-            if (claim["article_id"], i) in sentences)
+            if (claim["article_id"], i) in sentences
+        )
     return claims
 
 
 def claim_texts(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in chunks(list(dict.fromkeys(claim_ids))):
-        out.update(db.execute(f"SELECT id, text FROM claims WHERE id IN ({placeholders(chunk)})",
-                              list(chunk)).fetchall())
+        out.update(
+            db.execute(
+                f"SELECT id, text FROM claims WHERE id IN ({placeholders(chunk)})", list(chunk)
+            ).fetchall()
+        )
     return out
 
 
 # --------------------------------------------------------------------------- matches
 
 
-def replace_for_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
-                       rows: Sequence[dict]) -> int:
+def replace_for_claims(
+    db: sqlite_utils.Database, claim_ids: Sequence[int], rows: Sequence[dict]
+) -> int:
     """Delete the matches of ``claim_ids`` and insert ``rows`` (claim_id, passage_id, score,
     rank, method, model). Call inside a transaction (one per batch). Returns rows stored."""
     now = utcnow()
@@ -116,13 +132,25 @@ def replace_for_claims(db: sqlite_utils.Database, claim_ids: Sequence[int],
     db.conn.executemany(
         "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(r["claim_id"], r["passage_id"], float(r["score"]), int(r["rank"]), r["method"],
-          r.get("model") or "", now) for r in rows])
+        [
+            (
+                r["claim_id"],
+                r["passage_id"],
+                float(r["score"]),
+                int(r["rank"]),
+                r["method"],
+                r.get("model") or "",
+                now,
+            )
+            for r in rows
+        ],
+    )
     return len(rows)
 
 
-def for_claim(db: sqlite_utils.Database, claim_id: int,
-              strong: float = Settings.match_strong) -> list[dict]:
+def for_claim(
+    db: sqlite_utils.Database, claim_id: int, strong: float = Settings.match_strong
+) -> list[dict]:
     """A claim's matched passages, best match per passage, in the matching method's order
     (``rank``; for dense search that is the score order), then best score: passage_id,
     text, field, source_id, title, url, publisher, date, verdict, verdict_raw, kind, score,
@@ -148,8 +176,12 @@ def for_claim(db: sqlite_utils.Database, claim_id: int,
 def count(db: sqlite_utils.Database, claim_ids: Sequence[int] | None = None) -> int:
     if claim_ids is None:
         return db.execute("SELECT count(*) FROM matches").fetchone()[0]
-    return sum(db.execute(f"SELECT count(*) FROM matches WHERE claim_id IN ({placeholders(c)})",
-                          list(c)).fetchone()[0] for c in chunks(list(claim_ids)))
+    return sum(
+        db.execute(
+            f"SELECT count(*) FROM matches WHERE claim_id IN ({placeholders(c)})", list(c)
+        ).fetchone()[0]
+        for c in chunks(list(claim_ids))
+    )
 
 
 # --------------------------------------------------------------------------- claim groups
@@ -166,7 +198,8 @@ def replace_groups(db: sqlite_utils.Database, rows: Sequence[dict]) -> int:
     db.conn.executemany(
         "INSERT OR REPLACE INTO claim_groups (claim_id, group_id, similarity, model, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(r["claim_id"], r["group_id"], r.get("similarity"), r["model"], now) for r in rows])
+        [(r["claim_id"], r["group_id"], r.get("similarity"), r["model"], now) for r in rows],
+    )
     return len(rows)
 
 
@@ -194,5 +227,8 @@ def group_members(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
 
 def group_sizes(db: sqlite_utils.Database) -> dict[int, int]:
     """group id -> number of claims, for groups of two or more."""
-    return dict(db.execute("SELECT group_id, count(*) FROM claim_groups GROUP BY group_id "
-                           "HAVING count(*) > 1").fetchall())
+    return dict(
+        db.execute(
+            "SELECT group_id, count(*) FROM claim_groups GROUP BY group_id HAVING count(*) > 1"
+        ).fetchall()
+    )

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
 from factcheck.errors import ConflictError, NotFoundError
-from factcheck.types import Document, SentenceClaim
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage import events, utcnow
+from factcheck.types import Document, SentenceClaim
 
 
 @contextmanager
@@ -55,15 +56,28 @@ def insert_reviewer(db: sqlite_utils.Database, name: str, role: str, *, actor: s
         "INSERT INTO reviewers (name, role, created_at) VALUES (?, ?, ?)", [name, role, now]
     ).lastrowid
     row = {"id": reviewer_id, "name": name, "role": role, "created_at": now}
-    events.record(db, actor=actor, action="reviewer.created", entity="reviewers",
-                  entity_id=reviewer_id, after=row)
+    events.record(
+        db,
+        actor=actor,
+        action="reviewer.created",
+        entity="reviewers",
+        entity_id=reviewer_id,
+        after=row,
+    )
     return row
 
 
 def set_reviewer_role(db: sqlite_utils.Database, reviewer: dict, role: str, *, actor: str) -> dict:
     db.execute("UPDATE reviewers SET role = ? WHERE id = ?", [role, reviewer["id"]])
-    events.record(db, actor=actor, action="reviewer.role", entity="reviewers",
-                  entity_id=reviewer["id"], before={"role": reviewer["role"]}, after={"role": role})
+    events.record(
+        db,
+        actor=actor,
+        action="reviewer.role",
+        entity="reviewers",
+        entity_id=reviewer["id"],
+        before={"role": reviewer["role"]},
+        after={"role": role},
+    )
     return reviewer | {"role": role}
 
 
@@ -99,9 +113,17 @@ def set_status(
     """Change a locked claim's status (no second version bump) and record it."""
     db.execute("UPDATE claims SET status = ? WHERE id = ?", [status, claim["id"]])
     after = {"status": status} | ({"reason": reason} if reason else {})
-    events.record(db, actor=actor, action="claim.status", entity="claims", entity_id=claim["id"],
-                  before={"status": claim["status"]}, after=after, claim_id=claim["id"],
-                  article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="claim.status",
+        entity="claims",
+        entity_id=claim["id"],
+        before={"status": claim["status"]},
+        after=after,
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
     return claim | {"status": status}
 
 
@@ -119,9 +141,16 @@ def insert_assignment(
     )
     if cursor.rowcount != 1:
         return False
-    events.record(db, actor=actor, action="claim.assigned", entity="assignments",
-                  entity_id=cursor.lastrowid, after={"reviewer": reviewer["name"]},
-                  claim_id=claim["id"], article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="claim.assigned",
+        entity="assignments",
+        entity_id=cursor.lastrowid,
+        after={"reviewer": reviewer["name"]},
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
     return True
 
 
@@ -186,8 +215,13 @@ def upsert_verdict(
         before = get_verdict(db, claim["id"], reviewer["id"])
     fields = {name: values.get(name) for name in VERDICT_FIELDS}
     if before is None:
-        row = fields | {"claim_id": claim["id"], "reviewer_id": reviewer["id"],
-                        "is_final": int(is_final), "created_at": at, "updated_at": at}
+        row = fields | {
+            "claim_id": claim["id"],
+            "reviewer_id": reviewer["id"],
+            "is_final": int(is_final),
+            "created_at": at,
+            "updated_at": at,
+        }
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         verdict_id = db.execute(
@@ -202,9 +236,17 @@ def upsert_verdict(
             [*fields.values(), reviewer["id"], at, verdict_id],
         )
     after = list(db.query(f"{VERDICT_SELECT} WHERE v.id = ?", [verdict_id]))[0]
-    events.record(db, actor=actor, action=action, entity="verdicts", entity_id=verdict_id,
-                  before=_verdict_summary(before), after=_verdict_summary(after),
-                  claim_id=claim["id"], article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action=action,
+        entity="verdicts",
+        entity_id=verdict_id,
+        before=_verdict_summary(before),
+        after=_verdict_summary(after),
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
     return after
 
 
@@ -271,8 +313,16 @@ def count_citations(db: sqlite_utils.Database, claim_id: int) -> int:
     return db.execute("SELECT count(*) FROM citations WHERE claim_id = ?", [claim_id]).fetchone()[0]
 
 
-CITATION_FIELDS = ("verdict_id", "passage_id", "url", "title", "quote", "accessed_at", "stance",
-                   "note")
+CITATION_FIELDS = (
+    "verdict_id",
+    "passage_id",
+    "url",
+    "title",
+    "quote",
+    "accessed_at",
+    "stance",
+    "note",
+)
 
 
 def insert_citation(db: sqlite_utils.Database, claim: dict, values: dict, *, actor: str) -> dict:
@@ -283,9 +333,16 @@ def insert_citation(db: sqlite_utils.Database, claim: dict, values: dict, *, act
     citation_id = db.execute(
         f"INSERT INTO citations ({columns}) VALUES ({marks})", list(row.values())
     ).lastrowid
-    events.record(db, actor=actor, action="citation.added", entity="citations",
-                  entity_id=citation_id, after=row, claim_id=claim["id"],
-                  article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="citation.added",
+        entity="citations",
+        entity_id=citation_id,
+        after=row,
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
     return get_citation(db, citation_id)
 
 
@@ -294,44 +351,76 @@ def update_citation(
 ) -> dict:
     sets = ", ".join(f"{name} = ?" for name in changes)
     db.execute(f"UPDATE citations SET {sets} WHERE id = ?", [*changes.values(), citation["id"]])
-    events.record(db, actor=actor, action="citation.updated", entity="citations",
-                  entity_id=citation["id"], before={k: citation[k] for k in changes},
-                  after=changes, claim_id=claim["id"], article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="citation.updated",
+        entity="citations",
+        entity_id=citation["id"],
+        before={k: citation[k] for k in changes},
+        after=changes,
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
     return get_citation(db, citation["id"])
 
 
 def delete_citation(db: sqlite_utils.Database, citation: dict, *, actor: str, claim: dict) -> None:
     db.execute("DELETE FROM citations WHERE id = ?", [citation["id"]])
     before = {name: citation[name] for name in (*CITATION_FIELDS, "created_by", "created_at")}
-    events.record(db, actor=actor, action="citation.removed", entity="citations",
-                  entity_id=citation["id"], before=before, claim_id=claim["id"],
-                  article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="citation.removed",
+        entity="citations",
+        entity_id=citation["id"],
+        before=before,
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
 
 
 def get_dismissal(db: sqlite_utils.Database, claim_id: int, passage_id: int) -> dict | None:
-    rows = list(db.query(
-        "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND passage_id = ?",
-        [claim_id, passage_id]))
+    rows = list(
+        db.query(
+            "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND passage_id = ?",
+            [claim_id, passage_id],
+        )
+    )
     return rows[0] if rows else None
 
 
 def dismissals_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
-    return list(db.query(
-        "SELECT * FROM evidence_dismissals WHERE claim_id = ? ORDER BY id", [claim_id]))
+    return list(
+        db.query("SELECT * FROM evidence_dismissals WHERE claim_id = ? ORDER BY id", [claim_id])
+    )
 
 
 def insert_dismissal(
     db: sqlite_utils.Database, claim: dict, passage_id: int, reason: str | None, *, actor: str
 ) -> dict:
-    row = {"claim_id": claim["id"], "passage_id": passage_id, "reason": reason,
-           "dismissed_by": actor, "dismissed_at": utcnow()}
+    row = {
+        "claim_id": claim["id"],
+        "passage_id": passage_id,
+        "reason": reason,
+        "dismissed_by": actor,
+        "dismissed_at": utcnow(),
+    }
     dismissal_id = db.execute(
         "INSERT INTO evidence_dismissals (claim_id, passage_id, reason, dismissed_by, "
-        "dismissed_at) VALUES (?, ?, ?, ?, ?)", list(row.values())
+        "dismissed_at) VALUES (?, ?, ?, ?, ?)",
+        list(row.values()),
     ).lastrowid
-    events.record(db, actor=actor, action="evidence.dismissed", entity="evidence_dismissals",
-                  entity_id=dismissal_id, after=row, claim_id=claim["id"],
-                  article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="evidence.dismissed",
+        entity="evidence_dismissals",
+        entity_id=dismissal_id,
+        after=row,
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
     return {"id": dismissal_id, **row}
 
 
@@ -339,9 +428,16 @@ def delete_dismissal(
     db: sqlite_utils.Database, dismissal: dict, *, actor: str, claim: dict
 ) -> None:
     db.execute("DELETE FROM evidence_dismissals WHERE id = ?", [dismissal["id"]])
-    events.record(db, actor=actor, action="evidence.restored", entity="evidence_dismissals",
-                  entity_id=dismissal["id"], before=dismissal, claim_id=claim["id"],
-                  article_id=claim["article_id"])
+    events.record(
+        db,
+        actor=actor,
+        action="evidence.restored",
+        entity="evidence_dismissals",
+        entity_id=dismissal["id"],
+        before=dismissal,
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
 
 
 def evidence_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
@@ -374,8 +470,9 @@ def get_setting(db: sqlite_utils.Database, key: str, article_id: int | None = No
     """The article's value of ``key`` if set, else the global one, else None."""
     scopes = [scope_of(article_id), "global"] if article_id is not None else ["global"]
     for scope in scopes:
-        row = db.execute("SELECT value FROM settings WHERE scope = ? AND key = ?",
-                         [scope, key]).fetchone()
+        row = db.execute(
+            "SELECT value FROM settings WHERE scope = ? AND key = ?", [scope, key]
+        ).fetchone()
         if row:
             return json.loads(row[0])
     return None
@@ -385,17 +482,25 @@ def put_setting(
     db: sqlite_utils.Database, key: str, value: Any, *, actor: str, article_id: int | None = None
 ) -> None:
     scope = scope_of(article_id)
-    row = db.execute("SELECT value FROM settings WHERE scope = ? AND key = ?",
-                     [scope, key]).fetchone()
+    row = db.execute(
+        "SELECT value FROM settings WHERE scope = ? AND key = ?", [scope, key]
+    ).fetchone()
     db.execute(
         "INSERT INTO settings (scope, key, value, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, "
         "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         [scope, key, json.dumps(value), actor, utcnow()],
     )
-    events.record(db, actor=actor, action="setting.changed", entity="settings", entity_id=None,
-                  before=None if row is None else {key: json.loads(row[0]), "scope": scope},
-                  after={key: value, "scope": scope}, article_id=article_id)
+    events.record(
+        db,
+        actor=actor,
+        action="setting.changed",
+        entity="settings",
+        entity_id=None,
+        before=None if row is None else {key: json.loads(row[0]), "scope": scope},
+        after={key: value, "scope": scope},
+        article_id=article_id,
+    )
 
 
 # ---------------------------------------------------------------- queue
@@ -448,10 +553,10 @@ class QueueFilters:
     claim_type: str | None = None
     assignee: str | None = None
     verdict: str | None = None
-    strong_match: float | None = None   # only claims with a match scoring at least this
+    strong_match: float | None = None  # only claims with a match scoring at least this
     needs_adjudication: bool | None = None
     search: str | None = None
-    include_all: bool = False            # also sentences that are not check-worthy
+    include_all: bool = False  # also sentences that are not check-worthy
 
 
 def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, list]:
@@ -474,19 +579,27 @@ def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, lis
     if filters.claim_type:
         add("c.claim_type = ?", filters.claim_type)
     if filters.assignee:
-        add("EXISTS (SELECT 1 FROM assignments s JOIN reviewers r ON r.id = s.reviewer_id "
-            "WHERE s.claim_id = c.id AND r.name = ? COLLATE NOCASE)", filters.assignee)
+        add(
+            "EXISTS (SELECT 1 FROM assignments s JOIN reviewers r ON r.id = s.reviewer_id "
+            "WHERE s.claim_id = c.id AND r.name = ? COLLATE NOCASE)",
+            filters.assignee,
+        )
     if filters.verdict:
         add(f"{EFFECTIVE_VERDICT} = ?", filters.verdict)
     if filters.strong_match is not None:
-        add("EXISTS (SELECT 1 FROM matches m WHERE m.claim_id = c.id AND m.score >= ?)",
-            filters.strong_match)
+        add(
+            "EXISTS (SELECT 1 FROM matches m WHERE m.claim_id = c.id AND m.score >= ?)",
+            filters.strong_match,
+        )
     if filters.needs_adjudication is not None:
         add(f"{NEEDS_ADJUDICATION} = ?", int(filters.needs_adjudication))
     if filters.search:
         pattern = "%" + _escape_like(filters.search) + "%"
-        add("(c.text LIKE ? ESCAPE '\\' OR coalesce(c.speaker, '') LIKE ? ESCAPE '\\')",
-            pattern, pattern)
+        add(
+            "(c.text LIKE ? ESCAPE '\\' OR coalesce(c.speaker, '') LIKE ? ESCAPE '\\')",
+            pattern,
+            pattern,
+        )
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
@@ -511,38 +624,56 @@ def queue_rows(
     where, params = _where(filters)
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{column} {direction}" for column in SORTS[sort])
-    extra = (", (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match"
-             if sort == "match" else "")
-    ids = [row[0] for row in db.execute(
-        f"SELECT c.id{extra} FROM claims c JOIN articles a ON a.id = c.article_id "
-        f"{where} ORDER BY {order}, c.id LIMIT ? OFFSET ?", [*params, limit, offset])]
+    extra = (
+        ", (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match"
+        if sort == "match"
+        else ""
+    )
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT c.id{extra} FROM claims c JOIN articles a ON a.id = c.article_id "
+            f"{where} ORDER BY {order}, c.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    ]
     if not ids:
         return []
     marks = ", ".join("?" for _ in ids)
-    rows = {row["id"]: row for row in db.query(
-        f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
-        f"WHERE c.id IN ({marks})", ids)}
+    rows = {
+        row["id"]: row
+        for row in db.query(
+            f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
+            f"WHERE c.id IN ({marks})",
+            ids,
+        )
+    }
     return [rows[claim_id] for claim_id in ids]
 
 
 def queue_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
     """Claims per status matching every filter except the status one."""
     where, params = _where(filters, with_status=False)
-    sql = (f"SELECT c.status, count(*) FROM claims c JOIN articles a ON a.id = c.article_id "
-           f"{where} GROUP BY c.status")
+    sql = (
+        f"SELECT c.status, count(*) FROM claims c JOIN articles a ON a.id = c.article_id "
+        f"{where} GROUP BY c.status"
+    )
     return {status: n for status, n in db.execute(sql, params).fetchall()}
 
 
 def needs_adjudication(db: sqlite_utils.Database, claim_id: int) -> bool:
-    row = db.execute(f"SELECT {NEEDS_ADJUDICATION} FROM claims c WHERE c.id = ?",
-                     [claim_id]).fetchone()
+    row = db.execute(
+        f"SELECT {NEEDS_ADJUDICATION} FROM claims c WHERE c.id = ?", [claim_id]
+    ).fetchone()
     return bool(row and row[0])
 
 
 def adjudication_rows(db: sqlite_utils.Database) -> list[dict]:
     """Claims whose reviewers disagree and that have no final verdict, oldest change first."""
-    sql = (f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
-           f"WHERE {NEEDS_ADJUDICATION} ORDER BY c.updated_at, c.id")
+    sql = (
+        f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
+        f"WHERE {NEEDS_ADJUDICATION} ORDER BY c.updated_at, c.id"
+    )
     return list(db.query(sql))
 
 
@@ -569,19 +700,22 @@ def annotations(
 
 def imported_article(db: sqlite_utils.Database, name: str, *, actor: str) -> int:
     """The id of the 'imported' article called ``name``, created (without text) when missing."""
-    content_hash = hashlib.sha256(f"imported:{name}".encode("utf-8")).hexdigest()
+    content_hash = hashlib.sha256(f"imported:{name}".encode()).hexdigest()
     row = db.execute("SELECT id FROM articles WHERE content_hash = ?", [content_hash]).fetchone()
     if row:
         return row[0]
     document = Document(text="", source=name, source_kind="imported", title=name)
-    return article_store.insert(db, document, content_hash=content_hash, extractor="imported",
-                                actor=actor)
+    return article_store.insert(
+        db, document, content_hash=content_hash, extractor="imported", actor=actor
+    )
 
 
 def find_claim_by_text(db: sqlite_utils.Database, text: str) -> int | None:
     """The oldest claim with exactly this (stripped) text, or None."""
-    row = db.execute("SELECT id FROM claims WHERE text_hash = ? ORDER BY id LIMIT 1",
-                     [claim_store.text_hash(text)]).fetchone()
+    row = db.execute(
+        "SELECT id FROM claims WHERE text_hash = ? ORDER BY id LIMIT 1",
+        [claim_store.text_hash(text)],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -589,10 +723,18 @@ def insert_imported_claim(
     db: sqlite_utils.Database, article_id: int, text: str, *, actor: str
 ) -> int:
     """A check-worthy claim with no span in its (textless) imported article."""
-    row = db.execute("SELECT coalesce(max(sentence_index) + 1, 0) FROM claims WHERE article_id = ?",
-                     [article_id]).fetchone()
-    claim = SentenceClaim(sentence_index=row[0], text=text.strip(), start=0, end=0, score=1.0,
-                          reasons=["imported"], check_worthy=True, origin="imported",
-                          anchored=False)
+    row = db.execute(
+        "SELECT coalesce(max(sentence_index) + 1, 0) FROM claims WHERE article_id = ?", [article_id]
+    ).fetchone()
+    claim = SentenceClaim(
+        sentence_index=row[0],
+        text=text.strip(),
+        start=0,
+        end=0,
+        score=1.0,
+        reasons=["imported"],
+        check_worthy=True,
+        origin="imported",
+        anchored=False,
+    )
     return claim_store.insert_many(db, article_id, [claim], actor=actor)[0]
-

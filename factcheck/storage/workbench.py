@@ -12,7 +12,10 @@ from factcheck.storage.review import SORTS, QueueFilters, _where
 
 
 def queue_ids(
-    db: sqlite_utils.Database, filters: QueueFilters, *, sort: str = "score",
+    db: sqlite_utils.Database,
+    filters: QueueFilters,
+    *,
+    sort: str = "score",
     descending: bool = True,
 ) -> list[int]:
     """Every claim id of the queue in queue order (ids only: cheap even for 10,000 claims)."""
@@ -22,21 +25,28 @@ def queue_ids(
     if sort == "match":  # the alias only exists in the full queue select
         columns = ("(SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id)",)
     order = ", ".join(f"{column} {direction}" for column in columns)
-    sql = (f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id {where} "
-           f"ORDER BY {order}, c.id")
+    sql = (
+        f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id {where} "
+        f"ORDER BY {order}, c.id"
+    )
     return [row[0] for row in db.execute(sql, params).fetchall()]
 
 
 def article_choices(db: sqlite_utils.Database) -> list[dict]:
     """Articles for a filter: id and title (or source), in id order."""
-    return list(db.query(
-        "SELECT id, coalesce(nullif(title, ''), source, 'article ' || id) AS title "
-        "FROM articles ORDER BY id"))
+    return list(
+        db.query(
+            "SELECT id, coalesce(nullif(title, ''), source, 'article ' || id) AS title "
+            "FROM articles ORDER BY id"
+        )
+    )
 
 
 def claim_types(db: sqlite_utils.Database) -> list[str]:
-    rows = db.execute("SELECT DISTINCT claim_type FROM claims WHERE claim_type IS NOT NULL "
-                      "AND check_worthy = 1 ORDER BY claim_type").fetchall()
+    rows = db.execute(
+        "SELECT DISTINCT claim_type FROM claims WHERE claim_type IS NOT NULL "
+        "AND check_worthy = 1 ORDER BY claim_type"
+    ).fetchall()
     return [row[0] for row in rows]
 
 
@@ -54,13 +64,16 @@ def evidence_state(db: sqlite_utils.Database, claim_id: int) -> dict[int, dict]:
     """This claim's citation and dismissal of each passage, keyed by passage id."""
     state: dict[int, dict] = {}
     for passage_id, stance, citation_id, cited_by in db.execute(
-            "SELECT passage_id, stance, id, created_by FROM citations "
-            "WHERE claim_id = ? AND passage_id IS NOT NULL", [claim_id]).fetchall():
+        "SELECT passage_id, stance, id, created_by FROM citations "
+        "WHERE claim_id = ? AND passage_id IS NOT NULL",
+        [claim_id],
+    ).fetchall():
         state.setdefault(passage_id, {}).update(
-            stance=stance, citation_id=citation_id, cited_by=cited_by)
+            stance=stance, citation_id=citation_id, cited_by=cited_by
+        )
     for passage_id, dismissed_by in db.execute(
-            "SELECT passage_id, dismissed_by FROM evidence_dismissals WHERE claim_id = ?",
-            [claim_id]).fetchall():
+        "SELECT passage_id, dismissed_by FROM evidence_dismissals WHERE claim_id = ?", [claim_id]
+    ).fetchall():
         state.setdefault(passage_id, {}).update(dismissed=1, dismissed_by=dismissed_by)
     return state
 

@@ -65,8 +65,7 @@ def sign_in_by_keyboard(page: Page, name: str, role: str = "checker") -> None:
 
 
 def pick_evidence(page: Page, claim_id: int, passage_id: int, choice: str) -> None:
-    key(page, f"fc_ev_{claim_id}_{passage_id}_None").get_by_role(
-        "radio", name=choice).click()
+    key(page, f"fc_ev_{claim_id}_{passage_id}_None").get_by_role("radio", name=choice).click()
     expect(key(page, f"fc_ev_{claim_id}_{passage_id}_{choice.lower()}")).to_be_visible()
 
 

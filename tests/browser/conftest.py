@@ -27,10 +27,16 @@ sys.path.insert(0, str(ROOT / "tests"))  # app_seed
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
-START_TIMEOUT = 90   # seconds for the server to answer (CI machines can be slow)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+START_TIMEOUT = 90  # seconds for the server to answer (CI machines can be slow)
 UI_TIMEOUT = 45_000  # milliseconds for one expected change on the page
 
 pytestmark = pytest.mark.browser
@@ -78,15 +84,37 @@ class Server:
         self.log_path = log_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = os.environ | {"FACTCHECK_DB": str(db_path), "HF_HUB_OFFLINE": "1",
-                            "PYTHONUNBUFFERED": "1"} | (env or {})
+        env = (
+            os.environ
+            | {"FACTCHECK_DB": str(db_path), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+            | (env or {})
+        )
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.headless", "true", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                "--server.runOnSave",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait()
 
     def _wait(self) -> None:
@@ -100,8 +128,9 @@ class Server:
                         return
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start in {START_TIMEOUT} s: "
-                           f"{self.log_path.read_text()[-2000:]}")
+        raise RuntimeError(
+            f"streamlit did not start in {START_TIMEOUT} s: {self.log_path.read_text()[-2000:]}"
+        )
 
     def stop(self) -> None:
         self.process.terminate()
@@ -154,8 +183,10 @@ def open_page(browser, server, request):
         return page
 
     yield _open
-    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)
-                 for when in ("setup", "call"))
+    failed = any(
+        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     if failed:
         ARTIFACTS.mkdir(exist_ok=True)

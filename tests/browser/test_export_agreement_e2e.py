@@ -47,11 +47,12 @@ def download(page, button_key: str) -> bytes:
 
 
 def test_the_export_page_previews_the_table_and_downloads_open_in_their_readers(
-        server, seeded, open_page):
+    server, seeded, open_page
+):
     page = open_page("/export")
     expect(page.get_by_role("heading", name="Export", exact=True)).to_be_visible()
     expect(page.get_by_text("7 claims with a verdict match")).to_be_visible()
-    preview = page.locator('[data-testid="stDataFrame"]')   # the grid's accessible table
+    preview = page.locator('[data-testid="stDataFrame"]')  # the grid's accessible table
     expect(preview).to_be_visible()
     # the grid draws on a canvas and keeps a hidden accessible table of the cells in view
     expect(preview.locator('[role="columnheader"]', has_text="claim_text")).to_be_attached()
@@ -59,13 +60,17 @@ def test_the_export_page_previews_the_table_and_downloads_open_in_their_readers(
     expect(cells(preview, "published")).to_have_count(1)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
-    table = pd.read_csv(io.BytesIO(download(page, "fc_export_csv")), dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(
+        io.BytesIO(download(page, "fc_export_csv")), dtype=str, keep_default_na=False
+    )
     assert list(table.columns) == export.NAMES
     assert len(table) == 7
     published = table[table["claim_id"] == str(seeded["published"])].iloc[0]
     assert (published["status"], published["verdict_label"], published["source_stances"]) == (
-        "published", "False", "refutes")
+        "published",
+        "False",
+        "refutes",
+    )
     assert published["source_urls"] == "https://factcheck.example.org/0"
     assert "Ann: Mostly True\nBob: False" in set(table["reviewer_verdicts"])
 
@@ -74,7 +79,7 @@ def test_the_export_page_previews_the_table_and_downloads_open_in_their_readers(
     assert [cell.value for cell in sheet[1]] == export.NAMES
     assert sheet.max_row == 8
     assert sheet.freeze_panes == "A2"
-    assert len(workbook.worksheets) >= 3   # the verdicts, the sources, the correction log
+    assert len(workbook.worksheets) >= 3  # the verdicts, the sources, the correction log
 
     records = json.loads(download(page, "fc_export_json"))
     assert len(records) == 7 and list(records[0]) == export.NAMES
@@ -83,7 +88,8 @@ def test_the_export_page_previews_the_table_and_downloads_open_in_their_readers(
 
     reviews = json.loads(download(page, "fc_export_claimreview"))
     assert [review["claimReviewed"] for review in reviews] == [
-        "Unemployment fell to 2% last year, the minister said."]
+        "Unemployment fell to 2% last year, the minister said."
+    ]
     (review,) = reviews
     assert review["@type"] == "ClaimReview"
     assert review["author"]["name"] == "Example Checks"
@@ -99,21 +105,26 @@ def test_the_export_page_previews_the_table_and_downloads_open_in_their_readers(
 
 
 def test_the_agreement_page_shows_the_figures_draws_the_charts_and_downloads(
-        server, seeded, open_page):
+    server, seeded, open_page
+):
     page = open_page("/agreement")
     expect(page.get_by_role("heading", name="Agreement", exact=True)).to_be_visible()
-    figures = {"Krippendorff's alpha (nominal)": "0.621",
-               "Krippendorff's alpha (ordinal)": "0.734",
-               "Fleiss' kappa": "0.586", "Percent agreement": "0.667"}
+    figures = {
+        "Krippendorff's alpha (nominal)": "0.621",
+        "Krippendorff's alpha (ordinal)": "0.734",
+        "Fleiss' kappa": "0.586",
+        "Percent agreement": "0.667",
+    }
     for label, value in figures.items():
         metric = page.locator('[data-testid="stMetric"]', has_text=label)
         expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(value)
     expect(page.get_by_text("6 of 7 claims have two or more labels")).to_be_visible()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for title, mark in (  # vega-embed draws SVG; each mark's aria-label holds its data
-            ("Cohen's kappa per pair", "reviewer_a: Ann; reviewer_b: Bob; kappa: 0.6; n: 6"),
-            ("Confusion matrix: Ann vs Bob", "Bob: False; Ann: Mostly True; claims: 1"),
-            ("Per label", "label: Pants on Fire!; value: 1; measure: specific_agreement")):
+        ("Cohen's kappa per pair", "reviewer_a: Ann; reviewer_b: Bob; kappa: 0.6; n: 6"),
+        ("Confusion matrix: Ann vs Bob", "Bob: False; Ann: Mostly True; claims: 1"),
+        ("Per label", "label: Pants on Fire!; value: 1; measure: specific_agreement"),
+    ):
         chart = charts.filter(has_text=title)
         expect(chart.locator("svg.marks")).to_be_visible()
         expect(chart.locator(f'[aria-label="{mark}"]').first).to_be_attached()
@@ -136,12 +147,13 @@ def test_the_agreement_page_shows_the_figures_draws_the_charts_and_downloads(
     assert report["scope"] == "reviewers"
     assert round(report["alpha_ordinal"], 3) == 0.734
 
-    key(page, "fc_agree_scope").get_by_text("sources", exact=True).click()   # sources as coders
+    key(page, "fc_agree_scope").get_by_text("sources", exact=True).click()  # sources as coders
     expect(page.get_by_text("Krippendorff's alpha, sources as coders")).to_be_visible()
     expect(page.get_by_text("undefined: no claim is cited by two sources").first).to_be_visible()
     sources = charts.filter(has_text="Same stance, per pair of sources")
-    expect(sources.locator('[aria-label^="source_a: Example Checks; source_b: Example Checks"]')
-           .first).to_be_attached()
+    expect(
+        sources.locator('[aria-label^="source_a: Example Checks; source_b: Example Checks"]').first
+    ).to_be_attached()
     rows = pd.read_csv(io.BytesIO(download(page, "fc_agree_csv")))
     assert "agreement_with_verdict" in set(rows["statistic"])
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
