@@ -1,0 +1,72 @@
+"""The project's vocabularies, each defined once: the CLI's choices, the app's widgets, the
+prompts, the storage checks and the validators all read them from here.
+
+Nothing here imports the rest of the package.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- review
+ROLES = ("checker", "editor")
+"""Reviewer roles; editors adjudicate, publish, set scales and blind mode."""
+
+STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published", "dismissed")
+"""A claim's review status, in workflow order."""
+
+REVIEW_STATES = ("in_review", "awaiting_second_review", "verdict")
+"""Statuses a saved verdict can lead to."""
+
+MANUAL_STATUSES = ("new", "in_review", "awaiting_second_review", "dismissed")
+"""Statuses a person may set directly (the others follow from verdicts and publishing)."""
+
+OPEN_STATUSES = ("new", "in_review", "awaiting_second_review")
+"""Statuses of claims still waiting for work (the queue's default filter)."""
+
+STANCES = ("supports", "refutes", "mixed", "context")
+"""The stance of a cited source towards a claim."""
+
+POLAR_STANCES = ("supports", "refutes", "mixed")
+"""Stances that take a side (source agreement counts these; ``context`` takes none)."""
+
+EVIDENCE_CHOICES = (*STANCES, "irrelevant")
+"""What a checker can say of an evidence card: a stance, or ``irrelevant`` (dismiss it)."""
+
+# ---------------------------------------------------------------- extraction
+EXTRACTORS = ("default", "llm")
+"""Claim extractors: the offline model and rules, or an OpenAI-compatible LLM."""
+
+SCORE_BACKENDS = ("torch", "onnx", "onnx-int8")
+"""What runs the check-worthiness scorer."""
+
+EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
+"""What runs the sentence-embedding model."""
+
+# ---------------------------------------------------------------- corpus and matching
+CORPUS_FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview", "checkthat")
+"""Formats ``factcheck corpus import`` reads."""
+
+CORPUS_KINDS = ("fact-check", "article", "official", "other")
+"""Kinds of reference source."""
+
+MATCH_METHODS = ("dense", "bm25", "hybrid", "rerank")
+"""How candidates are ordered (the score shown is always the embedding similarity)."""
+
+# ---------------------------------------------------------------- output
+TABLE_FORMATS = ("table", "csv", "json")
+"""Formats of the CLI's listings."""
+
+EXPORT_FORMATS = (
+    "csv",
+    "tsv",
+    "xlsx",
+    "json",
+    "jsonl",
+    "markdown",
+    "claimreview",
+    "annotations",
+    "trec-run",
+)
+"""Formats of ``factcheck export`` and the Export page."""
+
+AGREEMENT_SCOPES = ("reviewers", "sources")
+"""What ``factcheck agreement`` compares."""
