@@ -300,6 +300,71 @@ def demo(db_path):
     click.echo(f"demo: {result.message}")
 
 
+# The workbench's Streamlit settings (.streamlit/config.toml in a checkout), as environment
+# variables so they hold from any folder; the caller's own STREAMLIT_* variables and
+# extra options win.
+STREAMLIT_ENV = {
+    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    "STREAMLIT_SERVER_SHOW_EMAIL_PROMPT": "false",
+    "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "50",
+    "STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
+}
+
+
+def streamlit_command(port: int, extra: Sequence[str] = ()) -> list[str]:
+    """The ``streamlit run`` command line for the packaged (or checkout) app."""
+    from factcheck.resources import app_script
+
+    script = app_script()
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        *extra,
+    ]
+
+
+@cli.command("app", context_settings={"ignore_unknown_options": True})
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="HTTP port."
+)
+@db_option
+@click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
+def app_command(port, db_path, streamlit_args):
+    """Start the review workbench in the browser (Streamlit).
+
+    Options after the known ones go to `streamlit run`, e.g.
+    `factcheck app --port 8600 --server.headless true`.
+    """
+    command = streamlit_command(port, streamlit_args)
+    env = {**STREAMLIT_ENV, **os.environ}
+    if db_path is not None:
+        env["FACTCHECK_DB"] = os.path.abspath(db_path)
+    sys.exit(run_streamlit(command, env))
+
+
+def run_streamlit(command: Sequence[str], env: dict[str, str]) -> int:
+    """Run streamlit until it stops; a SIGTERM to this process is passed on. Its exit code."""
+    import signal
+    import subprocess
+
+    try:
+        process = subprocess.Popen(list(command), env=env)
+    except OSError as error:
+        raise FactcheckError(f"cannot start streamlit: {error}") from None
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: process.send_signal(signum))
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached streamlit too: let it shut down
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 # --------------------------------------------------------------------------- corpus
 
 CORPUS_FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview", "checkthat")

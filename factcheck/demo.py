@@ -4,13 +4,16 @@ example article, then match the article's claims so the demo queue shows real ma
 
 from __future__ import annotations
 
+from importlib.resources import as_file
+
 import sqlite_utils
 
-from factcheck.config import EXAMPLES_DIR, Settings
+from factcheck import resources
+from factcheck.config import Settings
 from factcheck.types import IngestResult
 
-DEMO_ARTICLE = EXAMPLES_DIR / "demo_article.md"
-DEMO_CORPUS = EXAMPLES_DIR / "demo_corpus"
+DEMO_ARTICLE = "demo_article.md"  # in the shipped examples (resources.examples_dir())
+DEMO_CORPUS = "demo_corpus"
 DEMO_CORPUS_FILES = (("factchecks.jsonl", "fact-check"), ("official.jsonl", "official"))
 DEMO_ACTOR = "demo"
 
@@ -26,12 +29,12 @@ def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:
     """Import the demo reference corpus (a second call adds nothing). Returns sources added."""
     from factcheck.corpus.importer import ImportOptions, import_paths
 
+    corpus = resources.examples_dir() / DEMO_CORPUS
     added = 0
     for name, kind in DEMO_CORPUS_FILES:
         options = ImportOptions(format="jsonl", kind=kind, actor=DEMO_ACTOR)
-        added += sum(
-            r.new for r in import_paths(db, [DEMO_CORPUS / name], options, settings=settings)
-        )
+        with as_file(corpus / name) as path:
+            added += sum(r.new for r in import_paths(db, [path], options, settings=settings))
     return added
 
 
@@ -41,7 +44,8 @@ def load_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult:
     from factcheck.pipeline import ingest_source
 
     load_demo_corpus(db, settings)
-    result = ingest_source(db, str(DEMO_ARTICLE), settings, actor=DEMO_ACTOR, extractor="default")
+    with as_file(resources.examples_dir() / DEMO_ARTICLE) as article:
+        result = ingest_source(db, str(article), settings, actor=DEMO_ACTOR, extractor="default")
     if result.created:
         found = match_article(db, result.article_id, settings)
         result.message += f"; {found} matches with the demo reference corpus"

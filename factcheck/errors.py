@@ -39,3 +39,7 @@ class LLMError(FactcheckError):
 
 class ConflictError(FactcheckError):
     """A write lost a compare-and-set race: someone else changed the row first."""
+
+
+class ResourceError(FactcheckError):
+    """A file that ships with factcheck (migrations, prompts, demo, app) cannot be found."""

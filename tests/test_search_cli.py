@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import cli
-from factcheck.config import EXAMPLES_DIR
 from factcheck.match import matcher as match
+from factcheck.resources import examples_dir
 
 pytestmark = pytest.mark.model
-FACTCHECKS = str(EXAMPLES_DIR / "demo_corpus" / "factchecks.jsonl")
+FACTCHECKS = str(examples_dir() / "demo_corpus" / "factchecks.jsonl")
 
 
 def run(*args):

@@ -1,4 +1,5 @@
-"""Prompt templates in ``prompts/*.md``, rendered into chat messages with named variables.
+"""Prompt templates in ``prompts/*.md`` (shipped with the package), rendered into chat messages
+with named variables.
 
 A template file is split into chat messages by marker lines ``<!-- system -->`` and
 ``<!-- user -->``; anything before the first marker is a comment that is never sent.
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-from factcheck.config import PROMPTS_DIR
+from factcheck import resources
 from factcheck.errors import ConfigError
 
 _MARKER = re.compile(r"^[ \t]*<!--\s*(system|user)\s*-->[ \t]*$", re.MULTILINE)
@@ -58,14 +60,25 @@ class PromptTemplate:
             )
 
 
-def available(directory: Path = PROMPTS_DIR) -> list[str]:
-    """Names of the templates in ``directory`` (file stems of ``*.md``), sorted."""
-    return sorted(p.stem for p in Path(directory).glob("*.md") if _NAME.match(p.stem))
+def _folder(directory: Traversable | str | None) -> Traversable:
+    if directory is None:
+        return resources.prompts_dir()
+    return Path(directory) if isinstance(directory, str) else directory
 
 
-def load(name: str, directory: Path = PROMPTS_DIR) -> PromptTemplate:
-    """Read and parse template ``name`` from ``directory``."""
-    path = Path(directory) / f"{name}.md"
+def available(directory: Traversable | str | None = None) -> list[str]:
+    """Names of the templates in ``directory`` (default: the shipped ones), sorted."""
+    folder = _folder(directory)
+    if not folder.is_dir():
+        return []
+    stems = (p.name[: -len(".md")] for p in folder.iterdir() if p.name.endswith(".md"))
+    return sorted(stem for stem in stems if _NAME.match(stem))
+
+
+def load(name: str, directory: Traversable | str | None = None) -> PromptTemplate:
+    """Read and parse template ``name`` from ``directory`` (default: the shipped ones)."""
+    directory = _folder(directory)
+    path = directory / f"{name}.md"
     if not _NAME.match(name) or not path.is_file():
         choices = ", ".join(available(directory)) or "none"
         raise PromptError(f"no prompt template {name!r} in {directory} (available: {choices})")

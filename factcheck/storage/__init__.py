@@ -11,12 +11,13 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import sqlite_utils
 
-from factcheck.config import MIGRATIONS_DIR
-from factcheck.errors import DatabaseError
+from factcheck import resources
+from factcheck.errors import DatabaseError, ResourceError
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 IN_CHUNK = 500  # bound parameters per IN (...) query
@@ -71,14 +72,25 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
     return db
 
 
-def migration_files(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
-    """The numbered migration files, in order."""
+def migration_files(folder: Traversable | None = None) -> list[tuple[int, Traversable]]:
+    """The numbered migration files, in order (default: the shipped ``db/migrations``).
+
+    Read through the :class:`Traversable` API, so a zipped install works too. No migration
+    at all is a :class:`ResourceError`: a database without its tables is never opened.
+    """
+    folder = resources.migrations_dir() if folder is None else folder
     found = []
-    for file in sorted(folder.glob("*.sql")):
-        match = MIGRATION_NAME.match(file.name)
-        if match:
-            found.append((int(match.group(1)), file))
-    return found
+    if folder.is_dir():
+        for file in folder.iterdir():
+            match = MIGRATION_NAME.match(file.name)
+            if match and file.is_file():
+                found.append((int(match.group(1)), file))
+    if not found:
+        raise ResourceError(
+            f"no database migrations (NNNN_name.sql) in {folder}: the installation is "
+            f"incomplete; {resources.REINSTALL}"
+        )
+    return sorted(found, key=lambda item: (item[0], item[1].name))
 
 
 def _statements(script: str) -> list[str]:
@@ -95,8 +107,9 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def apply_migrations(db: sqlite_utils.Database, folder: Path = MIGRATIONS_DIR) -> list[int]:
+def apply_migrations(db: sqlite_utils.Database, folder: Traversable | None = None) -> list[int]:
     """Apply every migration not yet applied, each in its own transaction. Returns versions."""
+    files = migration_files(folder)
     try:
         db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -106,7 +119,7 @@ def apply_migrations(db: sqlite_utils.Database, folder: Path = MIGRATIONS_DIR) -
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"cannot read the database: {error}") from None
     applied = []
-    for version, file in migration_files(folder):
+    for version, file in files:
         if version in done:
             continue
         try:
