@@ -7,6 +7,7 @@ from app_pages.common import database, flash, open_claim, require_reviewer, safe
 from factcheck import workbench
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.review import workflow as review
+from factcheck.vocab import ROLES
 
 ss = st.session_state
 reviewer = require_reviewer()
@@ -176,7 +177,7 @@ if editor:
             key="fc_role_who",
             placeholder="choose a reviewer",
         )
-        cols[1].radio("New role", list(review.ROLES), key="fc_role_new", horizontal=True)
+        cols[1].radio("New role", list(ROLES), key="fc_role_new", horizontal=True)
         cols[2].button(
             "Change role", key="fc_role_set", on_click=_set_role, disabled=not ss.get("fc_role_who")
         )

@@ -12,6 +12,7 @@ from factcheck.agreement import reports as research
 from factcheck.errors import FactcheckError
 from factcheck.review.scales import list_scales
 from factcheck.storage import open_db
+from factcheck.vocab import AGREEMENT_SCOPES
 
 HEADLINE = (
     ("alpha_nominal", "Krippendorff's alpha (nominal)"),
@@ -121,7 +122,7 @@ def _sources(report: dict) -> None:
 
 st.title("Agreement")
 left, middle, right = st.columns(3)
-scope = left.radio("Between", research.SCOPES, horizontal=True, key="fc_agree_scope")
+scope = left.radio("Between", AGREEMENT_SCOPES, horizontal=True, key="fc_agree_scope")
 scale = middle.selectbox(
     "Scale", list_scales(), index=None, placeholder="The one in use", key="fc_agree_scale"
 )

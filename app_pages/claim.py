@@ -21,14 +21,9 @@ from app_pages.common import (
 from factcheck import workbench
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.review import workflow as review
+from factcheck.vocab import EVIDENCE_CHOICES, OPEN_STATUSES, STANCES
 
-STANCE_LABELS = {
-    "supports": "Supports",
-    "refutes": "Refutes",
-    "mixed": "Mixed",
-    "context": "Context",
-    "irrelevant": "Irrelevant",
-}
+STANCE_LABELS = {choice: choice.capitalize() for choice in EVIDENCE_CHOICES}
 NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
 
 ss = st.session_state
@@ -233,7 +228,7 @@ nav.button(
 )
 if nav.button("Queue", key="fc_back", shortcut="Q", icon=":material/checklist:"):
     st.switch_page(QUEUE_PAGE)
-if claim["status"] in ("new", "in_review", "awaiting_second_review"):
+if claim["status"] in OPEN_STATUSES:
     nav.button(
         "Take it",
         key="fc_take",
@@ -440,7 +435,7 @@ with right:
             key = f"fc_ev_{cid}_{pid}_{card['choice']}"
             row.segmented_control(
                 "Use as",
-                list(STANCE_LABELS),
+                list(EVIDENCE_CHOICES),
                 default=card["choice"],
                 format_func=STANCE_LABELS.get,
                 key=key,
@@ -461,7 +456,7 @@ with right:
             cols[0].date_input("Accessed", value=date.today(), key="fc_ext_date")
             cols[1].selectbox(
                 "Stance",
-                list(review.STANCES),
+                list(STANCES),
                 key="fc_ext_stance",
                 index=1,
                 format_func=STANCE_LABELS.get,

@@ -3,7 +3,6 @@ the sidebar, safe rendering of untrusted text, the queue's state, keyboard short
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -11,9 +10,10 @@ import streamlit as st
 from factcheck import workbench
 from factcheck.config import Settings, load_settings
 from factcheck.errors import FactcheckError
-from factcheck.review.workflow import ROLES
 from factcheck.storage import open_db
 from factcheck.storage.review import QueueFilters
+from factcheck.text import escape_markdown as safe_md  # the pages' name for it
+from factcheck.vocab import OPEN_STATUSES, ROLES
 
 DB_KEY = "_fc_db"
 QUEUE_KEY = "fc_queue_state"
@@ -32,26 +32,6 @@ SHORTCUTS = [
     ("J / K", "Queue", "next / previous page of the queue"),
     ("H", "Any page", "show or hide this list"),
 ]
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'@%/])")
-_LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
-# GFM turns bare URLs, www. names and e-mail addresses into links even when escaped: a word
-# joiner (U+2060, invisible) after the scheme, "www" or before "@" stops that.
-_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto)(?=:)|\bwww(?=\.)")
-
-
-def safe_md(text) -> str:
-    """``text`` with every Markdown/HTML special character backslash-escaped, for untrusted
-    text going into st.markdown, st.write, captions or labels: no links, images, HTML,
-    colour directives, emoji shortcodes or maths survive (bare URLs get an invisible word
-    joiner so they are not turned into links). Line breaks are kept."""
-    if text is None:
-        return ""
-    text = str(text).replace("\r", "").replace("@", "\u2060@")
-    text = _AUTOLINK.sub(lambda found: found.group(0) + "\u2060", text)
-    escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    lines = "\n".join(line.lstrip() for line in escaped.split("\n"))
-    return _LONE_NEWLINE.sub("  \n", lines)
 
 
 def short_time(value) -> str:
@@ -239,7 +219,7 @@ def queue_state() -> dict:
     state = st.session_state.get(QUEUE_KEY)
     if not state:
         state = {
-            "filters": QueueFilters(statuses=("new", "in_review", "awaiting_second_review")),
+            "filters": QueueFilters(statuses=OPEN_STATUSES),
             "sort": "score",
             "descending": True,
         }

@@ -8,9 +8,9 @@ from app_pages.common import database, settings
 from factcheck.corpus import claimreview
 from factcheck.errors import FactcheckError
 from factcheck.export import verdicts as export
-from factcheck.review.workflow import STATUSES
 from factcheck.storage import articles as article_store
 from factcheck.storage import open_db
+from factcheck.vocab import EXPORT_FORMATS, STATUSES
 
 LABELS = {
     "csv": "CSV",
@@ -91,7 +91,7 @@ if filters != export.ExportFilters(article_id=article_id):
     blocked["trec-run"] = "A TREC run takes only the article filter; clear the others."
 db_path = str(settings().db_path)
 buttons = st.columns(3)
-for n, fmt in enumerate(export.FORMATS):
+for n, fmt in enumerate(EXPORT_FORMATS):
     buttons[n % 3].download_button(
         LABELS[fmt],
         data=partial(_file, db_path, fmt, filters),

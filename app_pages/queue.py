@@ -8,8 +8,8 @@ from factcheck import workbench
 from factcheck.errors import FactcheckError
 from factcheck.review import workflow as review
 from factcheck.storage.review import QueueFilters
+from factcheck.vocab import OPEN_STATUSES
 
-OPEN = ["new", "in_review", "awaiting_second_review"]
 SORTS = {
     "score": "check-worthiness score",
     "date": "article date",
@@ -47,7 +47,7 @@ keep(
     "fc_q_size",
     defaults={
         "fc_q_article": None,
-        "fc_q_status": OPEN,
+        "fc_q_status": list(OPEN_STATUSES),
         "fc_q_score": (0.0, 1.0),
         "fc_q_type": None,
         "fc_q_assignee": None,

@@ -17,12 +17,10 @@ from collections.abc import Sequence
 import click
 from tabulate import tabulate
 
-from factcheck import __version__
-from factcheck.config import DEFAULT_ACTOR, MATCH_METHODS, Settings, load_settings
+from factcheck import __version__, vocab
+from factcheck.config import DEFAULT_ACTOR, Settings, load_settings
 from factcheck.errors import FactcheckError
 from factcheck.storage import open_db
-
-FORMATS = ("table", "csv", "json")
 
 
 class FactcheckGroup(click.Group):
@@ -56,7 +54,7 @@ db_option = click.option(
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(vocab.TABLE_FORMATS),
     default="table",
     show_default=True,
     help="Output format.",
@@ -116,7 +114,7 @@ def cli():
 @click.option("--title", default=None, help="Title to store (overrides the one found).")
 @click.option(
     "--extractor",
-    type=click.Choice(["default", "llm"]),
+    type=click.Choice(vocab.EXTRACTORS),
     default=None,
     help="Claim extractor (default: $FACTCHECK_EXTRACTOR, else default).",
 )
@@ -260,7 +258,9 @@ def claims(db_path, fmt, article_id, min_score, include_all):
 
 @cli.command()
 @click.argument("file", default="-")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(vocab.TABLE_FORMATS), default="json", show_default=True
+)
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
@@ -367,9 +367,6 @@ def run_streamlit(command: Sequence[str], env: dict[str, str]) -> int:
 
 # --------------------------------------------------------------------------- corpus
 
-CORPUS_FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview", "checkthat")
-SOURCE_KINDS = ("fact-check", "article", "official", "other")
-
 
 @cli.group()
 def corpus():
@@ -382,7 +379,7 @@ def corpus():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(CORPUS_FORMATS),
+    type=click.Choice(vocab.CORPUS_FORMATS),
     default="auto",
     show_default=True,
     help="Input format (auto: from the name and content).",
@@ -400,7 +397,7 @@ def corpus():
 @click.option("--publisher", help="Publisher for every imported source.")
 @click.option(
     "--kind",
-    type=click.Choice(SOURCE_KINDS),
+    type=click.Choice(vocab.CORPUS_KINDS),
     default=None,
     help="Kind of every source (default: fact-check; article for folders and files "
     "without a verdict field).",
@@ -458,7 +455,7 @@ def corpus_import(
 @corpus.command("list")
 @db_option
 @format_option
-@click.option("--kind", type=click.Choice(SOURCE_KINDS), default=None, help="Only this kind.")
+@click.option("--kind", type=click.Choice(vocab.CORPUS_KINDS), default=None, help="Only this kind.")
 @click.option("--verdict", default=None, help="Only this verdict (e.g. false, pants-fire).")
 @click.option(
     "--limit",
@@ -520,7 +517,7 @@ def corpus_stats(db_path, fmt):
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
 @click.option(
     "--backend",
-    type=click.Choice(["torch", "onnx", "onnx-int8"]),
+    type=click.Choice(vocab.EMBED_BACKENDS),
     default=None,
     help="Embedding backend (default: $FACTCHECK_EMBED_BACKEND, else torch). onnx: "
     "the same vectors, faster on a CPU; onnx-int8: faster still, approximate "
@@ -552,7 +549,7 @@ def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
 
 method_option = click.option(
     "--method",
-    type=click.Choice(MATCH_METHODS),
+    type=click.Choice(vocab.MATCH_METHODS),
     default=None,
     help="Retrieval method (default: $FACTCHECK_MATCH_METHOD, else rerank: the learned "
     "re-ranker over dense + BM25 candidates).",
@@ -661,7 +658,7 @@ def match_command(db_path, article_id, match_every, top_k, method, cross_encoder
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(CORPUS_FORMATS),
+    type=click.Choice(vocab.CORPUS_FORMATS),
     default="auto",
     show_default=True,
     help="Corpus format; checkthat also reads debate transcripts "
@@ -728,19 +725,6 @@ def eval_command(
 
 # --------------------------------------------------------------------------- export, labels, agreement
 
-EXPORT_FORMATS = (
-    "csv",
-    "tsv",
-    "xlsx",
-    "json",
-    "jsonl",
-    "markdown",
-    "claimreview",
-    "annotations",
-    "trec-run",
-)
-CLAIM_STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published", "dismissed")
-
 
 def _write_output(data: bytes, output: str | None, fmt: str) -> None:
     """Write to OUTPUT, else stdout (binary formats only when stdout is not a terminal)."""
@@ -765,7 +749,7 @@ def _write_output(data: bytes, output: str | None, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice(vocab.EXPORT_FORMATS),
     default="csv",
     show_default=True,
     help="csv/tsv/xlsx/json/jsonl/markdown: the verdict table; "
@@ -784,7 +768,7 @@ def _write_output(data: bytes, output: str | None, fmt: str) -> None:
 @click.option(
     "--status",
     "statuses",
-    type=click.Choice(CLAIM_STATUSES),
+    type=click.Choice(vocab.STATUSES),
     multiple=True,
     help="Only claims with this status (repeatable).",
 )
@@ -840,7 +824,7 @@ def verdicts_import(file, db_path, scale, skip_bad, actor):
 @db_option
 @click.option(
     "--scope",
-    type=click.Choice(["reviewers", "sources"]),
+    type=click.Choice(vocab.AGREEMENT_SCOPES),
     default="reviewers",
     show_default=True,
     help="Agreement between reviewers, or between cited sources.",

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
+from factcheck import vocab
 from factcheck.config import Settings, load_settings
 from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
 from factcheck.ingest import read as sources
@@ -32,7 +33,6 @@ Progress = Callable[[str], None]
 CONTEXT_CHARS = 1500  # at most this much article text each side of the claim
 WHOLE_ARTICLE_CHARS = 200_000
 UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
-EVIDENCE_CHOICES = ("supports", "refutes", "mixed", "context", "irrelevant")
 PAGE_SIZES = (25, 50, 100, 200)
 
 
@@ -191,8 +191,8 @@ def queue_view(
             "claim_types": store.claim_types(db),
             "assignees": reviewer_names(db),
             "verdicts": labels,
-            "statuses": list(review.STATUSES),
-            "manual_statuses": list(review.MANUAL_STATUSES),
+            "statuses": list(vocab.STATUSES),
+            "manual_statuses": list(vocab.MANUAL_STATUSES),
             "strong_match": strong_match_threshold(),
         },
     }
@@ -392,7 +392,7 @@ def set_evidence(
 ) -> str:
     """Apply a card's choice: cite with a stance, ``irrelevant`` dismisses, None clears what
     the card had (removes its citation or restores it). Returns what was done."""
-    if choice in review.STANCES:
+    if choice in vocab.STANCES:
         review.cite_passage(db, actor, claim_id, passage_id, choice)
         return f"cited passage {passage_id} as {choice}"
     if choice == "irrelevant":
@@ -400,7 +400,8 @@ def set_evidence(
         return f"dismissed passage {passage_id} as irrelevant"
     if choice is not None:
         raise InputError(
-            f"unknown evidence choice {choice!r}; choose one of: {', '.join(EVIDENCE_CHOICES)}"
+            f"unknown evidence choice {choice!r}; "
+            f"choose one of: {', '.join(vocab.EVIDENCE_CHOICES)}"
         )
     card = card or {}
     if card.get("dismissed"):

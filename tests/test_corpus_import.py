@@ -12,13 +12,13 @@ from factcheck.cli import cli
 from factcheck.corpus.importer import (
     ImportOptions,
     import_paths,
-    parse_date,
     split_passages,
     verdict_slug,
 )
 from factcheck.errors import InputError
 from factcheck.storage import corpus as store
 from factcheck.storage import events
+from factcheck.text import iso_date
 
 
 def write(path: Path, text: str) -> Path:
@@ -394,7 +394,7 @@ def test_split_passages_windows_overlap_and_cover():
     ],
 )
 def test_parse_date(raw, expected):
-    assert parse_date(raw) == expected
+    assert iso_date(raw) == expected
 
 
 def test_verdict_slug():

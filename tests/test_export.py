@@ -425,10 +425,11 @@ def test_unknown_format_lists_the_valid_ones(db):
 
 
 def test_cli_offers_exactly_the_library_formats_and_statuses():
-    from factcheck import cli as cli_module
+    from factcheck import vocab
 
-    assert cli_module.EXPORT_FORMATS == export.FORMATS
-    assert cli_module.CLAIM_STATUSES == review.STATUSES
+    options = {param.name: param for param in cli.commands["export"].params}
+    assert tuple(options["fmt"].type.choices) == vocab.EXPORT_FORMATS
+    assert tuple(options["statuses"].type.choices) == vocab.STATUSES
 
 
 # --------------------------------------------------------------------------- research exports

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import syntok.segmenter
 
-from factcheck.extract.segment import segment, split_sentences
+from factcheck.extract.segment import segment
+from factcheck.text import split_sentences
 
 
 def sentences(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from factcheck.export.tables import to_delimited, typed
 from factcheck.review.scales import get_scale
 from factcheck.review.workflow import annotations_long
 from factcheck.storage import export as store
+from factcheck.vocab import AGREEMENT_SCOPES, POLAR_STANCES
 
 ANNOTATION_COLUMNS = (
     ("claim_id", "int"),
@@ -40,7 +41,6 @@ ANNOTATION_COLUMNS = (
     ("updated_at", "str"),
 )
 ROW_COLUMNS = ("statistic", "subject", "value", "ci_low", "ci_high", "n", "note")
-SCOPES = ("reviewers", "sources")
 
 
 # --------------------------------------------------------------------------- exports
@@ -105,8 +105,8 @@ def source_report(db: sqlite_utils.Database, scale: str | None = None) -> Source
     rows = store.source_stance_rows(db)
     if not rows:
         raise AgreementError(
-            "source agreement needs cited sources with a stance (supports, "
-            "refutes or mixed); found none"
+            "source agreement needs cited sources with a stance "
+            f"({', '.join(POLAR_STANCES)}); found none"
         )
     chosen = _one_scale(
         {r["final_scale"] for r in rows if r["final_scale"]}, scale, "final verdicts"
@@ -251,8 +251,8 @@ def agreement(
     seed: int = 0,
 ) -> AgreementReport | SourceAgreement:
     """The agreement report of ``scope`` (reviewers or sources)."""
-    if scope not in SCOPES:
-        raise InputError(f"unknown scope {scope!r}; choose one of: {', '.join(SCOPES)}")
+    if scope not in AGREEMENT_SCOPES:
+        raise InputError(f"unknown scope {scope!r}; choose one of: {', '.join(AGREEMENT_SCOPES)}")
     if scope == "sources":
         return source_report(db, scale)
     return reviewer_report(db, scale, resamples=resamples, seed=seed)

@@ -37,25 +37,25 @@ from statsmodels.stats.inter_rater import cohens_kappa, fleiss_kappa
 
 from factcheck.errors import InputError
 from factcheck.review.scales import Scale, get_scale
+from factcheck.vocab import POLAR_STANCES
 
 REVIEW_COLUMNS = ("claim_id", "reviewer", "label")
 SOURCE_COLUMNS = ("claim_id", "source", "stance")
-STANCES = ("supports", "refutes", "mixed")
 STANCE_ALIASES = {
-    "supports": STANCES[0],
-    "support": STANCES[0],
-    "supporting": STANCES[0],
-    "supported": STANCES[0],
-    "agrees": STANCES[0],
-    "refutes": STANCES[1],
-    "refute": STANCES[1],
-    "refuting": STANCES[1],
-    "refuted": STANCES[1],
-    "contradicts": STANCES[1],
-    "disputes": STANCES[1],
-    "mixed": STANCES[2],
-    "mixture": STANCES[2],
-    "partly": STANCES[2],
+    "supports": POLAR_STANCES[0],
+    "support": POLAR_STANCES[0],
+    "supporting": POLAR_STANCES[0],
+    "supported": POLAR_STANCES[0],
+    "agrees": POLAR_STANCES[0],
+    "refutes": POLAR_STANCES[1],
+    "refute": POLAR_STANCES[1],
+    "refuting": POLAR_STANCES[1],
+    "refuted": POLAR_STANCES[1],
+    "contradicts": POLAR_STANCES[1],
+    "disputes": POLAR_STANCES[1],
+    "mixed": POLAR_STANCES[2],
+    "mixture": POLAR_STANCES[2],
+    "partly": POLAR_STANCES[2],
 }
 STANCE_POLARITY = {"supports": "true", "refutes": "false", "mixed": "mixed"}
 Interval = tuple[float, float]
@@ -548,7 +548,7 @@ def normalise_stance(stance: str) -> str:
     """supports / refutes / mixed from common spellings; unknown -> InputError."""
     key = str(stance).strip().casefold()
     if key not in STANCE_ALIASES:
-        raise InputError(f"unknown stance {stance!r}; use one of: {', '.join(STANCES)}")
+        raise InputError(f"unknown stance {stance!r}; use one of: {', '.join(POLAR_STANCES)}")
     return STANCE_ALIASES[key]
 
 
@@ -590,7 +590,7 @@ def _source_rows(stances: pd.DataFrame, polarity: pd.Series) -> list[dict]:
             {
                 "source": source,
                 "n_claims": len(group),
-                "stances": {s: int((group["stance"] == s).sum()) for s in STANCES},
+                "stances": {s: int((group["stance"] == s).sum()) for s in POLAR_STANCES},
                 "n_with_verdict": int(known.sum()),
                 "n_agree": agree,
                 "agreement_with_verdict": agree / int(known.sum()) if known.any() else None,
@@ -613,7 +613,7 @@ def _source_matrix(wide: pd.DataFrame) -> dict:
 def _conflicts(wide: pd.DataFrame) -> list[dict]:
     out = []
     for claim, row in wide.iterrows():
-        by = {s: sorted(row.index[row == s], key=str) for s in STANCES}
+        by = {s: sorted(row.index[row == s], key=str) for s in POLAR_STANCES}
         if by["supports"] and by["refutes"]:
             out.append({"claim_id": claim, **by})
     return out
@@ -637,7 +637,9 @@ def source_agreement(df: pd.DataFrame, scale: Scale | str | None = None) -> Sour
         scale = get_scale(scale)
         polarity = final_verdicts(df, scale).map(scale.polarity).dropna()
     wide = stances.pivot(index="claim_id", columns="source", values="stance")
-    counts = _paired(label_counts(stances.rename(columns={"stance": "label"}), order=list(STANCES)))
+    counts = _paired(
+        label_counts(stances.rename(columns={"stance": "label"}), order=list(POLAR_STANCES))
+    )
     value = alpha(counts.to_numpy())
     if value is None:
         reasons["alpha_nominal"] = (

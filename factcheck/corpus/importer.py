@@ -18,12 +18,10 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from dateutil import parser as dateparser
 from tqdm.auto import tqdm
 
 from factcheck.config import Settings, load_settings
@@ -31,9 +29,9 @@ from factcheck.errors import InputError
 from factcheck.storage import corpus as store
 from factcheck.storage import utcnow
 from factcheck.storage.claims import text_hash
+from factcheck.text import iso_date, split_sentences
+from factcheck.vocab import CORPUS_FORMATS, CORPUS_KINDS
 
-FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview", "checkthat")
-KINDS = ("fact-check", "article", "official", "other")
 DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 WINDOW_CHARS = 800  # a body passage holds whole sentences up to about this many characters
 WINDOW_OVERLAP = 1  # sentences shared by consecutive body passages
@@ -200,10 +198,12 @@ def parse_file(path: Path, options: ImportOptions, settings: Settings) -> _Parse
 
 
 def _check_options(options: ImportOptions) -> None:
-    if options.format not in FORMATS:
-        raise InputError(f"unknown format {options.format!r}; choose one of: {', '.join(FORMATS)}")
-    if options.kind is not None and options.kind not in KINDS:
-        raise InputError(f"unknown kind {options.kind!r}; choose one of: {', '.join(KINDS)}")
+    if options.format not in CORPUS_FORMATS:
+        raise InputError(
+            f"unknown format {options.format!r}; choose one of: {', '.join(CORPUS_FORMATS)}"
+        )
+    if options.kind is not None and options.kind not in CORPUS_KINDS:
+        raise InputError(f"unknown kind {options.kind!r}; choose one of: {', '.join(CORPUS_KINDS)}")
     unknown = set(options.fields) - set(FIELD_NAMES)
     if unknown:
         raise InputError(f"unknown field roles: {', '.join(sorted(unknown))}")
@@ -284,9 +284,9 @@ def build_source(
         "url": record.url,
         "publisher": options.publisher or record.publisher,
         "author": record.author,
-        "date": parse_date(record.date_raw),
+        "date": iso_date(record.date_raw),
         "date_raw": record.date_raw,
-        "claim_date": parse_date(record.claim_date_raw),
+        "claim_date": iso_date(record.claim_date_raw),
         "claim_date_raw": record.claim_date_raw,
         "claimant": record.claimant,
         "verdict": verdict_slug(record.verdict_raw),
@@ -344,24 +344,12 @@ def _join_parts(record: Record) -> tuple[str, list[dict]]:
     return text, passages
 
 
-_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|\n[ \t]*\n|$)", re.S)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: ends at . ! ? before a space, at a blank line, or the end."""
-    spans = []
-    for match in _SENTENCE.finditer(text):
-        piece = match.group(0).rstrip()
-        if piece:
-            spans.append((match.start(), match.start() + len(piece)))
-    return spans
-
-
 def split_passages(
     text: str, max_chars: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP
 ) -> list[tuple[int, int]]:
     """Windows of whole sentences up to ``max_chars``, consecutive ones sharing ``overlap``."""
-    spans = [piece for span in sentence_spans(text) for piece in _cut(text, span, max_chars)]
+    sentences = split_sentences(text, breaks="paragraph")
+    spans = [piece for span in sentences for piece in _cut(text, span, max_chars)]
     windows, i = [], 0
     while i < len(spans):
         j = i
@@ -386,27 +374,6 @@ def _cut(text: str, span: tuple[int, int], max_chars: int) -> list[tuple[int, in
         while start < end and text[start].isspace():
             start += 1
     return pieces + [(start, end)]
-
-
-_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-_NAMED_DATE = re.compile(
-    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
-    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
-)
-
-
-def parse_date(raw: str | None) -> str | None:
-    """An ISO date (YYYY-MM-DD) from ISO text, "26 May 2015", "stated on May 8, 2018 in ...", ..."""
-    if not raw:
-        return None
-    found = _ISO_DATE.search(raw) or _NAMED_DATE.search(raw)
-    candidate = found.group(0) if found else raw
-    try:  # parsed twice with different defaults: a date missing its day or month is no date
-        one = dateparser.parse(candidate, default=datetime(2000, 1, 1)).date()
-        two = dateparser.parse(candidate, default=datetime(2001, 2, 2)).date()
-    except (ValueError, OverflowError, TypeError, dateparser.ParserError):
-        return None
-    return one.isoformat() if one == two else None
 
 
 def verdict_slug(raw: str | None) -> str | None:
@@ -448,7 +415,8 @@ def detect_format(path: Path) -> str:
     if suffix in (".json", ".jsonld"):
         return "claimreview" if _claimreview_items(_load_json(_read_text(path), path)) else "json"
     raise InputError(
-        f"cannot tell the format of {path} from its name; give --format ({', '.join(FORMATS[1:])})"
+        f"cannot tell the format of {path} from its name; "
+        f"give --format ({', '.join(CORPUS_FORMATS[1:])})"
     )
 
 

@@ -45,8 +45,9 @@ from factcheck.corpus import claimreview
 from factcheck.errors import FactcheckError, InputError
 from factcheck.export.tables import plain, read_delimited, records, to_delimited, typed
 from factcheck.review.scales import get_scale, label_key
-from factcheck.review.workflow import STATUSES
 from factcheck.storage import export as store
+from factcheck.text import escape_markdown
+from factcheck.vocab import EXPORT_FORMATS, STANCES, STATUSES
 
 # (name, type, meaning): the verdict table's columns, in order. Types: int, float, str.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -72,7 +73,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("source_urls", "str", "URL of each cited source, one a line"),
     ("source_titles", "str", "title of each cited source, one a line"),
     ("source_quotes", "str", "quoted passage of each cited source, one a line"),
-    ("source_stances", "str", "stance of each cited source (supports, refutes, mixed, context)"),
+    ("source_stances", "str", f"stance of each cited source ({', '.join(STANCES)})"),
     ("reviewers", "str", "the reviewers assigned or with a verdict, one a line"),
     ("reviewer_verdicts", "str", "each reviewer's own verdict, 'name: label' one a line"),
     ("claim_created_at", "str", "when the claim was stored (UTC, ISO 8601)"),
@@ -106,17 +107,6 @@ LOG_COLUMNS = (
     ("entity_id", "int"),
     ("before", "str"),
     ("after", "str"),
-)
-FORMATS = (
-    "csv",
-    "tsv",
-    "xlsx",
-    "json",
-    "jsonl",
-    "markdown",
-    "claimreview",
-    "annotations",
-    "trec-run",
 )
 EXTENSIONS = {
     "csv": "csv",
@@ -394,12 +384,10 @@ def to_xlsx(table: pd.DataFrame, sources: pd.DataFrame, log: pd.DataFrame) -> by
 
 # --------------------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'@%/])")
-
 
 def md_escape(text) -> str:
-    """Untrusted text for Markdown: special characters escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+    """Untrusted text for the report: :func:`factcheck.text.escape_markdown`, on one line."""
+    return escape_markdown(text, one_line=True, break_links=False)
 
 
 def _md_link(url: str) -> str:
@@ -473,9 +461,11 @@ def to_markdown(frame: pd.DataFrame, generated: datetime | None = None) -> bytes
 
 
 def export(db: sqlite_utils.Database, fmt: str, filters: ExportFilters | None = None) -> bytes:
-    """The export in format ``fmt`` (one of :data:`FORMATS`) of the filtered verdict table."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    """The export in format ``fmt`` (one of :data:`factcheck.vocab.EXPORT_FORMATS`)."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(
+            f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}"
+        )
     if fmt == "trec-run":
         return research.trec_run(db, _article_only(filters)).encode("utf-8")
     table = verdict_table(db, filters)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
+from factcheck.text import split_sentences
+
 FUZZY_THRESHOLD = 0.9
 MIN_CHARS = 8  # shorter text matches too much to anchor anything
 _FOLD = str.maketrans(
@@ -41,7 +43,6 @@ _FOLD = str.maketrans(
     }
 )
 _WRAPPERS = " \t\n\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
-_SENTENCE = re.compile(r"\S[^\n]*?[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s|$)|\S[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,6 @@ class Anchor:
     similarity: float = 1.0
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence: ends at . ! ? or … before a space, or at a line end."""
-    return [(m.start(), m.start() + len(m.group().rstrip())) for m in _SENTENCE.finditer(text)]
-
-
 class ArticleText:
     """An article prepared once for locating many quotes in it."""
 
@@ -67,7 +63,8 @@ class ArticleText:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        return sentence_spans(self.text)
+        """``(start, end)`` of each sentence; a line end always ends one."""
+        return split_sentences(self.text, breaks="line")
 
     @cached_property
     def folded(self) -> tuple[str, list[int]]:

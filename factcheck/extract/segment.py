@@ -2,7 +2,8 @@
 
 Lines are grouped into blocks (hard-wrapped lines are joined back), each block is classified
 (navigation, byline, dateline, heading, or body) and body blocks are split into sentences by
-syntok, which copes with quotes and abbreviations (U.S., Gen., Dr.). Every segment satisfies
+the project's one splitter, :func:`factcheck.text.split_sentences` (syntok where in doubt,
+which copes with quotes and abbreviations: U.S., Gen., Dr.). Every segment satisfies
 ``text[segment.start:segment.end] == segment.text``.
 """
 
@@ -11,14 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import syntok.segmenter
-
-try:  # syntok's own lists of words that end with a full stop without ending a sentence
-    from syntok._segmentation_states import State as _SyntokState
-
-    _NOT_ENDINGS = _SyntokState.abbreviations | _SyntokState.months
-except (ImportError, AttributeError):  # a later syntok: every doubtful case goes to syntok
-    _NOT_ENDINGS = frozenset()
+from factcheck.text import split_sentences, trimmed_span
 
 BODY = "sentence"
 JUNK_KINDS = ("navigation", "byline", "dateline", "heading")
@@ -30,9 +24,6 @@ _LINE = re.compile(r"[^\n]+")
 _END_PUNCT = re.compile(r"[.!?…:;\"”’')\]]$")
 _WORD = re.compile(r"\S+")
 _BULLET = re.compile(r"(?:[-–—•*·▪►]|\d{1,2}[.)])\s")  # used with .match
-_BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+")
-_SENTENCE_START = re.compile(r"[\"“‘'(\[]?[A-Z]")
-_LAST_WORD = re.compile(r"[A-Za-z]+(?=[\"”’')\]]*$)")
 _NAV_PHRASE = re.compile(
     r"^(?:back to top(?: button)?|skip to (?:main )?content|read more|related (?:articles|stories|posts|news)"
     r"|advertisement|share (?:this|on)\b.*|subscribe\b.*|sign up\b.*|follow us\b.*|all rights reserved.*"
@@ -100,7 +91,7 @@ def _blocks(text: str):
     block: list[int] | None = None
     previous_end = -1
     for match in _LINE.finditer(text):
-        start, end = _trimmed(text, match.start(), match.end())
+        start, end = trimmed_span(text, match.start(), match.end())
         if start == end:
             continue
         if block and _continues(text, block, previous_end, start):
@@ -129,14 +120,6 @@ def _continues(text: str, block: list[int], previous_end: int, start: int) -> bo
     return len(last_line) >= WRAPPED_LINE_MIN_CHARS and last_word[:1].islower()
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _segment_block(text: str, start: int, end: int) -> list[Segment]:
     block = text[start:end]
     if "\n" not in block:
@@ -151,55 +134,6 @@ def _segment_block(text: str, start: int, end: int) -> list[Segment]:
         start = start + prefix.end()
     segments.extend(Segment(s, e, text[s:e]) for s, e in split_sentences(text, start, end))
     return segments
-
-
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans of ``text[start:end]`` (body text).
-
-    Where every candidate boundary is plain (a full stop after an ordinary lower-case word,
-    then a capital) the text is cut there; anything else (abbreviations, initials, numbers)
-    goes to syntok. The fast path gives syntok's answer on plain text at a fraction of its cost.
-    """
-    chunk = text[start:end]
-    candidates = list(_BOUNDARY.finditer(chunk))
-    if not candidates:
-        return [(start, end)]
-    if all(_plain_boundary(chunk, m) for m in candidates):
-        starts = [start] + [start + m.end() for m in candidates if _starts_sentence(chunk, m.end())]
-    else:
-        starts = _syntok_starts(chunk, start)
-    bounds = starts[1:] + [end]
-    spans = [_trimmed(text, s, e) for s, e in zip(starts, bounds)]
-    return [(s, e) for s, e in spans if s < e]
-
-
-def _plain_boundary(chunk: str, match: re.Match) -> bool:
-    """A boundary no sentence splitter would doubt (a full stop after an ordinary word, then a
-    capital), or one that is plainly no boundary (a lower-case word follows)."""
-    if not _starts_sentence(chunk, match.end()):
-        return chunk[match.end() : match.end() + 1].islower()
-    if chunk[match.start()] in "!?…":
-        return True
-    found = _LAST_WORD.search(chunk, max(0, match.start() - 40), match.start())
-    word = found.group(0) if found else ""
-    if len(word) < 2 or word in _NOT_ENDINGS or (word.isupper() and len(word) < 4):
-        return False
-    return chunk[found.start() - 1 : found.start()] not in (".", "-")
-
-
-def _starts_sentence(chunk: str, position: int) -> bool:
-    return bool(_SENTENCE_START.match(chunk, position))
-
-
-def _syntok_starts(chunk: str, offset: int) -> list[int]:
-    starts = [
-        offset + sentence[0].offset
-        for paragraph in syntok.segmenter.analyze(chunk)
-        for sentence in paragraph
-        if sentence
-    ]
-    starts[:1] = [offset]
-    return starts
 
 
 def _is_glued_menu(line: str) -> bool:

@@ -17,7 +17,6 @@ import stat
 import sys
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 from factcheck.config import Settings
 from factcheck.errors import InputError
 from factcheck.ingest.limits import too_large_message
+from factcheck.text import iso_date
 from factcheck.types import Document
 
 URL_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -335,7 +335,7 @@ def markdown_to_document(text: str, url: str | None = None) -> Document:
         source=url,
         title=_meta_str(meta, "title") or first_h1,
         publisher=_meta_str(meta, "publisher", "sitename", "site_name", "site"),
-        published_date=_iso_date(meta.get("date") or meta.get("published")),
+        published_date=iso_date(meta.get("date") or meta.get("published")),
         language=_meta_str(meta, "lang", "language"),
     )
 
@@ -402,20 +402,6 @@ def _meta_str(meta: dict, *keys: str) -> str | None:
         value = meta.get(key)
         if isinstance(value, (str, int, float)) and str(value).strip():
             return str(value).strip()
-    return None
-
-
-def _iso_date(value) -> str | None:
-    """A date as ``YYYY-MM-DD`` (from a YAML date or an ISO string), else None."""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10]).isoformat()
-        except ValueError:
-            return None
     return None
 
 

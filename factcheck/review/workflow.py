@@ -30,6 +30,7 @@ from factcheck.storage import claims as claim_store
 from factcheck.storage import events
 from factcheck.storage import review as store
 from factcheck.storage.review import SORTS, QueueFilters, write_transaction
+from factcheck.vocab import MANUAL_STATUSES, REVIEW_STATES, ROLES, STANCES, STATUSES
 
 __all__ = [
     "QueueFilters",
@@ -61,11 +62,6 @@ __all__ = [
     "import_verdict",
 ]
 
-ROLES = ("checker", "editor")
-STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published", "dismissed")
-REVIEW_STATES = ("in_review", "awaiting_second_review", "verdict")
-MANUAL_STATUSES = ("new", "in_review", "awaiting_second_review", "dismissed")
-STANCES = ("supports", "refutes", "mixed", "context")
 DEFAULT_SCALE = "politifact"
 MAX_NAME = 80
 MAX_TEXT = 20_000
