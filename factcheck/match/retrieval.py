@@ -16,9 +16,9 @@ database-backed embedder can be plugged in; document vectors may also be passed 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
@@ -41,8 +41,8 @@ class Doc:
     title: str = ""
     lead: str = ""
     speaker: str = ""
-    date: date | None = None
-    published: date | None = None
+    date: dt.date | None = None
+    published: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Query:
     text: str
     context: str = ""
     speaker: str = ""
-    date: date | None = None
+    date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,12 @@ class Signals:
 def _weighted(matrices: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
     total = sum(weights.get(f, 0.0) for f in matrices) or 1.0
     parts = [weights.get(f, 0.0) * m for f, m in matrices.items() if weights.get(f, 0.0)]
-    return sum(parts) / total
+    if not parts:  # every weight zero: this signal adds nothing
+        return np.zeros_like(next(iter(matrices.values())))
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined + part
+    return combined / total
 
 
 def _scaled(matrices: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -297,7 +302,9 @@ class Retriever:
     def batches(self, queries: Sequence[Query]):
         """(queries, signals) per batch of ``config.batch_size``, embedding all queries once."""
         queries = list(queries)
-        qv, cv = self.query_vectors(queries) if queries else (None, None)
+        if not queries:
+            return
+        qv, cv = self.query_vectors(queries)
         size = self.config.batch_size
         for start in range(0, len(queries), size):
             part = slice(start, start + size)
@@ -329,6 +336,8 @@ class Retriever:
             return {
                 q.id: self._hits(top[i], scores[i, top[i]], method) for i, q in enumerate(queries)
             }
+        if self.reranker is None:  # search() falls back to hybrid without a reranker
+            raise ValueError("method 'rerank' needs a trained reranker")
         candidates = self.candidates(signals)
         scored = self.reranker.score_candidates(self, queries, signals, candidates)
         out = {}

@@ -752,7 +752,7 @@ def annotations_long(
     db: sqlite_utils.Database, *, scale: str | None = None, include_final: bool = False
 ) -> list[dict]:
     """Verdicts in long form (claim_id, reviewer, label, scale, ordinal, created_at, ...)."""
-    return store.annotations(
+    return store.annotation_rows(
         db, scale=get_scale(scale).name if scale else None, include_final=include_final
     )
 

@@ -55,9 +55,9 @@ def insert(
     }
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    article_id = db.execute(
-        f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values())
-    ).lastrowid
+    article_id = events.inserted_id(
+        db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values()))
+    )
     summary = {k: v for k, v in row.items() if k != "text"} | {"chars": len(document.text)}
     events.record(
         db,

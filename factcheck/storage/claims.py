@@ -50,9 +50,9 @@ def insert_many(
         }
         columns = ", ".join(f'"{name}"' for name in row)
         marks = ", ".join("?" for _ in row)
-        claim_id = db.execute(
-            f"INSERT INTO claims ({columns}) VALUES ({marks})", list(row.values())
-        ).lastrowid
+        claim_id = events.inserted_id(
+            db.execute(f"INSERT INTO claims ({columns}) VALUES ({marks})", list(row.values()))
+        )
         ids.append(claim_id)
         events.record(
             db,
@@ -93,7 +93,8 @@ def list_claims(
     include_all: bool = False,
 ) -> list[dict]:
     """Claims in article order; sentences below the threshold only with ``include_all``."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[int | float] = []
     if not include_all:
         where.append("check_worthy = 1")
     if article_id is not None:

@@ -72,9 +72,9 @@ def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[di
     row["imported_by"] = row["imported_by"] or "cli"
     columns = ", ".join(f'"{name}"' for name in row)
     marks = ", ".join("?" for _ in row)
-    source_id = db.execute(
-        f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values())
-    ).lastrowid
+    source_id = events.inserted_id(
+        db.execute(f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values()))
+    )
     db.conn.executemany(
         'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

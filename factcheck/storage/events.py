@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 import sqlite_utils
 
+from factcheck.errors import DatabaseError
 from factcheck.storage import utcnow
 
 
@@ -14,6 +16,13 @@ def _dump(value: Any) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row that the INSERT run on ``cursor`` wrote."""
+    if cursor.lastrowid is None:  # sqlite3 sets it after every successful INSERT
+        raise DatabaseError("the INSERT reported no row id")
+    return cursor.lastrowid
 
 
 def record(
@@ -44,7 +53,7 @@ def record(
             _dump(after),
         ],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def for_claim(db: sqlite_utils.Database, claim_id: int) -> list[dict]:

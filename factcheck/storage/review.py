@@ -52,9 +52,11 @@ def get_reviewer(db: sqlite_utils.Database, name: str) -> dict | None:
 
 def insert_reviewer(db: sqlite_utils.Database, name: str, role: str, *, actor: str) -> dict:
     now = utcnow()
-    reviewer_id = db.execute(
-        "INSERT INTO reviewers (name, role, created_at) VALUES (?, ?, ?)", [name, role, now]
-    ).lastrowid
+    reviewer_id = events.inserted_id(
+        db.execute(
+            "INSERT INTO reviewers (name, role, created_at) VALUES (?, ?, ?)", [name, role, now]
+        )
+    )
     row = {"id": reviewer_id, "name": name, "role": role, "created_at": now}
     events.record(
         db,
@@ -224,9 +226,9 @@ def upsert_verdict(
         }
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        verdict_id = db.execute(
-            f"INSERT INTO verdicts ({columns}) VALUES ({marks})", list(row.values())
-        ).lastrowid
+        verdict_id = events.inserted_id(
+            db.execute(f"INSERT INTO verdicts ({columns}) VALUES ({marks})", list(row.values()))
+        )
     else:
         verdict_id = before["id"]
         sets = ", ".join(f"{name} = ?" for name in fields)
@@ -330,9 +332,9 @@ def insert_citation(db: sqlite_utils.Database, claim: dict, values: dict, *, act
     row |= {"claim_id": claim["id"], "created_by": actor, "created_at": utcnow()}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    citation_id = db.execute(
-        f"INSERT INTO citations ({columns}) VALUES ({marks})", list(row.values())
-    ).lastrowid
+    citation_id = events.inserted_id(
+        db.execute(f"INSERT INTO citations ({columns}) VALUES ({marks})", list(row.values()))
+    )
     events.record(
         db,
         actor=actor,
@@ -406,11 +408,13 @@ def insert_dismissal(
         "dismissed_by": actor,
         "dismissed_at": utcnow(),
     }
-    dismissal_id = db.execute(
-        "INSERT INTO evidence_dismissals (claim_id, passage_id, reason, dismissed_by, "
-        "dismissed_at) VALUES (?, ?, ?, ?, ?)",
-        list(row.values()),
-    ).lastrowid
+    dismissal_id = events.inserted_id(
+        db.execute(
+            "INSERT INTO evidence_dismissals (claim_id, passage_id, reason, dismissed_by, "
+            "dismissed_at) VALUES (?, ?, ?, ?, ?)",
+            list(row.values()),
+        )
+    )
     events.record(
         db,
         actor=actor,
@@ -560,9 +564,10 @@ class QueueFilters:
 
 
 def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, list]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
 
-    def add(sql: str, *values) -> None:
+    def add(sql: str, *values: Any) -> None:
         clauses.append(sql)
         params.extend(values)
 
@@ -677,7 +682,7 @@ def adjudication_rows(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(sql))
 
 
-def annotations(
+def annotation_rows(
     db: sqlite_utils.Database, *, scale: str | None = None, include_final: bool = False
 ) -> list[dict]:
     """Verdicts in long form (one row per claim and reviewer) for agreement statistics."""
