@@ -41,6 +41,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import sqlite_utils
@@ -117,7 +118,7 @@ class CorpusIndex:
     external_ids: list  # unit -> the source's id in its imported file
     model: str  # cache key of the embedding model
     position: dict = field(default_factory=dict)  # passage id -> unit
-    ann_index: object | None = None
+    ann_index: ann.VectorIndex | None = None
 
     def __len__(self) -> int:
         return len(self.passage_ids)
@@ -133,18 +134,15 @@ def build_units(rows: Sequence[dict]) -> tuple[list[Doc], list[int], list]:
             j += 1
         group = rows[i:j]
         i = j
-        first = {}
+        first: dict[str, dict] = {}
         for row in group:
             first.setdefault(row["field"], row)
         bodies = [row for row in group if row["field"] == "body"]
         title, lead, claim = first.get("title"), first.get("lead"), first.get("claim")
         head = claim or (None if bodies else title or lead)
         meta = group[0]
-        common = {
-            "speaker": meta["claimant"] or "",
-            "date": parse_date(meta["claim_date"]),
-            "published": parse_date(meta["date"]),
-        }
+        speaker = meta["claimant"] or ""
+        claim_date, published = parse_date(meta["claim_date"]), parse_date(meta["date"])
         title_text = title["text"] if title else ""
         if head is not None:
             docs.append(
@@ -153,11 +151,22 @@ def build_units(rows: Sequence[dict]) -> tuple[list[Doc], list[int], list]:
                     head["text"],
                     title=title_text if title is not head else "",
                     lead=lead["text"] if lead is not None and lead is not head else "",
-                    **common,
+                    speaker=speaker,
+                    date=claim_date,
+                    published=published,
                 )
             )
         for body in bodies:
-            docs.append(Doc(str(body["id"]), body["text"], title=title_text, **common))
+            docs.append(
+                Doc(
+                    str(body["id"]),
+                    body["text"],
+                    title=title_text,
+                    speaker=speaker,
+                    date=claim_date,
+                    published=published,
+                )
+            )
         added = (head is not None) + len(bodies)
         sources += [meta["source_id"]] * added
         externals += [meta["external_id"]] * added
@@ -217,7 +226,7 @@ def corpus_index(
     return index
 
 
-def _approximate_index(db: sqlite_utils.Database, index: CorpusIndex):
+def _approximate_index(db: sqlite_utils.Database, index: CorpusIndex) -> ann.VectorIndex:
     """The usearch index over the units' claim vectors, saved beside the database."""
     claim_vectors = index.retriever.dense.vectors["claim"]
 
@@ -273,7 +282,7 @@ def rank(
     wide = max(4 * k, CROSS_ENCODER_DEPTH if cross_encoder else 0, 20)
     query_vectors = index.retriever.embed([clean_text(q.text) for q in queries])
     if method == "dense" and index.ann_index is not None:
-        hits = _approximate_dense(index, queries, query_vectors, wide)
+        hits = _approximate_dense(index, index.ann_index, queries, query_vectors, wide)
     else:
         found = index.retriever.search(queries, method, k=wide)
         hits = {
@@ -332,10 +341,15 @@ def similarity(index: CorpusIndex, query_vector: np.ndarray, units) -> np.ndarra
 
 
 def _approximate_dense(
-    index: CorpusIndex, queries: Sequence[Query], query_vectors: np.ndarray, k: int
+    index: CorpusIndex,
+    ann_index: ann.VectorIndex,
+    queries: Sequence[Query],
+    query_vectors: np.ndarray,
+    k: int,
 ) -> dict[str, list[tuple[int, float, str]]]:
-    """Dense search through the approximate index: its candidates, scored exactly."""
-    ids, _ = index.ann_index.search(query_vectors, max(5 * k, 100))
+    """Dense search through ``ann_index`` (the index's approximate one): its candidates,
+    scored exactly."""
+    ids, _ = ann_index.search(query_vectors, max(5 * k, 100))
     out = {}
     for row, query in enumerate(queries):
         units = np.array(
@@ -470,7 +484,7 @@ def match_claims(
             for start in range(0, len(queries), BATCH):
                 batch = queries[start : start + BATCH]
                 ranked = rank(index, batch, method, top_k, settings.cross_encoder)
-                rows = [
+                rows: list[dict[str, Any]] = [
                     {
                         "claim_id": int(q.id),
                         "passage_id": f.passage_id,
