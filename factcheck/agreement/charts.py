@@ -4,6 +4,7 @@ and their PNG / SVG bytes (through vl-convert-python, offline)."""
 from __future__ import annotations
 
 import io
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -99,7 +100,7 @@ def source_heatmap(report: dict) -> alt.Chart:
     )
 
 
-def image(chart: alt.Chart, fmt: str = "png") -> bytes:
+def image(chart: alt.Chart, fmt: Literal["png", "svg"] = "png") -> bytes:
     """The chart as PNG or SVG bytes (rendered offline by vl-convert-python)."""
     buffer = io.BytesIO() if fmt == "png" else io.StringIO()
     chart.save(buffer, format=fmt)

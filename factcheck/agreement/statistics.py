@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
+from typing import Any
 
 import krippendorff
 import numpy as np
@@ -268,7 +269,7 @@ def _pair_report(
     both = (labels[:, 0] >= 0) & (labels[:, 1] >= 0)
     c1, c2 = labels[both, 0], labels[both, 1]
     kappa, kappa_ci, table = _pair_kappa(c1, c2, len(order), None)
-    pair = {
+    pair: dict[str, Any] = {
         "reviewers": [a, b],
         "n_claims": int(both.sum()),
         "percent_agreement": float(np.mean(c1 == c2)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -229,7 +230,7 @@ def parse_reply(content: str, settings: Settings) -> ModelReply:
         ) from None
 
 
-def _problem(error: dict) -> str:
+def _problem(error: Mapping[str, Any]) -> str:
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
     return f"{where.lstrip('.') or 'reply'}: {error['msg']}"
 

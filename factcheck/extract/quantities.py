@@ -157,6 +157,7 @@ def find_quantities(sentence: str) -> list[dict]:
     found = []
     for number in _NUMBER.finditer(sentence):
         after = _AFTER_NUMBER.match(sentence, number.end())
+        assert after is not None  # every part of the pattern is optional: it always matches
         if not _is_date(sentence, number, after):
             found.append(_quantity(sentence, number, after))
     return found

@@ -68,6 +68,7 @@ def fetch_url(url: str, settings: Settings) -> Fetched:
             fetched, location = _get(client, current, settings, deadline)
             if fetched is not None:
                 return fetched
+            assert location is not None  # _get returns a page or the redirect's target
             current = location
     raise FetchError(f"{url}: too many redirects (more than {settings.max_redirects})")
 
@@ -111,7 +112,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise HostError(f"cannot resolve host {host} ({error})") from None
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 def is_refused(address: IPAddress) -> bool:

@@ -462,7 +462,7 @@ def _main_text(tree, url: str | None) -> list[str]:
     result = trafilatura.bare_extraction(
         copy.deepcopy(tree), url=url, include_comments=False, include_tables=True
     )
-    if result is None or result.body is None:
+    if result is None or isinstance(result, dict) or result.body is None:  # dict: as_dict=True only
         return []
     return [p for p in _xml_paragraphs(result.body) if p]
 

@@ -102,7 +102,7 @@ def transcript_queries(
     for qid, text in texts.items():
         match = _QUERY_ID.match(qid)
         path = _find_transcript(match.group("stem"), files) if match else None
-        if path is None:
+        if match is None or path is None:
             queries[qid] = Query(id=qid, text=text)
             continue
         lines = cache.setdefault(path.stem, read_transcript(path))

@@ -23,7 +23,9 @@ from factcheck.research.metrics import map_at_k
 
 def training_rows(retriever, queries, qrels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, labels and query-group ids over each judged query's candidates."""
-    xs, ys, groups = [], [], []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    groups: list[np.ndarray] = []
     for batch, signals in retriever.batches(queries):
         candidates = retriever.candidates(signals)
         for q, cand, f in zip(
@@ -54,7 +56,9 @@ def _train_command(args) -> None:
         task = load_task(args.data, name)
         retriever = Retriever(task.docs, embed, reranker=False)
         x, y, _ = training_rows(retriever, *task.split("train"))
-        xs.append(x), ys.append(y), dev.append((name, retriever, task))
+        xs.append(x)
+        ys.append(y)
+        dev.append((name, retriever, task))
     model = fit(
         np.vstack(xs),
         np.concatenate(ys),

@@ -18,6 +18,7 @@ import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -238,7 +239,7 @@ def _fit_branch(
     return branch
 
 
-def soup_weights(branches: list[Branch]) -> dict[str, np.ndarray]:
+def soup_weights(branches: list[Branch]) -> dict[str, np.ndarray | np.generic]:
     """One branch whose weights are the mean of the members' (a uniform "model soup").
 
     Each member's merged map is W + up_k @ down_k, so their mean is W + U @ D with U the
@@ -248,7 +249,7 @@ def soup_weights(branches: list[Branch]) -> dict[str, np.ndarray]:
     """
     members = [branch.weights() for branch in branches]
     count = len(members)
-    soup: dict[str, np.ndarray] = {}
+    soup: dict[str, np.ndarray | np.generic] = {}
     for key in members[0]:
         if key.endswith(".up"):
             parts = [m[key].astype(np.float32) / count for m in members]
@@ -303,7 +304,7 @@ def train(
         branches.append(
             _fit_branch(states, labels, np.asarray(fit_rows), epochs, order_seed=SEED + member)
         )
-    weights = {
+    weights: dict[str, Any] = {  # Any: savez_compressed's **arrays also meet allow_pickle
         **soup_weights(branches),
         "format": np.int64(cw.FORMAT),
         "trunk_layers": np.int64(cw.TRUNK_LAYERS),

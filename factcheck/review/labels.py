@@ -51,10 +51,11 @@ class LabelImport:
 
 def _text(data: bytes | str | Path) -> str:
     if isinstance(data, (str, Path)):
+        path = Path(data)
         try:
-            data = Path(data).read_bytes()
+            data = path.read_bytes()
         except OSError as error:
-            raise InputError(f"cannot read {data} ({error.strerror})") from None
+            raise InputError(f"cannot read {path} ({error.strerror})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
