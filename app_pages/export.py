@@ -85,7 +85,7 @@ st.caption(
     "of the chosen article (other filters do not apply to it)."
 )
 blocked = {}
-if (table["status"] == "published").any() and claimreview.organisation_from_env() is None:
+if (table["status"] == "published").any() and claimreview.organisation_from_settings() is None:
     blocked["claimreview"] = "Set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) first."
 if filters != export.ExportFilters(article_id=article_id):
     blocked["trec-run"] = "A TREC run takes only the article filter; clear the others."

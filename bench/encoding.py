@@ -6,8 +6,8 @@ passage texts (claims, titles, subtitles) and encodes them, in the same run, wit
 - ``direct``: ``SentenceTransformer.encode`` (normalised, batch 64), the baseline;
 - ``embed_texts``: ``vectors.embed_texts`` into an empty cache (hashing, lookups, one
   transaction a batch);
-- with ``--onnx``: ``FACTCHECK_EMBED_BACKEND=onnx`` (float32) and ``onnx-int8`` through
-  ``embed.encode``, with their cosine agreement to the torch vectors.
+- with ``--onnx``: the ``onnx`` (float32) and ``onnx-int8`` backends through
+  ``embed.encode(..., backend=...)``, with their cosine agreement to the torch vectors.
 
 The texts go in chunks, every method on every chunk, their order rotating from chunk to
 chunk, so that a busy shared machine slows all of them alike. Then the corpus is imported
@@ -58,15 +58,6 @@ def rate(n: int, seconds: float) -> str:
     return f"{n / seconds:7.1f} texts/s ({seconds:6.1f} s)"
 
 
-def with_backend(name: str, function):
-    """Run ``function`` with FACTCHECK_EMBED_BACKEND set to ``name``."""
-    os.environ["FACTCHECK_EMBED_BACKEND"] = name
-    try:
-        return function()
-    finally:
-        os.environ.pop("FACTCHECK_EMBED_BACKEND", None)
-
-
 def methods(db, batch_size: int, onnx: bool) -> dict:
     model = embed.load_model(None)
     out = {
@@ -77,8 +68,8 @@ def methods(db, batch_size: int, onnx: bool) -> dict:
     }
     if onnx:
         for name in ("onnx", "onnx-int8"):
-            out[name] = lambda texts, name=name: with_backend(
-                name, lambda: embed.encode(texts, batch_size=batch_size)
+            out[name] = lambda texts, name=name: embed.encode(
+                texts, batch_size=batch_size, backend=name
             )
     return out
 

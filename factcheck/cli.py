@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import click
 from tabulate import tabulate
 
-from factcheck import __version__, vocab
+from factcheck import __version__, config, vocab
 from factcheck.config import DEFAULT_ACTOR, Settings, load_settings
 from factcheck.errors import FactcheckError
 from factcheck.storage import open_db
@@ -38,10 +38,32 @@ class FactcheckGroup(click.Group):
             click.echo("Interrupted.", err=True)
             sys.exit(130)
         except Exception as error:  # noqa: BLE001 - the edge: never show a traceback
-            if os.environ.get("FACTCHECK_DEBUG"):
+            if _debug():
                 raise
             click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
             sys.exit(1)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The top-level help ends with every setting, from the one table in config.py."""
+        super().format_epilog(ctx, formatter)
+        if ctx.parent is not None:
+            return
+        with formatter.section("Settings"):
+            formatter.write_text(
+                "Options win over FACTCHECK_* environment variables, which win over a .env "
+                "file in the working folder, then the defaults. `factcheck settings` shows "
+                "the values in effect."
+            )
+            formatter.write_paragraph()
+            formatter.write_dl(config.help_rows(), col_max=30)
+
+
+def _debug() -> bool:
+    """The ``debug`` setting (FACTCHECK_DEBUG): tracebacks instead of one-line errors."""
+    try:
+        return load_settings().debug
+    except FactcheckError:
+        return False
 
 
 db_option = click.option(
@@ -49,7 +71,7 @@ db_option = click.option(
     "db_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="SQLite database file (default: $FACTCHECK_DB, else db/factcheck.db).",
+    help="SQLite database file (default: $FACTCHECK_DB, else ./factcheck.db).",
 )
 format_option = click.option(
     "--format",
@@ -99,13 +121,49 @@ def _cell(value, width: int | None = None):
 def cli():
     """factcheck: extract check-worthy claims, match them to fact-checks, review and export.
 
-    Settings come from options, then FACTCHECK_* environment variables (FACTCHECK_DB,
-    FACTCHECK_THRESHOLD, FACTCHECK_MAX_INPUT_BYTES, FACTCHECK_FETCH_TIMEOUT,
-    FACTCHECK_MAX_REDIRECTS, FACTCHECK_ALLOW_PRIVATE_URLS, FACTCHECK_EXTRACTOR,
-    FACTCHECK_MODEL, FACTCHECK_LLM_BASE_URL, FACTCHECK_LLM_MODEL, FACTCHECK_LLM_API_KEY,
-    FACTCHECK_MATCH_SUGGESTED, FACTCHECK_MATCH_STRONG, FACTCHECK_MATCH_TOP_K,
-    FACTCHECK_MATCH_METHOD, FACTCHECK_DUPLICATE_THRESHOLD, FACTCHECK_CROSS_ENCODER).
+    Settings come from options, then FACTCHECK_* environment variables, then a .env file in
+    the working folder (listed below; `factcheck settings` shows those in effect).
     """
+
+
+@cli.command("settings")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table/json: the values in effect and where each comes from; markdown: the "
+    "reference table of the README (variables, defaults, meanings).",
+)
+def settings_command(fmt):
+    """Show every setting: its variable, the value in effect and where it comes from."""
+    if fmt == "markdown":
+        click.echo(config.markdown_table(), nl=False)
+        return
+    settings = load_settings()
+    where = config.sources()
+    rows = []
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if config.is_secret(name) and value is not None:
+            value = "(set)"
+        rows.append(
+            {
+                "variable": config.env_name(name),
+                "value": str(value) if isinstance(value, os.PathLike) else value,
+                "source": where[name],
+                "setting": name,
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    unset = {row["setting"]: row["default"].replace("`", "") for row in config.rows()}
+    for row in rows:
+        if row["value"] is None:
+            row["value"] = f"({unset[row['setting']]})" if unset[row["setting"]] != "—" else "—"
+    emit(rows, "table", ["variable", "value", "source"])
 
 
 @cli.command()
@@ -343,7 +401,7 @@ def app_command(port, db_path, streamlit_args):
     command = streamlit_command(port, streamlit_args)
     env = {**STREAMLIT_ENV, **os.environ}
     if db_path is not None:
-        env["FACTCHECK_DB"] = os.path.abspath(db_path)
+        env[config.env_name("db_path")] = os.path.abspath(db_path)
     sys.exit(run_streamlit(command, env))
 
 
@@ -449,7 +507,7 @@ def corpus_import(
         for bad in result.skipped:
             click.echo(f"  skipped {bad}", err=True)
     if do_embed:
-        _embed_corpus(db, settings.model, batch_size=64)
+        _embed_corpus(db, settings, batch_size=64)
 
 
 @corpus.command("list")
@@ -525,23 +583,22 @@ def corpus_stats(db_path, fmt):
 )
 def corpus_embed(db_path, model, batch_size, backend):
     """Encode every passage that has no vector for the model yet (cached in the database)."""
-    if backend:
-        os.environ["FACTCHECK_EMBED_BACKEND"] = backend
-    settings = settings_from(db_path=db_path, model=model)
-    _embed_corpus(open_db(settings.db_path), settings.model, batch_size=batch_size)
+    settings = settings_from(db_path=db_path, model=model, embed_backend=backend)
+    _embed_corpus(open_db(settings.db_path), settings, batch_size=batch_size)
 
 
-def _embed_corpus(db, model: str | None, *, batch_size: int) -> None:
+def _embed_corpus(db, settings: Settings, *, batch_size: int) -> None:
     from factcheck.corpus.vectors import cache_key, embed_passages
     from factcheck.models.embed import detect_device
-    from factcheck.models.onnx import backend
 
-    count = embed_passages(db, model, batch_size=batch_size, progress=True)
-    where = detect_device() if backend() == "torch" else f"cpu with {backend()}"
+    model, backend = settings.model, settings.embed_backend
+    count = embed_passages(db, model, batch_size=batch_size, progress=True, backend=backend)
+    where = detect_device() if backend == "torch" else f"cpu with {backend}"
+    key = cache_key(model, backend)
     click.echo(
-        f"encoded {count:,} passages with {cache_key(model)} on {where}"
+        f"encoded {count:,} passages with {key} on {where}"
         if count
-        else f"every passage already has a vector for {cache_key(model)}"
+        else f"every passage already has a vector for {key}"
     )
 
 
@@ -701,7 +758,7 @@ def eval_command(
     from factcheck.research.evaluate import EVAL_KEYS, default_eval_db, evaluate_files
 
     settings = settings_from(model=model, cross_encoder=cross_encoder)
-    path = Path(db_path) if db_path else default_eval_db()
+    path = Path(db_path) if db_path else default_eval_db(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     result = evaluate_files(
         open_db(path),

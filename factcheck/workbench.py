@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 import sqlite_utils
 
 from factcheck import vocab
-from factcheck.config import Settings, load_settings
+from factcheck.config import Settings, default, load_settings
 from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
 from factcheck.ingest import read as sources
 from factcheck.match import matcher as matching
@@ -41,7 +41,7 @@ def strong_match_threshold() -> float:
     try:
         return load_settings().match_strong
     except ConfigError:
-        return Settings.match_strong
+        return default("match_strong")
 
 
 # ---------------------------------------------------------------- who is working

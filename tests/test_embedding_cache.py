@@ -30,11 +30,11 @@ class Counter:
         self.fake = fake
         monkeypatch.setattr(embed, "encode", self)
 
-    def __call__(self, texts, *, model=None, batch_size=64, show_progress_bar=False):
+    def __call__(self, texts, *, model=None, batch_size=64, show_progress_bar=False, backend=None):
         self.calls.append(list(texts))
         if self.fake:
             return fake_vectors(texts)
-        return self.real(texts, model=model, batch_size=batch_size)
+        return self.real(texts, model=model, batch_size=batch_size, backend=backend)
 
     @property
     def encoded(self) -> list[str]:

@@ -178,7 +178,7 @@ def test_a_repeated_claim_shows_the_earlier_verdict(db, settings, tmp_path):
 
 
 def test_the_approximate_index_is_used_and_kept_in_step(db, settings, tmp_path, monkeypatch):
-    monkeypatch.setenv("FACTCHECK_ANN_THRESHOLD", "1")
+    settings = settings.with_overrides(ann_threshold=1)
     ensure_demo(db, settings)
     index = match.corpus_index(db, settings)
     assert index.ann_index is not None and index.ann_index.kind == "usearch"

@@ -17,10 +17,9 @@ FACTCHECK_ORG_NAME is required once there is a review to write.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
+from factcheck.config import Settings, load_settings
 from factcheck.errors import ConfigError
 from factcheck.extract.entities import find_entities
 from factcheck.extract.gazetteer import ORG_WORDS
@@ -39,32 +38,13 @@ class Organisation:
     review_url: str | None = None  # template with {claim_id}
 
 
-def _checked_url(name: str, value: str | None) -> str | None:
-    if not value:
+def organisation_from_settings(settings: Settings | None = None) -> Organisation | None:
+    """The ``org_name``, ``org_url`` and ``review_url`` settings (FACTCHECK_ORG_NAME,
+    FACTCHECK_ORG_URL, FACTCHECK_REVIEW_URL, checked there); None without a name."""
+    settings = settings or load_settings()
+    if not settings.org_name:
         return None
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
-    return value
-
-
-def organisation_from_env() -> Organisation | None:
-    """FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL, FACTCHECK_REVIEW_URL; None without a name."""
-    name = (os.environ.get("FACTCHECK_ORG_NAME") or "").strip()
-    if not name:
-        return None
-    template = os.environ.get("FACTCHECK_REVIEW_URL") or None
-    if template and "{claim_id}" not in template:
-        raise ConfigError(
-            "FACTCHECK_REVIEW_URL must contain {claim_id}, e.g. "
-            "https://example.org/fact-checks/{claim_id}"
-        )
-    _checked_url("FACTCHECK_REVIEW_URL", template and template.replace("{claim_id}", "1"))
-    return Organisation(
-        name,
-        _checked_url("FACTCHECK_ORG_URL", os.environ.get("FACTCHECK_ORG_URL") or None),
-        template,
-    )
+    return Organisation(settings.org_name, settings.org_url, settings.review_url)
 
 
 def speaker_type(speaker: str) -> str:
@@ -131,7 +111,7 @@ def claim_reviews(rows: list[dict], org: Organisation | None = None) -> list[dic
     published = [r for r in rows if r["status"] == "published" and r.get("verdict_label")]
     if not published:
         return []
-    org = org or organisation_from_env()
+    org = org or organisation_from_settings()
     if org is None:
         raise ConfigError(
             "set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) to the fact-checking "

@@ -43,9 +43,10 @@ def embed_texts(
     return _stack([cached[h] for h in hashes], key)
 
 
-def cache_key(model: str | None = None) -> str:
-    """The name vectors are stored under: the model, and the backend when it changes them."""
-    return embed.resolve_model_name(model) + embed_onnx.key_suffix()
+def cache_key(model: str | None = None, backend: str | None = None) -> str:
+    """The name vectors are stored under: the model, and the backend when it changes them
+    (``backend``: default the ``embed_backend`` setting)."""
+    return embed.resolve_model_name(model) + embed_onnx.key_suffix(backend)
 
 
 def encode_missing(
@@ -55,11 +56,12 @@ def encode_missing(
     *,
     batch_size: int = 64,
     progress: bool = False,
+    backend: str | None = None,
 ) -> dict[str, np.ndarray]:
     """Encode the given texts in batches (longest first), storing each batch in one transaction."""
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}")
-    key = cache_key(model)
+    key = cache_key(model, backend)
     order = sorted(texts_by_hash, key=lambda h: -len(texts_by_hash[h]))
     out: dict[str, np.ndarray] = {}
     with tqdm(
@@ -73,7 +75,10 @@ def encode_missing(
         for start in range(0, len(order), batch_size):
             batch = order[start : start + batch_size]
             vectors = embed.encode(
-                [texts_by_hash[h] for h in batch], model=model, batch_size=batch_size
+                [texts_by_hash[h] for h in batch],
+                model=model,
+                batch_size=batch_size,
+                backend=backend,
             )
             with db.atomic():
                 store.put_many(db, batch, vectors, key)
@@ -88,10 +93,12 @@ def embed_passages(
     *,
     batch_size: int = 64,
     progress: bool = False,
+    backend: str | None = None,
 ) -> int:
-    """Encode every corpus passage that has no vector for ``model`` yet. Returns how many."""
+    """Encode every corpus passage that has no vector for ``model`` yet. Returns how many.
+    ``backend``: torch, onnx or onnx-int8 (default: the ``embed_backend`` setting)."""
     name = embed.resolve_model_name(model)
-    wanted = set(store.missing_passage_hashes(db, cache_key(model)))
+    wanted = set(store.missing_passage_hashes(db, cache_key(model, backend)))
     if not wanted:
         return 0
     texts = {
@@ -99,7 +106,7 @@ def embed_passages(
         for p in corpus_store.iter_passages(db)
         if p["text_hash"] in wanted
     }
-    encode_missing(db, texts, name, batch_size=batch_size, progress=progress)
+    encode_missing(db, texts, name, batch_size=batch_size, progress=progress, backend=backend)
     return len(texts)
 
 

@@ -13,11 +13,12 @@ norms and the head ship in ``data/checkworthiness.npz`` (float16 adapters, about
 base weights come from the bundled model package, and the adapters are merged into the copied
 weights at load time.
 
-Backends (``FACTCHECK_SCORE_BACKEND``): ``torch`` runs those modules; ``onnx`` runs them
-exported once to an ONNX graph (same scores, faster); ``onnx-int8`` (the default) runs that
-graph with its weights quantised to int8 per channel (about 3x torch's speed; the held-out
-figures move by under 0.005). Graphs are cached in ``FACTCHECK_ONNX_DIR`` (default
-``~/.cache/factcheck/onnx``) under the weights file's hash.
+Backends (the ``score_backend`` setting, ``FACTCHECK_SCORE_BACKEND``): ``torch`` runs those
+modules; ``onnx`` runs them exported once to an ONNX graph (same scores, faster); ``onnx-int8``
+(the default) runs that graph with its weights quantised to int8 per channel (about 3x torch's
+speed; the held-out figures move by under 0.005). Graphs are cached in the ``onnx_dir``
+setting (``FACTCHECK_ONNX_DIR``, default ``~/.cache/factcheck/onnx``) under the weights file's
+hash.
 
 Training (deterministic, seeded; about ten minutes on two idle CPU cores): the branches are
 tuned for EPOCHS epochs on 85% of the training part of the fixed 80/20 split of ClaimBuster
@@ -43,7 +44,9 @@ from pathlib import Path
 
 import numpy as np
 
+from factcheck.config import load_settings
 from factcheck.errors import ConfigError, ModelError
+from factcheck.vocab import SCORE_BACKENDS
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ ADAPTED = (
 NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
 UNFINISHED_PENALTY = 6.0  # log-odds taken off text that does not end like a sentence
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = SCORE_BACKENDS
 DEFAULT_BACKEND = "onnx-int8"
 # texts per encoder call. int8 quantises activations on the range of the whole call, so it
 # scores one text per call: a sentence then gets the same score whatever it is batched with.
@@ -196,22 +199,19 @@ def _sigmoid(logits: np.ndarray) -> np.ndarray:
 
 
 def backend() -> str:
-    """What runs the scorer: ``FACTCHECK_SCORE_BACKEND``, else DEFAULT_BACKEND."""
-    value = (os.environ.get("FACTCHECK_SCORE_BACKEND") or DEFAULT_BACKEND).strip().lower()
-    if value not in BACKENDS:
-        raise ConfigError(
-            f"FACTCHECK_SCORE_BACKEND must be one of {', '.join(BACKENDS)}; got {value!r}"
-        )
-    return value
+    """What runs the scorer: the ``score_backend`` setting (``FACTCHECK_SCORE_BACKEND``),
+    else DEFAULT_BACKEND."""
+    return load_settings().score_backend or DEFAULT_BACKEND
 
 
 def load_scorer(path: str | Path | None = None, *, backend_name: str | None = None) -> Scorer:
     """The scorer from the shipped weights (or ``path``), loaded once per process and backend."""
     weights = Path(path) if path else DATA_DIR / WEIGHTS_FILE
-    chosen = backend_name or backend()
+    named = backend_name or load_settings().score_backend
+    chosen = named or DEFAULT_BACKEND
     if chosen not in BACKENDS:
         raise ConfigError(f"unknown scorer backend {chosen!r}; choose one of {', '.join(BACKENDS)}")
-    chosen_by_user = bool(backend_name or os.environ.get("FACTCHECK_SCORE_BACKEND"))
+    chosen_by_user = named is not None
     with _lock:
         return _cached_scorer(str(weights.resolve()), chosen, fall_back=not chosen_by_user)
 

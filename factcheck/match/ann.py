@@ -26,11 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.config import _as_int, _env
+from factcheck.config import load_settings
 from factcheck.errors import InputError, ModelError
 
 MAGIC = b"FCVINDEX1\n"
-DEFAULT_THRESHOLD = 50_000
 _HEADER_LEN = struct.Struct("<Q")
 
 
@@ -63,9 +62,9 @@ def is_in_step(
 
 
 def ann_threshold() -> int:
-    """Passages from which search uses the approximate index (``FACTCHECK_ANN_THRESHOLD``)."""
-    value = _env("FACTCHECK_ANN_THRESHOLD")
-    return DEFAULT_THRESHOLD if value is None else _as_int("FACTCHECK_ANN_THRESHOLD", value)
+    """Passages from which search uses the approximate index: the ``ann_threshold`` setting
+    (``FACTCHECK_ANN_THRESHOLD``, default 50,000)."""
+    return load_settings().ann_threshold
 
 
 def choose_index(n: int, dim: int, model: str, threshold: int | None = None) -> VectorIndex:

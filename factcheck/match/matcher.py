@@ -218,15 +218,17 @@ def corpus_index(
         key,
         {int(p): n for n, p in enumerate(passage_ids)},
     )
-    if len(docs) >= ann.ann_threshold():
-        index.ann_index = _approximate_index(db, index)
+    if len(docs) >= settings.ann_threshold:
+        index.ann_index = _approximate_index(db, index, settings.ann_threshold)
     _CACHE[cache_key] = index
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     return index
 
 
-def _approximate_index(db: sqlite_utils.Database, index: CorpusIndex) -> ann.VectorIndex:
+def _approximate_index(
+    db: sqlite_utils.Database, index: CorpusIndex, threshold: int
+) -> ann.VectorIndex:
     """The usearch index over the units' claim vectors, saved beside the database."""
     claim_vectors = index.retriever.dense.vectors["claim"]
 
@@ -236,11 +238,16 @@ def _approximate_index(db: sqlite_utils.Database, index: CorpusIndex) -> ann.Vec
     dim = claim_vectors.shape[1]
     path = database_file(db)
     if not path:
-        built = ann.choose_index(len(index), dim, index.model)
+        built = ann.choose_index(len(index), dim, index.model, threshold)
         built.add(index.passage_ids, claim_vectors)
         return built
     return ann.load_or_build(
-        ann.index_path(path, index.model), index.model, dim, index.passage_ids, vectors_for
+        ann.index_path(path, index.model),
+        index.model,
+        dim,
+        index.passage_ids,
+        vectors_for,
+        threshold=threshold,
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from factcheck.config import load_settings
 from factcheck.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -37,15 +38,15 @@ def bundled_model_path() -> str:
 
 def resolve_model_name(model: str | None) -> str:
     """The name stored beside vectors: the bundled model's short name, or what the user gave."""
-    model = model or os.environ.get("FACTCHECK_MODEL") or None
+    model = model or load_settings().model
     if model in (None, "", BUNDLED_MODEL, f"sentence-transformers/{BUNDLED_MODEL}"):
         return BUNDLED_MODEL
     return model
 
 
 def detect_device() -> str:
-    """cuda, then mps, then cpu; FACTCHECK_DEVICE overrides."""
-    forced = os.environ.get("FACTCHECK_DEVICE")
+    """cuda, then mps, then cpu; the ``device`` setting (FACTCHECK_DEVICE) overrides."""
+    forced = load_settings().device
     if forced:
         return forced
     import torch
@@ -77,7 +78,8 @@ def _load(name: str, device: str):
 
 
 def downloads_allowed() -> bool:
-    return os.environ.get("FACTCHECK_ALLOW_DOWNLOAD") == "1"
+    """The ``allow_download`` setting (FACTCHECK_ALLOW_DOWNLOAD)."""
+    return load_settings().allow_download
 
 
 def stay_offline() -> None:
@@ -130,15 +132,17 @@ def encode(
     model: str | None = None,
     batch_size: int = 64,
     show_progress_bar: bool = False,
+    backend: str | None = None,
 ) -> np.ndarray:
-    """L2-normalised float32 embeddings, one row per text."""
+    """L2-normalised float32 embeddings, one row per text. ``backend``: torch, onnx or
+    onnx-int8 (default: the ``embed_backend`` setting, FACTCHECK_EMBED_BACKEND)."""
     if len(texts) == 0:
         dim = load_model(model).get_sentence_embedding_dimension()
         return np.zeros((0, dim), dtype=np.float32)
-    from factcheck.models.onnx import backend
+    from factcheck.models.onnx import backend as chosen_backend
     from factcheck.models.onnx import encode as onnx_encode
 
-    if (kind := backend()) != "torch":  # FACTCHECK_EMBED_BACKEND=onnx|onnx-int8 (CPU)
+    if (kind := chosen_backend(backend)) != "torch":  # onnx | onnx-int8 (CPU)
         return onnx_encode(
             load_model(model, device="cpu"),
             resolve_model_name(model),

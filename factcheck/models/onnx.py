@@ -1,12 +1,14 @@
-"""ONNX Runtime backend for the embedder: ``FACTCHECK_EMBED_BACKEND=onnx`` or ``onnx-int8``.
+"""ONNX Runtime backend for the embedder: ``FACTCHECK_EMBED_BACKEND=onnx`` or ``onnx-int8``
+(the ``embed_backend`` setting, or the ``backend`` argument of ``embed.encode``).
 
 The model's transformer is exported once to ONNX (``onnx-int8``: then quantised to int8,
-dynamically) into ``FACTCHECK_ONNX_DIR`` (default ``~/.cache/factcheck/onnx``) and run by
-ONNX Runtime on the CPU with the model's own tokenizer, mean pooling and L2 normalisation.
-``onnx`` gives the torch vectors (cosine 1.000) about twice as fast on a CPU; ``onnx-int8``
-is faster again but its vectors drift (cosine about 0.96), so the cache keeps them under
-their own key (see :func:`key_suffix`). sentence-transformers' own ONNX backend needs
-``optimum``, which does not work with the transformers version the project pins.
+dynamically) into the ``onnx_dir`` setting (``FACTCHECK_ONNX_DIR``, default
+``~/.cache/factcheck/onnx``) and run by ONNX Runtime on the CPU with the model's own
+tokenizer, mean pooling and L2 normalisation. ``onnx`` gives the torch vectors (cosine
+1.000) about twice as fast on a CPU; ``onnx-int8`` is faster again but its vectors drift
+(cosine about 0.96), so the cache keeps them under their own key (see :func:`key_suffix`).
+sentence-transformers' own ONNX backend needs ``optimum``, which does not work with the
+transformers version the project pins.
 """
 
 from __future__ import annotations
@@ -24,27 +26,30 @@ from pathlib import Path
 
 import numpy as np
 
+from factcheck.config import load_settings
 from factcheck.errors import ConfigError, ModelError
+from factcheck.vocab import EMBED_BACKENDS
 
 log = logging.getLogger(__name__)
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = EMBED_BACKENDS
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _lock = threading.Lock()
 
 
-def backend() -> str:
-    """The embedding backend from ``FACTCHECK_EMBED_BACKEND`` (default torch)."""
-    value = (os.environ.get("FACTCHECK_EMBED_BACKEND") or "torch").strip().lower()
+def backend(name: str | None = None) -> str:
+    """The embedding backend: ``name`` when given, else the ``embed_backend`` setting
+    (``FACTCHECK_EMBED_BACKEND``, default torch)."""
+    if name is None:
+        return load_settings().embed_backend
+    value = name.strip().lower()
     if value not in BACKENDS:
-        raise ConfigError(
-            f"FACTCHECK_EMBED_BACKEND must be one of {', '.join(BACKENDS)}; got {value!r}"
-        )
+        raise ConfigError(f"embedding backend must be one of {', '.join(BACKENDS)}; got {name!r}")
     return value
 
 
 def key_suffix(name: str | None = None) -> str:
     """What the cache appends to the model name: vectors that differ get their own key."""
-    return "@onnx-int8" if (name or backend()) == "onnx-int8" else ""
+    return "@onnx-int8" if backend(name or None) == "onnx-int8" else ""
 
 
 def encode(
@@ -140,10 +145,10 @@ def _model_file(model, name: str, quantized: bool) -> str:
 def graph_file(
     stem: str, export: Callable[[Path], None], quantized: bool, *, per_channel: bool = False
 ) -> str:
-    """``FACTCHECK_ONNX_DIR``/``stem``.onnx (or its int8 twin), written by ``export`` (and
+    """``onnx_dir`` (FACTCHECK_ONNX_DIR)/``stem``.onnx (or its int8 twin), written by ``export`` (and
     quantised) on first use; later calls find the file. ``per_channel`` quantises each output
     channel on its own scale (less drift; ``-int8pc`` file)."""
-    folder = Path(os.environ.get("FACTCHECK_ONNX_DIR") or Path.home() / ".cache/factcheck/onnx")
+    folder = load_settings().onnx_dir
     fp32 = folder / f"{stem}.onnx"
     int8 = folder / f"{stem}-int8{'pc' if per_channel else ''}.onnx"
     try:

@@ -19,13 +19,14 @@ from factcheck.research.metrics import evaluate, read_qrels, read_queries, write
 EVAL_KEYS = ("map@1", "map@3", "map@5", "mrr", "recall@5", "recall@10", "recall@20", "queries")
 
 
-def default_eval_db() -> Path:
-    """Where ``factcheck eval`` caches corpora and vectors without --db."""
+def default_eval_db(settings: Settings | None = None) -> Path:
+    """Where ``factcheck eval`` caches corpora and vectors without --db: the ``eval_cache``
+    setting (FACTCHECK_EVAL_CACHE), else ``$XDG_CACHE_HOME/factcheck/eval.db``."""
     import os
 
-    root = os.environ.get("FACTCHECK_EVAL_CACHE")
+    root = (settings or load_settings()).eval_cache
     if root:
-        return Path(root)
+        return root
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "factcheck" / "eval.db"
 

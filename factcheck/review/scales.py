@@ -6,7 +6,8 @@ punctuation-insensitively ("Pants on Fire!" == "pants on fire"), and through ali
 ("pants-fire", PolitiFact's old "barely-true" = "Mostly False").
 
 Presets: ``politifact``, ``snopes``, ``meta``, ``simple``, ``ordinal-1-5``. Custom scales come
-from a TOML or JSON file (the ``path`` argument, else ``FACTCHECK_SCALES_FILE``)::
+from a TOML or JSON file (the ``path`` argument, else the ``scales_file`` setting,
+``FACTCHECK_SCALES_FILE``)::
 
     [scales.newsroom]
     description = "Our house scale"
@@ -20,15 +21,15 @@ position) and ``aliases``. ``ordinal = false`` on the scale makes every label no
 from __future__ import annotations
 
 import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factcheck.config import env_name, load_settings
 from factcheck.errors import ConfigError, InputError
 
-SCALES_FILE_ENV = "FACTCHECK_SCALES_FILE"
+SCALES_FILE_ENV = env_name("scales_file")
 Ordinal = int | float | None
 
 
@@ -293,7 +294,7 @@ def load_scales_file(path: str | Path) -> dict[str, Scale]:
 
 
 def _custom(path: str | Path | None) -> dict[str, Scale]:
-    path = path or os.environ.get(SCALES_FILE_ENV) or None
+    path = path or load_settings().scales_file
     return load_scales_file(path) if path else {}
 
 

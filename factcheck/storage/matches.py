@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
-from factcheck.config import Settings
+from factcheck.config import default
 from factcheck.storage import chunks, placeholders, utcnow
 
 # --------------------------------------------------------------------------- the corpus
@@ -149,7 +149,7 @@ def replace_for_claims(
 
 
 def for_claim(
-    db: sqlite_utils.Database, claim_id: int, strong: float = Settings.match_strong
+    db: sqlite_utils.Database, claim_id: int, strong: float = default("match_strong")
 ) -> list[dict]:
     """A claim's matched passages, best match per passage, in the matching method's order
     (``rank``; for dense search that is the score order), then best score: passage_id,
