@@ -83,13 +83,14 @@ def close_database() -> None:
 
 
 @st.cache_resource(show_spinner="Loading the demo article…")
-def _demo_loaded(db_path: str) -> str:
+def _demo_loaded(db_path: str) -> str | None:
+    """Load the demo if the database is empty; why its claims were not matched, if they were not."""
     from factcheck.demo import ensure_demo
 
     db = open_db(db_path)
     try:
         result = ensure_demo(db, settings())
-        return result.message if result else ""
+        return result.match_error if result else None
     finally:
         db.close()
 
@@ -97,9 +98,12 @@ def _demo_loaded(db_path: str) -> str:
 def load_demo_once() -> None:
     """On first start with an empty database, load the demo (once per database path)."""
     try:
-        _demo_loaded(str(settings().db_path))
+        match_error = _demo_loaded(str(settings().db_path))
     except FactcheckError as error:
         st.warning(f"Demo not loaded: {error}")
+    else:
+        if match_error:
+            st.warning(f"Demo claims not matched: {safe_md(match_error)}")
 
 
 # ---------------------------------------------------------------- widget values across pages

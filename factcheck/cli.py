@@ -197,8 +197,7 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
 
     When a reference corpus exists, the new claims are matched against it.
     """
-    from factcheck.match.matcher import match_article
-    from factcheck.pipeline import ingest_source
+    from factcheck.pipeline import add_article
 
     settings = settings_from(
         db_path=db_path,
@@ -210,13 +209,14 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
     failed = []
     for source in sources:  # each source is its own transaction; a failure skips only it
         try:
-            result = ingest_source(
+            result = add_article(
                 db,
-                source,
                 settings,
+                source=source,
                 actor=actor,
                 title=title,
                 extractor=extractor,
+                match=not no_match,
                 progress=lambda m: click.echo(f"  {m}…", err=True),
             )
         except FactcheckError as error:
@@ -224,19 +224,12 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
             failed.append(source)
             continue
         click.echo(f"{source}: {result.message}")
-        if result.created and not no_match:
-            try:
-                found = match_article(
-                    db,
-                    result.article_id,
-                    settings,
-                    progress=lambda m: click.echo(f"  {m}…", err=True),
-                )
-            except FactcheckError as error:  # the article is stored; matching can be rerun
-                click.echo(f"Warning: claims not matched: {error}", err=True)
-            else:
-                if found:
-                    click.echo(f"  {found} matches with the reference corpus")
+        if result.match_error:  # the article is stored; matching can be rerun
+            click.echo(
+                "Warning: claims not matched; once fixed, run "
+                f"`factcheck match --article {result.article_id}`",
+                err=True,
+            )
     if failed:
         if len(sources) > 1:
             click.echo(

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from factcheck import resources
 from factcheck.config import Settings
-from factcheck.types import IngestResult
+from factcheck.types import AddResult
 
 DEMO_ARTICLE = "demo_article.md"  # in the shipped examples (resources.examples_dir())
 DEMO_CORPUS = "demo_corpus"
@@ -38,21 +38,23 @@ def load_demo_corpus(db: sqlite_utils.Database, settings: Settings) -> int:
     return added
 
 
-def load_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult:
-    """Import the demo corpus, ingest the demo article and match its claims (idempotent)."""
-    from factcheck.match.matcher import match_article
-    from factcheck.pipeline import ingest_source
+def load_demo(db: sqlite_utils.Database, settings: Settings) -> AddResult:
+    """Import the demo corpus, then add the demo article and match its claims (idempotent)."""
+    from factcheck.pipeline import add_article
 
     load_demo_corpus(db, settings)
     with as_file(resources.examples_dir() / DEMO_ARTICLE) as article:
-        result = ingest_source(db, str(article), settings, actor=DEMO_ACTOR, extractor="default")
-    if result.created:
-        found = match_article(db, result.article_id, settings)
-        result.message += f"; {found} matches with the demo reference corpus"
-    return result
+        return add_article(
+            db,
+            settings,
+            source=str(article),
+            actor=DEMO_ACTOR,
+            extractor="default",
+            corpus_name="demo reference corpus",
+        )
 
 
-def ensure_demo(db: sqlite_utils.Database, settings: Settings) -> IngestResult | None:
+def ensure_demo(db: sqlite_utils.Database, settings: Settings) -> AddResult | None:
     """Load the demo only when the database has no articles yet."""
     if not is_empty(db):
         return None

@@ -1,22 +1,28 @@
-"""Source -> article: load the text, extract and score its sentences, store both at once.
+"""Source -> article: load the text, extract and score its sentences, store both at once,
+then match the new claims against the reference corpus.
 
-The one public entry point is :func:`ingest_source` (or :func:`ingest_document` for text the
-caller already has, such as a paste or an upload in the app).
+:func:`add_article` is what the CLI's ``ingest``, the app's Articles page and the demo call:
+ingest, then match, with the outcome reported one way (:class:`factcheck.types.AddResult`).
+:func:`ingest_source` (or :func:`ingest_document` for text the caller already has, such as a
+paste or an upload in the app) is the ingest step alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import asdict
 
 import sqlite_utils
 
 from factcheck.config import Settings
+from factcheck.errors import FactcheckError
 from factcheck.extract import claims as extract
 from factcheck.ingest import read as sources
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
-from factcheck.types import Document, IngestResult
+from factcheck.storage import matches as match_store
+from factcheck.types import AddResult, Document, IngestResult
 
 Progress = Callable[[str], None]
 
@@ -104,3 +110,59 @@ def ingest_source(
     return ingest_document(
         db, document, settings, actor=actor, extractor=extractor, progress=progress
     )
+
+
+def add_article(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    *,
+    actor: str,
+    source: str | None = None,
+    document: Document | None = None,
+    title: str | None = None,
+    extractor: str | None = None,
+    match: bool = True,
+    progress: Progress | None = None,
+    corpus_name: str = "reference corpus",
+) -> AddResult:
+    """Add one article: read ``source`` (a path, a URL or ``-``) or take ``document``, extract
+    and store its claims, then match the new claims against the reference corpus when one
+    exists (unless ``match`` is False).
+
+    A failure to read, extract or store raises (nothing is stored); a failure to match does
+    not: the article stays stored and the result says why (``match_error``, and in
+    ``message``). ``corpus_name`` names the corpus in the message.
+    """
+    if source is not None and document is None:
+        ingested = ingest_source(
+            db,
+            source,
+            settings,
+            actor=actor,
+            title=title,
+            extractor=extractor,
+            progress=progress,
+        )
+    elif document is not None and source is None:
+        if title:
+            document.title = title
+        ingested = ingest_document(
+            db, document, settings, actor=actor, extractor=extractor, progress=progress
+        )
+    else:
+        raise TypeError("add_article takes a source or a document, not both")
+    result = AddResult(**asdict(ingested))
+    if not (match and result.created and match_store.corpus_signature(db)[0]):
+        return result
+    from factcheck.match.matcher import match_article
+
+    if progress:
+        progress(f"matching claims against the {corpus_name}")
+    try:
+        result.matched = match_article(db, result.article_id, settings, progress=progress)
+    except FactcheckError as error:
+        result.match_error = str(error)
+        result.message += f"; claims not matched: {error}"
+    else:
+        result.message += f"; {result.matched} matches with the {corpus_name}"
+    return result

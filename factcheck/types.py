@@ -65,3 +65,18 @@ class IngestResult:
     sentences: int
     claims: int
     message: str = ""
+
+
+@dataclass
+class AddResult(IngestResult):
+    """What adding an article did: its ingest, then matching its new claims.
+
+    ``message`` is the one line every caller shows: the ingest's, then the match outcome
+    ("; 3 matches with the reference corpus" or "; claims not matched: <why>"). ``matched`` is
+    the number of matches stored, None when matching did not run (an article seen before, no
+    reference corpus, matching skipped) or failed; ``match_error`` says why it failed (the
+    article stays stored; ``factcheck match --article ID`` matches it later).
+    """
+
+    matched: int | None = None
+    match_error: str | None = None

@@ -31,6 +31,16 @@ POLAR_STANCES = ("supports", "refutes", "mixed")
 EVIDENCE_CHOICES = (*STANCES, "irrelevant")
 """What a checker can say of an evidence card: a stance, or ``irrelevant`` (dismiss it)."""
 
+EVIDENCE_MEANINGS = {
+    "supports": "the evidence says the claim is true or accurate",
+    "refutes": "the evidence says the claim is false, wrong or misleading",
+    "mixed": "the evidence says the claim is partly true and partly false",
+    "context": "the evidence addresses the claim and adds context, but does not settle it",
+    "irrelevant": "the evidence is about something else, or about the same topic without "
+    "addressing this claim",
+}
+"""What each evidence choice means (the stance prompt tells the LLM), in EVIDENCE_CHOICES order."""
+
 # ---------------------------------------------------------------- extraction
 EXTRACTORS = ("default", "llm")
 """Claim extractors: the offline model and rules, or an OpenAI-compatible LLM."""

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import sqlite_utils
 
-from factcheck import vocab
+from factcheck import pipeline, vocab
 from factcheck.config import Settings, default, load_settings
-from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
+from factcheck.errors import ConfigError, InputError, NotFoundError
 from factcheck.ingest import read as sources
 from factcheck.match import matcher as matching
-from factcheck.pipeline import ingest_document, ingest_source
 from factcheck.review import workflow as review
 from factcheck.review.scales import get_scale, list_scales
 from factcheck.storage import matches as match_store
@@ -27,6 +26,7 @@ from factcheck.storage import review as review_store
 from factcheck.storage import workbench as store
 from factcheck.storage.articles import list_with_counts
 from factcheck.storage.review import QueueFilters
+from factcheck.types import AddResult
 
 Progress = Callable[[str], None]
 
@@ -70,17 +70,6 @@ def reviewer_roles(db: sqlite_utils.Database) -> dict[str, str]:
 # ---------------------------------------------------------------- articles
 
 
-@dataclass
-class AddResult:
-    article_id: int
-    created: bool
-    title: str | None
-    sentences: int
-    claims: int
-    matched: int | None
-    message: str
-
-
 def add_article(
     db: sqlite_utils.Database,
     settings: Settings,
@@ -93,66 +82,33 @@ def add_article(
     title: str | None = None,
     progress: Progress | None = None,
 ) -> AddResult:
-    """Ingest a pasted text, an uploaded file (``data`` + ``filename``) or a URL, then match
-    its claims against the reference corpus when matching is available."""
+    """Add a pasted text, an uploaded file (``data`` + ``filename``) or a URL through
+    :func:`factcheck.pipeline.add_article` (ingest, then match against the reference corpus)."""
     given = [value for value in (text, data, url) if value not in (None, "", b"")]
     if len(given) != 1:
         raise InputError("give one of: pasted text, an uploaded file, or a URL")
     title = (title or "").strip() or None
     say = progress or (lambda _message: None)
     if url:
-        result = ingest_source(db, url.strip(), settings, actor=actor, title=title, progress=say)
+        return pipeline.add_article(
+            db, settings, source=url.strip(), actor=actor, title=title, progress=say
+        )
+    if text:
+        say("reading the pasted text")
+        document = sources.load_bytes(
+            text.encode("utf-8"), source="paste", source_kind="paste", settings=settings
+        )
     else:
-        if text:
-            say("reading the pasted text")
-            document = sources.load_bytes(
-                text.encode("utf-8"), source="paste", source_kind="paste", settings=settings
-            )
-        else:
-            name = filename or "upload"
-            if name.rsplit(".", 1)[-1].lower() not in UPLOAD_TYPES:
-                raise InputError(f"{name}: upload a .txt, .md or .html file")
-            say(f"reading {name}")
-            document = sources.load_bytes(
-                data, source=f"upload:{name}", source_kind="upload", settings=settings, name=name
-            )
-        if title:
-            document.title = title
-        result = ingest_document(db, document, settings, actor=actor, progress=say)
-    matched = None
-    message = result.message
-    if result.created:
-        matched, note = match_article(db, settings, result.article_id, progress=say)
-        if note:
-            message = f"{message}; {note}"
-    return AddResult(
-        article_id=result.article_id,
-        created=result.created,
-        title=result.title,
-        sentences=result.sentences,
-        claims=result.claims,
-        matched=matched,
-        message=message,
+        name = filename or "upload"
+        if name.rsplit(".", 1)[-1].lower() not in UPLOAD_TYPES:
+            raise InputError(f"{name}: upload a .txt, .md or .html file")
+        say(f"reading {name}")
+        document = sources.load_bytes(
+            data, source=f"upload:{name}", source_kind="upload", settings=settings, name=name
+        )
+    return pipeline.add_article(
+        db, settings, document=document, actor=actor, title=title, progress=say
     )
-
-
-def match_article(
-    db: sqlite_utils.Database,
-    settings: Settings,
-    article_id: int,
-    progress: Progress | None = None,
-) -> tuple[int | None, str | None]:
-    """Match an article's claims against the reference corpus (nothing when there is none).
-
-    Returns the number of matches stored (None when matching failed) and a note.
-    """
-    if progress:
-        progress("matching claims against the reference corpus")
-    try:
-        found = matching.match_article(db, article_id, settings, progress=progress)
-    except FactcheckError as error:
-        return None, f"matching failed: {error}"
-    return found, f"{found} matches"
 
 
 def articles_view(db: sqlite_utils.Database) -> list[dict]:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from factcheck import vocab
 from factcheck.errors import ConfigError, FactcheckError
 from factcheck.extract import prompts
 from factcheck.extract.prompts import PromptError
@@ -42,6 +43,27 @@ def test_claim_extraction_keeps_its_json_example_braces():
     assert '{"claims": []}' in user["content"]
     assert "at most 5 check-worthy claims" in user["content"]
     assert "<article>\nA.\n</article>" in user["content"]
+
+
+def test_the_stance_prompt_asks_for_the_project_stances():
+    system, user = prompts.render("stance", claim_text="c", evidence_text="e", evidence_source="s")
+    assert '{"stance": "' + " | ".join(vocab.EVIDENCE_CHOICES) + '",' in user["content"]
+    for choice in vocab.EVIDENCE_CHOICES:
+        assert f'- "{choice}": {vocab.EVIDENCE_MEANINGS[choice]}.' in system["content"]
+    for stale in ("unrelated", "insufficient"):
+        assert stale not in system["content"] + user["content"]
+    assert prompts.load("stance").identifiers == SHIPPED["stance"] | prompts.SHARED
+
+
+def test_vocabulary_variables_fill_any_template(tmp_path):
+    (tmp_path / "t.md").write_text("<!-- user -->\nPick one of: $stance_choices ($x)")
+    template = prompts.load("t", tmp_path)
+    assert template.variables == {"x"}
+    choices = " | ".join(vocab.EVIDENCE_CHOICES)
+    assert template.render(x=1) == [{"role": "user", "content": f"Pick one of: {choices} (1)"}]
+    assert template.render(x=1, stance_choices="a | b")[0]["content"] == "Pick one of: a | b (1)"
+    with pytest.raises(PromptError, match="unknown stances"):
+        template.render(x=1, stances="not used here")
 
 
 def test_missing_variable_is_named_with_the_expected_ones():

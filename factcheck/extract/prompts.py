@@ -6,6 +6,11 @@ A template file is split into chat messages by marker lines ``<!-- system -->`` 
 Variables use :class:`string.Template` syntax (``$name`` or ``${name}``; ``$$`` is a literal
 dollar), so the JSON examples in a prompt need no brace escaping. Rendering is strict: a
 missing variable, an unknown extra one, or a malformed ``$`` is a :class:`PromptError`.
+
+A few variables are the project's vocabulary and are filled in from :mod:`factcheck.vocab`
+(see :func:`shared_variables`), so a prompt asks the model for the values the project uses:
+``$stances`` (each stance with its meaning, one a line) and ``$stance_choices``
+(``supports | refutes | ...``). A caller passes only the others.
 """
 
 from __future__ import annotations
@@ -16,11 +21,23 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-from factcheck import resources
+from factcheck import resources, vocab
 from factcheck.errors import ConfigError
 
 _MARKER = re.compile(r"^[ \t]*<!--\s*(system|user)\s*-->[ \t]*$", re.MULTILINE)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SHARED = frozenset({"stances", "stance_choices"})
+"""Variables filled from the vocabulary (:func:`shared_variables`)."""
+
+
+def shared_variables() -> dict[str, str]:
+    """The values of the :data:`SHARED` variables, from :mod:`factcheck.vocab`."""
+    return {
+        "stances": "\n".join(
+            f'- "{choice}": {vocab.EVIDENCE_MEANINGS[choice]}.' for choice in vocab.EVIDENCE_CHOICES
+        ),
+        "stance_choices": " | ".join(vocab.EVIDENCE_CHOICES),
+    }
 
 
 class PromptError(ConfigError):
@@ -35,19 +52,26 @@ class PromptTemplate:
     parts: tuple[tuple[str, Template], ...]
 
     @property
-    def variables(self) -> frozenset[str]:
+    def identifiers(self) -> frozenset[str]:
+        """Every variable the template uses."""
         return frozenset(v for _, part in self.parts for v in part.get_identifiers())
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """The variables a caller passes (those filled from the vocabulary left out)."""
+        return self.identifiers - SHARED
 
     def render(self, **variables) -> list[dict]:
         """Chat messages (``{"role", "content"}``) with every variable filled in."""
         self._check(variables)
-        values = {key: str(value) for key, value in variables.items()}
+        shared = {k: v for k, v in shared_variables().items() if k in self.identifiers}
+        values = shared | {key: str(value) for key, value in variables.items()}
         return [{"role": role, "content": part.substitute(values)} for role, part in self.parts]
 
     def _check(self, given: dict) -> None:
         expected = sorted(self.variables)
         missing = [v for v in expected if v not in given]
-        unknown = sorted(set(given) - self.variables)
+        unknown = sorted(set(given) - self.identifiers)
         if missing or unknown:
             problems = []
             if missing:

@@ -30,7 +30,14 @@ from factcheck.storage import claims as claim_store
 from factcheck.storage import events
 from factcheck.storage import review as store
 from factcheck.storage.review import SORTS, QueueFilters, write_transaction
-from factcheck.vocab import MANUAL_STATUSES, REVIEW_STATES, ROLES, STANCES, STATUSES
+from factcheck.vocab import (
+    MANUAL_STATUSES,
+    OPEN_STATUSES,
+    REVIEW_STATES,
+    ROLES,
+    STANCES,
+    STATUSES,
+)
 
 __all__ = [
     "QueueFilters",
@@ -315,7 +322,7 @@ def start_review(
     with write_transaction(db):
         reviewer = _reviewer(db, actor)
         claim = _lock(db, claim_id, expected_version)
-        if claim["status"] not in ("new", "in_review", "awaiting_second_review"):
+        if claim["status"] not in OPEN_STATUSES:
             raise WorkflowError(
                 f"claim {claim_id} is {claim['status']}; an editor can assign a further "
                 "reviewer or reopen it"
