@@ -69,7 +69,6 @@ ADAPTED = (
 NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
 UNFINISHED_PENALTY = 6.0  # log-odds taken off text that does not end like a sentence
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
-BACKENDS = SCORE_BACKENDS
 DEFAULT_BACKEND = "onnx-int8"
 # texts per encoder call. int8 quantises activations on the range of the whole call, so it
 # scores one text per call: a sentence then gets the same score whatever it is batched with.
@@ -209,8 +208,10 @@ def load_scorer(path: str | Path | None = None, *, backend_name: str | None = No
     weights = Path(path) if path else DATA_DIR / WEIGHTS_FILE
     named = backend_name or load_settings().score_backend
     chosen = named or DEFAULT_BACKEND
-    if chosen not in BACKENDS:
-        raise ConfigError(f"unknown scorer backend {chosen!r}; choose one of {', '.join(BACKENDS)}")
+    if chosen not in SCORE_BACKENDS:
+        raise ConfigError(
+            f"unknown scorer backend {chosen!r}; choose one of {', '.join(SCORE_BACKENDS)}"
+        )
     chosen_by_user = named is not None
     with _lock:
         return _cached_scorer(str(weights.resolve()), chosen, fall_back=not chosen_by_user)

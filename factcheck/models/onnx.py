@@ -31,7 +31,6 @@ from factcheck.errors import ConfigError, ModelError
 from factcheck.vocab import EMBED_BACKENDS
 
 log = logging.getLogger(__name__)
-BACKENDS = EMBED_BACKENDS
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _lock = threading.Lock()
 
@@ -42,8 +41,10 @@ def backend(name: str | None = None) -> str:
     if name is None:
         return load_settings().embed_backend
     value = name.strip().lower()
-    if value not in BACKENDS:
-        raise ConfigError(f"embedding backend must be one of {', '.join(BACKENDS)}; got {name!r}")
+    if value not in EMBED_BACKENDS:
+        raise ConfigError(
+            f"embedding backend must be one of {', '.join(EMBED_BACKENDS)}; got {name!r}"
+        )
     return value
 
 
