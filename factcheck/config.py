@@ -52,7 +52,6 @@ __all__ = [
     "markdown_table",
 ]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = Path("factcheck.db")  # in the working folder, never inside the package
 DEFAULT_ACTOR = "cli"
 ENV_PREFIX = "FACTCHECK_"
