@@ -4,8 +4,8 @@
 description). A value comes from, first to last: an explicit option (``load_settings(**kw)``,
 the command line), a ``FACTCHECK_*`` environment variable, a ``.env`` file in the working
 folder, the default. No other module reads ``FACTCHECK_*`` variables: they ask
-:func:`load_settings` (not cached: a changed environment is seen at once) or take a
-:class:`Settings`.
+:func:`load_settings` (always current: a changed environment or ``.env`` is seen at once)
+or take a :class:`Settings`.
 
 The README's settings table and ``factcheck --help`` are generated from the table
 (:func:`markdown_table`, :func:`help_rows`); ``python -m factcheck.config`` rewrites the
@@ -14,8 +14,10 @@ README's block, ``python -m factcheck.config --check`` says whether it is out of
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -344,11 +346,49 @@ def _build(values: dict[str, Any], explicit: dict[str, Any]) -> Settings:
 
 def load_settings(**overrides: Any) -> Settings:
     """The settings now: explicit non-None ``overrides`` (field names, e.g. ``db_path=``), then
-    ``FACTCHECK_*`` environment variables, then ``./.env``, then the defaults. Not cached.
+    ``FACTCHECK_*`` environment variables, then ``./.env``, then the defaults.
 
-    Raises :class:`ConfigError` (one line: the variable, the value, what is valid)."""
+    Always current: a result is reused only while everything it was read from is unchanged
+    (the variables, ``$HOME``, the working folder and the ``.env`` file's size and time), so a
+    changed environment is seen at once. Raises :class:`ConfigError` (one line: the variable,
+    the value, what is valid)."""
     clean = _known(overrides)
-    return _build(clean, clean)
+    try:
+        key = (_inputs(), tuple(sorted(clean.items())))
+        hash(key)
+    except TypeError:  # an unhashable override: build afresh
+        return _build(clean, clean)
+    with _LOCK:
+        cached = _RECENT.get(key)
+    if cached is None:
+        cached = _build(clean, clean)
+        with _LOCK:
+            _RECENT[key] = cached
+            while len(_RECENT) > 32:
+                _RECENT.pop(next(iter(_RECENT)))
+    return cached
+
+
+_RECENT: dict[tuple, Settings] = {}
+_LOCK = threading.Lock()
+
+
+@functools.cache
+def _variable_names() -> frozenset[str]:
+    return frozenset(alias for field in Settings.model_fields for alias in env_names(field))
+
+
+def _inputs() -> tuple:
+    """Everything a Settings is read from, as a hashable key (cheap: no file is read)."""
+    names = _variable_names()
+    environ = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper() in names and v != ""))
+    cwd = os.getcwd()
+    try:
+        stat = os.stat(ENV_FILE)
+        dotenv: tuple = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        dotenv = ()
+    return environ, os.environ.get("HOME"), cwd, dotenv
 
 
 def default(field: str) -> Any:

@@ -102,6 +102,25 @@ def test_option_beats_environment_beats_dotenv_beats_default(monkeypatch, tmp_pa
     assert config.sources()["model"] == "default"
 
 
+def test_a_changed_environment_or_dotenv_is_seen_at_once(monkeypatch, tmp_path):
+    assert load_settings().threshold == 0.5
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("FACTCHECK_THRESHOLD=0.6\n")
+    assert load_settings().threshold == 0.6
+    dotenv.write_text("FACTCHECK_THRESHOLD=0.65\n")
+    assert load_settings().threshold == 0.65
+    monkeypatch.setenv("factcheck_threshold", "0.7")  # names are case-insensitive
+    assert load_settings().threshold == 0.7
+    monkeypatch.delenv("factcheck_threshold")
+    assert load_settings().threshold == 0.65
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert load_settings().threshold == 0.5
+    monkeypatch.setenv("HOME", str(elsewhere))
+    assert load_settings().onnx_dir == elsewhere / ".cache" / "factcheck" / "onnx"
+
+
 def test_dotenv_file(tmp_path):
     (tmp_path / ".env").write_text(
         "# a comment\nFACTCHECK_DB=~/desk.db\nFACTCHECK_EXTRACTOR=llm\n"
