@@ -2,9 +2,12 @@
 paste, upload and URL (with its progress and refusals), the list with its counts, and the
 whole flow ingest -> queue -> claim -> verdict saved -> history."""
 
+import pytest
 from app_seed import open_app, texts
 
 from factcheck.storage import articles as article_store
+
+pytestmark = pytest.mark.model  # the app loads the bundled model (the demo, then matching)
 
 ARTICLES = "app_pages/articles.py"
 QUEUE = "app_pages/queue.py"

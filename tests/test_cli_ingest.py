@@ -110,6 +110,7 @@ def seeded(db_path, tmp_path) -> dict[str, int]:
 # ---------------------------------------------------------------- the happy paths
 
 
+@pytest.mark.model  # scores with the bundled model
 def test_ingest_then_list_articles_and_claims_through_the_entry_point(db_path, tmp_path):
     source = write(tmp_path, "jobs.txt", ARTICLE)
     ingested = factcheck("ingest", "--db", str(db_path), source)
@@ -159,6 +160,7 @@ def test_markdown_and_html_files_keep_their_metadata(db_path, tmp_path):
     assert "12 million euro harbour plan" in claims
 
 
+@pytest.mark.model  # scores with the bundled model
 def test_seed_article_is_ingested(db_path, seed_article):
     result = factcheck("ingest", "--db", str(db_path), str(seed_article))
     assert result.returncode == 0, result.stderr
@@ -166,6 +168,7 @@ def test_seed_article_is_ingested(db_path, seed_article):
     assert after["articles"] == 1 and after["claims"] > 10
 
 
+@pytest.mark.model  # scores with the bundled model
 def test_stdin_is_ingested(db_path):
     result = factcheck("ingest", "--db", str(db_path), "-", stdin=ARTICLE.encode("cp1252"))
     assert result.returncode == 0, result.stderr
@@ -283,6 +286,7 @@ def test_env_allowance_for_private_urls(db_path, site):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.model  # scores with the bundled model
 def test_one_failing_source_does_not_stop_the_others(db_path, tmp_path):
     good = write(tmp_path, "good.txt", ARTICLE)
     bad = write(tmp_path, "bad.png", PNG)
@@ -302,6 +306,7 @@ def test_one_failing_source_does_not_stop_the_others(db_path, tmp_path):
 # ---------------------------------------------------------------- score
 
 
+@pytest.mark.model  # scores with the bundled model
 def test_score_reads_one_sentence_a_line(tmp_path):
     source = write(
         tmp_path,

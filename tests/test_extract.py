@@ -207,6 +207,7 @@ def test_context_is_the_sentences_before_and_after(claims):
 
 
 @pytest.mark.shared
+@pytest.mark.model
 def test_the_model_scores_all_sentences_of_an_article_in_one_call(seed_text):
     scorer = RecordingScorer()
     claims = extract(seed_text, threshold=THRESHOLD, scorer=scorer)
