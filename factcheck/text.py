@@ -125,7 +125,9 @@ def _plain_boundary(chunk: str, match: re.Match) -> bool:
     if chunk[match.start()] in "!?…":
         return True
     found = _LAST_WORD.search(chunk, max(0, match.start() - 40), match.start())
-    word = found.group(0) if found else ""
+    if found is None:
+        return False
+    word = found.group(0)
     if len(word) < 2 or word in _not_endings() or (word.isupper() and len(word) < 4):
         return False
     return chunk[found.start() - 1 : found.start()] not in (".", "-")

@@ -103,6 +103,7 @@ def add_article(
         if name.rsplit(".", 1)[-1].lower() not in UPLOAD_TYPES:
             raise InputError(f"{name}: upload a .txt, .md or .html file")
         say(f"reading {name}")
+        assert data is not None  # exactly one of text, data and url was given
         document = sources.load_bytes(
             data, source=f"upload:{name}", source_kind="upload", settings=settings, name=name
         )
@@ -281,13 +282,13 @@ def describe_event(event: dict) -> str:
             text += f": {after['rationale']}"
         return text
     if action.startswith("citation") and (after or before):
-        row = after or before
+        row = after or before or {}
         where = row.get("url") or (f"passage {row['passage_id']}" if row.get("passage_id") else "")
         return f"{row.get('stance') or ''} {where}".strip()
     if action == "claim.assigned" and after:
         return f"assigned {after.get('reviewer')}"
     if action.startswith("evidence") and (after or before):
-        row = after or before
+        row = after or before or {}
         return f"passage {row.get('passage_id')}" + (
             f" ({row['reason']})" if row.get("reason") else ""
         )

@@ -18,6 +18,7 @@ FACTCHECK_ORG_NAME is required once there is a review to write.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from factcheck.config import Settings, load_settings
 from factcheck.errors import ConfigError
@@ -77,7 +78,7 @@ def rating(label: str, scale_name: str) -> dict:
 
 def item_reviewed(row: dict) -> dict:
     """The reviewed Claim: who said it, when, where it appeared."""
-    item = {"@type": "Claim"}
+    item: dict[str, Any] = {"@type": "Claim"}
     if row.get("speaker"):
         item["author"] = {"@type": speaker_type(row["speaker"]), "name": row["speaker"]}
     if row.get("article_date"):

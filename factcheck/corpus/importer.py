@@ -315,7 +315,8 @@ def _tidy(value: str | None) -> str:
 
 
 def _join_parts(record: Record) -> tuple[str, list[dict]]:
-    text, spans = "", []
+    text = ""
+    spans: list[tuple[str, int, int]] = []
     for name in ("claim", "title", "lead", "body"):
         value = _tidy(getattr(record, name))
         if not value:
@@ -325,7 +326,8 @@ def _join_parts(record: Record) -> tuple[str, list[dict]]:
         text += value
         pieces = split_passages(value) if name == "body" else [(0, len(value))]
         spans.extend((name, start + a, start + b) for a, b in pieces)
-    passages, seen = [], set()
+    passages: list[dict] = []
+    seen: set[str] = set()
     for name, start, end in spans:
         digest = text_hash(text[start:end])
         if digest in seen:  # a title equal to the claim is embedded once
@@ -462,11 +464,13 @@ def _load_json(text: str, path: Path) -> Any:
 
 def _read_table(text: str, path: Path, options: ImportOptions, delimiter: str) -> list:
     csv.field_size_limit(2**31 - 1)
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
+        strict=True,
     )
-    rows: list[tuple[str, dict]] = []
+    rows: list[tuple[str, dict] | BadRow] = []
     header: list[str] | None = None
     line = 0
     try:
@@ -753,8 +757,8 @@ def _from_factcheck_api(claim: dict) -> list[dict]:
 
 
 def _read_claimreview(text: str, path: Path, options: ImportOptions) -> list:
+    rows: list[Record | BadRow] = []
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        rows = []
         for entry in _jsonl_rows(text):
             if isinstance(entry, BadRow):
                 rows.append(entry)
@@ -775,8 +779,9 @@ def _claimreview_record(item: dict, where: str) -> Record | BadRow:
     claim = _text(item.get("claimReviewed"))
     if not claim:
         return BadRow(where, "a ClaimReview without claimReviewed")
-    rating = item.get("reviewRating") if isinstance(item.get("reviewRating"), dict) else {}
-    reviewed = item.get("itemReviewed") if isinstance(item.get("itemReviewed"), dict) else {}
+    rating, reviewed = item.get("reviewRating"), item.get("itemReviewed")
+    rating = rating if isinstance(rating, dict) else {}
+    reviewed = reviewed if isinstance(reviewed, dict) else {}
     author = item.get("author")
     organisation = isinstance(author, dict) and author.get("@type") == "Organization"
     appearances = [
@@ -784,7 +789,9 @@ def _claimreview_record(item: dict, where: str) -> Record | BadRow:
         for key in ("appearance", "firstAppearance")
         for a in _as_list(reviewed.get(key))
     ]
-    extra = {"appearances": [a for a in appearances if a]} if any(appearances) else {}
+    extra: dict[str, Any] = (
+        {"appearances": [a for a in appearances if a]} if any(appearances) else {}
+    )
     if item.get("inLanguage"):
         extra["language"] = _text(item["inLanguage"])
     return Record(

@@ -373,7 +373,8 @@ def _sheet(workbook: Workbook, title: str, frame: pd.DataFrame, links=()) -> Non
 def to_xlsx(table: pd.DataFrame, sources: pd.DataFrame, log: pd.DataFrame) -> bytes:
     """The workbook: Verdicts, Sources, Correction log."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook's empty default sheet
+        workbook.remove(workbook.active)
     _sheet(workbook, "Verdicts", table, links=("article_url", "source_urls"))
     _sheet(workbook, "Sources", sources, links=("url",))
     _sheet(workbook, "Correction log", log)

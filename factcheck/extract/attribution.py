@@ -101,7 +101,7 @@ def attribute(
 class _Recency:
     """The most recent named person and the most recent organisation that spoke."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.person: str | None = None
         self.group: str | None = None
 

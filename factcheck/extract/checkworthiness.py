@@ -41,6 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -140,15 +141,16 @@ class Scorer:
     exported to ONNX (``onnx``; ``onnx-int8``: weights quantised per channel) in ``session``.
     """
 
-    tokenizer: object
-    base: object  # the bundled MiniLM, original weights (never changed)
+    # Any: torch, transformers and ONNX Runtime are imported only when a scorer is loaded.
+    tokenizer: Any
+    base: Any  # the bundled MiniLM, original weights (never changed)
     trunk: int  # number of frozen layers before the branch
-    branch: object  # torch ModuleList: tuned copies of the layers after the trunk
-    head_weight: object  # torch tensor (hidden,)
+    branch: Any  # torch ModuleList: tuned copies of the layers after the trunk
+    head_weight: Any  # torch tensor (hidden,)
     head_bias: float
     max_tokens: int = MAX_TOKENS
     backend: str = "torch"
-    session: object = None  # ONNX Runtime session: trunk + branch, token states out
+    session: Any = None  # ONNX Runtime session: trunk + branch, token states out
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Log-odds, one per text (0 = the 0.5 operating point)."""
@@ -310,7 +312,7 @@ def read_weights(path: Path) -> dict:
         raise ModelError(f"check-worthiness weights not found at {path}; {REBUILD}")
     try:
         with np.load(path, allow_pickle=False) as data:
-            weights = {key: np.asarray(data[key]) for key in data.files}
+            weights: dict[str, Any] = {key: np.asarray(data[key]) for key in data.files}
         settings = {
             key: int(weights[key])
             for key in ("format", "trunk_layers", "branch_layers", "max_tokens")

@@ -90,17 +90,23 @@ class VectorIndex:
         self.dim, self.model = int(dim), model
 
     # what a subclass provides
-    def __len__(self) -> int: ...
+    def __len__(self) -> int:
+        raise NotImplementedError
 
-    def ids(self) -> np.ndarray: ...
+    def ids(self) -> np.ndarray:
+        raise NotImplementedError
 
-    def _add(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...
+    def _add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        raise NotImplementedError
 
-    def _remove(self, ids: np.ndarray) -> int: ...
+    def _remove(self, ids: np.ndarray) -> int:
+        raise NotImplementedError
 
-    def _search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def _search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
 
-    def _payload(self) -> bytes: ...
+    def _payload(self) -> bytes:
+        raise NotImplementedError
 
     def _params(self) -> dict:
         return {}
@@ -156,6 +162,7 @@ class VectorIndex:
         kinds = {k.kind: k for k in (ExactIndex, AnnIndex)}
         if meta.kind not in kinds or (cls is not VectorIndex and meta.kind != cls.kind):
             raise ModelError(f"{path} holds a {meta.kind!r} index, not {cls.kind!r}")
+        assert payload is not None  # read with header_only=False
         return kinds[meta.kind]._from_payload(meta, payload)
 
     def _as_matrix(self, vectors) -> np.ndarray:
@@ -281,7 +288,8 @@ class AnnIndex(VectorIndex):
 
     @ef_search.setter
     def ef_search(self, value: int) -> None:
-        self._index.expansion_search = int(value)
+        # usearch defines this setter apart from its getter, which mypy reads as read-only
+        self._index.expansion_search = int(value)  # type: ignore[misc]
 
     def __len__(self) -> int:
         return len(self._index)
@@ -319,7 +327,10 @@ class AnnIndex(VectorIndex):
         return ", ".join(f"{k}={v}" for k, v in self._params().items())
 
     def _payload(self) -> bytes:
-        return self._index.save()
+        data = self._index.save()  # no path given: the bytes come back
+        if data is None:
+            raise ModelError("the approximate index could not be serialised")
+        return data
 
     @classmethod
     def _from_payload(cls, meta: IndexMeta, payload: memoryview) -> AnnIndex:
@@ -327,9 +338,10 @@ class AnnIndex(VectorIndex):
 
         params = dict(meta.params)
         index = cls(meta.dim, meta.model, **params)
-        index._index = Index.restore(payload)
-        if index._index is None or index._index.ndim != meta.dim:
+        restored = Index.restore(payload)
+        if restored is None or restored.ndim != meta.dim:
             raise ModelError("the approximate index file is corrupt; rebuild it")
+        index._index = restored
         index.ef_search = params.get("ef_search", 384)
         return index
 

@@ -86,7 +86,7 @@ class Scale:
     def ordinal_labels(self) -> list[Label]:
         """Labels with an ordinal value, worst -> best."""
         ordinal = [lb for lb in self.labels if lb.ordinal is not None]
-        return sorted(ordinal, key=lambda lb: lb.ordinal)
+        return sorted(ordinal, key=lambda lb: lb.ordinal or 0)  # (no None left to sort)
 
     @property
     def is_ordinal(self) -> bool:
@@ -106,7 +106,8 @@ class Scale:
     @property
     def midpoint(self) -> float | None:
         """Middle of the ordinal range: (best + worst) / 2."""
-        return (self.best + self.worst) / 2 if self.is_ordinal else None
+        best, worst = self.best, self.worst  # both None when the scale is not ordinal
+        return (best + worst) / 2 if best is not None and worst is not None else None
 
     def label(self, text: str | int | float) -> Label:
         """The :class:`Label` that ``text`` names (name or alias, loosely matched)."""

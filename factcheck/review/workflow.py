@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import urlparse
 
 import sqlite_utils
@@ -526,7 +527,7 @@ def cite_passage(
         dismissal = store.get_dismissal(db, claim["id"], passage_id)
         if dismissal:
             store.delete_dismissal(db, dismissal, actor=reviewer["name"], claim=claim)
-        values = {
+        values: dict[str, Any] = {
             "stance": stance,
             "quote": _text(quote, "quote") or None,
             "note": _text(note, "note") or None,
@@ -576,7 +577,7 @@ def cite_external(
     note: str | None = None,
 ) -> dict:
     """Cite an external source (URL, title, quoted passage, access date; default today)."""
-    values = {
+    values: dict[str, Any] = {
         "url": _url(url),
         "stance": _stance(stance),
         "title": _text(title, "title") or None,
@@ -704,7 +705,10 @@ def claim_detail(db: sqlite_utils.Database, claim_id: int, viewer: str) -> dict:
     """Everything the claim page shows, with others' verdicts hidden from a blind reviewer."""
     reviewer = _reviewer(db, viewer)
     claim = claim_store.get(db, claim_id)
-    article = {k: v for k, v in article_store.get(db, claim["article_id"]).items() if k != "text"}
+    found = article_store.get(db, claim["article_id"])
+    if found is None:  # the claims table's foreign key rules it out
+        raise NotFoundError(f"no article with id {claim['article_id']}")
+    article = {k: v for k, v in found.items() if k != "text"}
     verdicts = store.verdicts_of(db, claim["id"])
     blinded = _blinded(db, claim, reviewer)
     individual = [v for v in verdicts if not v["is_final"]]
@@ -815,6 +819,7 @@ def import_verdict(
         )
         created = False
         if claim_id is None:
+            assert claim_text is not None  # checked above: an id or a text
             claim_id = store.find_claim_by_text(db, claim_text)
             if claim_id is None:
                 article_id = store.imported_article(db, article, actor=actor)
