@@ -6,7 +6,7 @@ MAP@1/3/5, MRR, Recall@5/10/20 and the number of judged queries. Vectors are cac
 
     HF_HUB_OFFLINE=1 python bench/claim_matching.py --data ../shared/data --cache /tmp/fc_cache
 
-The re-ranker weights it uses are rebuilt with ``python -m factcheck.match.rerank train``.
+The re-ranker weights it uses are rebuilt with ``python -m factcheck.research.train_reranker train``.
 
 ``--shipped`` scores the dev split through the shipped path instead: ``factcheck eval``'s
 code (:func:`factcheck.research.evaluate.evaluate_files`: corpus import into SQLite, the database vector

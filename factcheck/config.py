@@ -205,9 +205,9 @@ class Settings(BaseSettings):
     )
     score_backend: str | None = setting(
         None,
-        "what runs the check-worthiness scorer: `onnx-int8` is an int8 ONNX graph, about 3.8x "
-        "torch in `extract()` (torch instead when no graph can be made, unless named); `onnx` "
-        "gives torch's scores at about 1.8x",
+        "what runs the check-worthiness scorer: `onnx-int8` is an int8 ONNX graph (torch "
+        "instead when no graph can be made, unless named); `onnx` gives torch's scores; "
+        "speeds in docs/benchmarks.md",
         shown="`onnx-int8`",
         choices=SCORE_BACKENDS,
     )

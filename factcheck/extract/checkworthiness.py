@@ -15,8 +15,8 @@ weights at load time.
 
 Backends (the ``score_backend`` setting, ``FACTCHECK_SCORE_BACKEND``): ``torch`` runs those
 modules; ``onnx`` runs them exported once to an ONNX graph (same scores, faster); ``onnx-int8``
-(the default) runs that graph with its weights quantised to int8 per channel (about 3x torch's
-speed; the held-out figures move by under 0.005). Graphs are cached in the ``onnx_dir``
+(the default) runs that graph with its weights quantised to int8 per channel (faster still;
+speeds and the effect on held-out figures are in docs/benchmarks.md). Graphs are cached in the ``onnx_dir``
 setting (``FACTCHECK_ONNX_DIR``, default ``~/.cache/factcheck/onnx``) under the weights file's
 hash.
 

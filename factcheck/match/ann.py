@@ -251,8 +251,8 @@ class AnnIndex(VectorIndex):
     """usearch HNSW graph, cosine metric; f16 storage by default (half the memory of f32).
 
     ``connectivity`` (M), ``expansion_add`` (ef_construction) and ``ef_search`` trade build
-    time and memory for recall. The defaults gave recall@10 0.964 at 1.9 ms p50 on 1M
-    realistic MiniLM vectors in 874 MiB (bench/search_latency.py). Deletes use usearch's
+    time and memory for recall; docs/benchmarks.md has the measured recall, latency and memory
+    of the defaults (bench/search_latency.py). Deletes use usearch's
     ``remove``; no capacity has to be set in advance.
     """
 
