@@ -38,7 +38,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from factcheck.errors import ConfigError
-from factcheck.vocab import EMBED_BACKENDS, EXTRACTORS, MATCH_METHODS, SCORE_BACKENDS
+from factcheck.vocab import AUTH_MODES, EMBED_BACKENDS, EXTRACTORS, MATCH_METHODS, SCORE_BACKENDS
 
 __all__ = [
     "DEFAULT_ACTOR",
@@ -288,6 +288,33 @@ class Settings(BaseSettings):
         "URL of a published review, `{claim_id}` filled in (ClaimReview `url`)",
         must="contain {claim_id} and be an http(s) URL, e.g. "
         "https://example.org/fact-checks/{claim_id}",
+    )
+    # accounts and sign-in
+    auth: str = setting(
+        "password",
+        "how people sign in to the app: `password` (accounts made by `factcheck users add`), "
+        "`header` (a trusted reverse proxy names the account), `oidc` (Streamlit's OIDC login), "
+        "`none` (one person on a laptop: everyone acts as the local admin)",
+        choices=AUTH_MODES,
+    )
+    session_hours: float = setting(
+        12.0, "hours a sign-in lasts before the password is asked again", gt=0, le=24 * 90
+    )
+    secret_key: OptionalText = setting(
+        None,
+        "key that signs session tokens",
+        shown="random, made once and kept in the database",
+        secret=True,
+    )
+    auth_header: str = setting(
+        "X-Forwarded-User", "request header that names the account in `header` mode"
+    )
+    trusted_proxies: str = setting(
+        "127.0.0.1,::1",
+        "comma-separated addresses or networks whose `header` is believed (`header` mode)",
+    )
+    max_failed_signins: int = setting(
+        5, "failed sign-ins of one account per 15 minutes before further tries are refused", ge=1
     )
     # the command line
     debug: bool = setting(False, "show tracebacks instead of one-line errors")

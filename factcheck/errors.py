@@ -43,3 +43,11 @@ class ConflictError(FactcheckError):
 
 class ResourceError(FactcheckError):
     """A file that ships with factcheck (migrations, prompts, demo, app) cannot be found."""
+
+
+class PermissionDeniedError(FactcheckError):
+    """The signed-in account's role (or a disabled account) does not allow the action."""
+
+
+class AuthenticationError(FactcheckError):
+    """A sign-in failed: unknown name, wrong password, disabled account, too many tries."""

@@ -7,8 +7,15 @@ Nothing here imports the rest of the package.
 from __future__ import annotations
 
 # ---------------------------------------------------------------- review
-ROLES = ("checker", "editor")
-"""Reviewer roles; editors adjudicate, publish, set scales and blind mode."""
+ROLES = ("viewer", "checker", "editor", "admin")
+"""Account roles, each allowed what the ones before it are: viewers read; checkers review;
+editors assign, adjudicate, publish, set scales and blind mode; admins manage accounts."""
+
+AUTH_MODES = ("password", "header", "oidc", "none")
+"""How people sign in to the app (the ``auth`` setting)."""
+
+REVIEWS_NEEDED = (1, 2)
+"""Independent verdicts a claim needs before it is ready to publish (a desk setting)."""
 
 STATUSES = ("new", "in_review", "awaiting_second_review", "verdict", "published", "dismissed")
 """A claim's review status, in workflow order."""

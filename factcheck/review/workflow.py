@@ -15,6 +15,7 @@ cited source.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import replace
@@ -24,7 +25,9 @@ from urllib.parse import urlparse
 
 import sqlite_utils
 
-from factcheck.errors import FactcheckError, InputError, NotFoundError
+from factcheck.errors import FactcheckError, InputError, NotFoundError, PermissionDeniedError
+from factcheck.review import accounts
+from factcheck.review.permissions import allowed, require
 from factcheck.review.scales import Scale, get_scale
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
@@ -35,6 +38,7 @@ from factcheck.vocab import (
     MANUAL_STATUSES,
     OPEN_STATUSES,
     REVIEW_STATES,
+    REVIEWS_NEEDED,
     ROLES,
     STANCES,
     STATUSES,
@@ -48,6 +52,10 @@ __all__ = [
     "set_role",
     "set_blind_mode",
     "blind_mode",
+    "set_reviews_needed",
+    "reviews_needed",
+    "save_draft",
+    "get_draft",
     "set_scale",
     "claim_scale",
     "assign",
@@ -76,10 +84,6 @@ MAX_TEXT = 20_000
 MAX_PAGE = 1000
 
 
-class PermissionDeniedError(FactcheckError):
-    """The reviewer's role does not allow the action (editors publish and adjudicate)."""
-
-
 class WorkflowError(FactcheckError):
     """The action does not fit the claim's current status or evidence."""
 
@@ -104,20 +108,18 @@ def _check_role(role: str) -> str:
     return role
 
 
-def _reviewer(db: sqlite_utils.Database, name: str) -> dict:
+def _reviewer(db: sqlite_utils.Database, name: str, action: str = "read") -> dict:
+    """The signed-in account called ``name``, allowed to do ``action`` (see permissions)."""
     found = store.get_reviewer(db, _clean_name(name))
     if found is None:
-        raise NotFoundError(f"unknown reviewer {name!r}; sign in with your name and role first")
-    return found
+        raise NotFoundError(
+            f"unknown account {name!r}; an admin creates accounts with `factcheck users add`"
+        )
+    return require(found, action)
 
 
 def _editor(db: sqlite_utils.Database, name: str, action: str) -> dict:
-    reviewer = _reviewer(db, name)
-    if reviewer["role"] != "editor":
-        raise PermissionDeniedError(
-            f"only editors can {action}; {reviewer['name']} is a {reviewer['role']}"
-        )
-    return reviewer
+    return _reviewer(db, name, action)
 
 
 def ensure_reviewer(
@@ -143,14 +145,8 @@ def ensure_reviewer(
 
 
 def set_role(db: sqlite_utils.Database, actor: str, name: str, role: str) -> dict:
-    """Change a reviewer's role (editors only)."""
-    _check_role(role)
-    with write_transaction(db):
-        editor = _editor(db, actor, "change roles")
-        reviewer = _reviewer(db, name)
-        if reviewer["role"] == role:
-            return reviewer
-        return store.set_reviewer_role(db, reviewer, role, actor=editor["name"])
+    """Change an account's role (admins only)."""
+    return accounts.set_role(db, actor, name, role)
 
 
 def _article_exists(db: sqlite_utils.Database, article_id: int | None) -> None:
@@ -163,7 +159,7 @@ def set_blind_mode(
 ) -> None:
     """Turn blind review on or off, globally or for one article (editors only)."""
     with write_transaction(db):
-        editor = _editor(db, actor, "change blind mode")
+        editor = _editor(db, actor, "configure")
         _article_exists(db, article_id)
         store.put_setting(
             db, "blind_mode", bool(enabled), actor=editor["name"], article_id=article_id
@@ -181,10 +177,35 @@ def set_scale(
     """Choose the verdict scale, globally or for one article (editors only)."""
     name = get_scale(scale).name
     with write_transaction(db):
-        editor = _editor(db, actor, "change the verdict scale")
+        editor = _editor(db, actor, "configure")
         _article_exists(db, article_id)
         store.put_setting(db, "scale", name, actor=editor["name"], article_id=article_id)
     return name
+
+
+def set_reviews_needed(
+    db: sqlite_utils.Database, actor: str, needed: int, article_id: int | None = None
+) -> int:
+    """How many independent verdicts a claim needs before it is ready to publish (editors)."""
+    try:
+        value = int(needed)
+    except (TypeError, ValueError):
+        value = 0
+    if value not in REVIEWS_NEEDED or str(needed).strip() not in {str(n) for n in REVIEWS_NEEDED}:
+        raise InputError(
+            f"reviews needed must be one of: {', '.join(map(str, REVIEWS_NEEDED))}; got {needed!r}"
+        )
+    with write_transaction(db):
+        editor = _editor(db, actor, "configure")
+        _article_exists(db, article_id)
+        store.put_setting(db, "reviews_needed", value, actor=editor["name"], article_id=article_id)
+    return value
+
+
+def reviews_needed(db: sqlite_utils.Database, article_id: int | None = None) -> int:
+    """Independent verdicts a claim of the article needs (article setting, else global, else 1)."""
+    value = store.get_setting(db, "reviews_needed", article_id)
+    return int(value) if value in REVIEWS_NEEDED else 1
 
 
 def claim_scale(db: sqlite_utils.Database, article_id: int | None = None) -> Scale:
@@ -209,6 +230,8 @@ def _target_status(db: sqlite_utils.Database, claim: dict) -> str:
         return claim["status"]
     assigned = {r["id"] for r in store.assignees(db, claim["id"])}
     if assigned - {v["reviewer_id"] for v in individual}:
+        return "awaiting_second_review"
+    if len(individual) < reviews_needed(db, claim["article_id"]):
         return "awaiting_second_review"
     labels = {(v["scale"], v["label"]) for v in individual}
     return "verdict" if len(labels) == 1 else "awaiting_second_review"
@@ -254,8 +277,8 @@ def assign(db: sqlite_utils.Database, actor: str, claim_ids, reviewer_names) -> 
         raise InputError("choose at least one reviewer to assign")
     added = 0
     with write_transaction(db):
-        assigner = _reviewer(db, actor)
-        reviewers = [_reviewer(db, name) for name in names]
+        assigner = _reviewer(db, actor, "assign")
+        reviewers = [_reviewer(db, name, "review") for name in names]
         for claim_id in ids:
             claim = claim_store.get(db, claim_id)
             _require_open(claim, "assign reviewers")
@@ -290,12 +313,12 @@ def bulk_set_status(
     ids = _claim_ids(claim_ids)
     changed = []
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "triage")
         for claim_id in ids:
             claim = claim_store.get(db, claim_id)
             if claim["status"] == status:
                 continue
-            if claim["status"] == "published" and reviewer["role"] != "editor":
+            if claim["status"] == "published" and not allowed(reviewer, "reopen"):
                 raise PermissionDeniedError(
                     f"claim {claim_id} is published; only editors can reopen or dismiss it"
                 )
@@ -321,7 +344,7 @@ def start_review(
 ) -> dict:
     """Begin (or join) the review of a claim: new -> in_review; the actor is assigned."""
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         claim = _lock(db, claim_id, expected_version)
         if claim["status"] not in OPEN_STATUSES:
             raise WorkflowError(
@@ -397,9 +420,11 @@ def save_verdict(
     rationale: str = "",
     expected_version: int | None = None,
 ) -> dict:
-    """Save (or revise) the actor's own verdict; settles the claim's status. Returns the claim."""
+    """Save (or revise) the actor's own verdict; settles the claim's status. Returns the claim.
+
+    The actor's draft of this claim is cleared."""
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         claim = _lock(db, claim_id, expected_version)
         _require_open(claim, "save a verdict")
         chosen = _scale_for(db, claim, scale, reviewer["id"])
@@ -407,6 +432,7 @@ def save_verdict(
         store.insert_assignment(db, claim, reviewer, actor=reviewer["name"])
         verdict = store.upsert_verdict(db, claim, reviewer, values, actor=reviewer["name"])
         store.link_citations(db, claim["id"], verdict["id"], reviewer["name"])
+        store.delete_draft(db, claim["id"], reviewer["id"])
         return _settle(db, claim, reviewer["name"])
 
 
@@ -458,11 +484,18 @@ def _consensus(individual: list[dict]) -> dict:
 
 
 def publish(
-    db: sqlite_utils.Database, actor: str, claim_id: int, *, expected_version: int | None = None
+    db: sqlite_utils.Database,
+    actor: str,
+    claim_id: int,
+    *,
+    expected_version: int | None = None,
+    citations: list[int] | None = None,
 ) -> dict:
     """Publish a claim's verdict (editors only; needs a cited source). Returns the claim.
 
-    Without an editor's final verdict, the agreed individual verdict becomes the final one.
+    ``citations``: the ids of the citations (of any reviewer) the published verdict cites;
+    None cites every citation of the claim. Without an editor's final verdict, the agreed
+    individual verdict becomes the final one.
     """
     with write_transaction(db):
         editor = _editor(db, actor, "publish")
@@ -472,10 +505,19 @@ def publish(
                 f"claim {claim_id} is {claim['status']}; only a claim with an agreed or "
                 "adjudicated verdict can be published"
             )
-        if store.count_citations(db, claim["id"]) == 0:
+        if citations is not None:
+            known = {c["id"] for c in store.citations_of(db, claim["id"])}
+            unknown = sorted({int(i) for i in citations} - known)
+            if unknown:
+                raise InputError(
+                    f"citation {', '.join(map(str, unknown))} is not a citation of claim "
+                    f"{claim_id}; choose from: {', '.join(map(str, sorted(known))) or 'none'}"
+                )
+        store.choose_final_citations(db, claim, citations, actor=editor["name"])
+        if store.count_citations(db, claim["id"], in_final=True) == 0:
             raise WorkflowError(
                 f"claim {claim_id} cites no source; cite at least one passage "
-                "or external source before publishing"
+                "or external source (and choose it) before publishing"
             )
         if store.get_final(db, claim["id"]) is None:
             individual = [v for v in store.verdicts_of(db, claim["id"]) if not v["is_final"]]
@@ -517,14 +559,17 @@ def cite_passage(
     quote: str | None = None,
     note: str | None = None,
 ) -> dict:
-    """Cite a corpus passage (an evidence card) with a stance; citing again changes the stance."""
+    """Cite a corpus passage (an evidence card) with a stance; citing again changes the stance.
+
+    The citation is the actor's own: another reviewer citing the same passage gets their own.
+    """
     _stance(stance)
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         claim = claim_store.get(db, claim_id)
         _require_open(claim, "cite evidence")
         store.get_passage(db, passage_id)
-        dismissal = store.get_dismissal(db, claim["id"], passage_id)
+        dismissal = store.get_dismissal(db, claim["id"], passage_id, reviewer["name"])
         if dismissal:
             store.delete_dismissal(db, dismissal, actor=reviewer["name"], claim=claim)
         values: dict[str, Any] = {
@@ -532,7 +577,7 @@ def cite_passage(
             "quote": _text(quote, "quote") or None,
             "note": _text(note, "note") or None,
         }
-        existing = store.passage_citation(db, claim["id"], passage_id)
+        existing = store.passage_citation(db, claim["id"], passage_id, reviewer["name"])
         if existing is None:
             values |= {
                 "passage_id": passage_id,
@@ -586,7 +631,7 @@ def cite_external(
         "note": _text(note, "note") or None,
     }
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         claim = claim_store.get(db, claim_id)
         _require_open(claim, "cite evidence")
         values["verdict_id"] = _own_verdict_id(db, claim["id"], reviewer)
@@ -596,13 +641,13 @@ def cite_external(
 def remove_citation(db: sqlite_utils.Database, actor: str, citation_id: int) -> None:
     """Remove a citation (its author or an editor; not while the claim is published)."""
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         citation = store.get_citation(db, citation_id)
         claim = claim_store.get(db, citation["claim_id"])
         _require_open(claim, "remove a citation")
-        if reviewer["role"] != "editor" and citation["created_by"] != reviewer["name"]:
+        if not allowed(reviewer, "see_all") and citation["created_by"] != reviewer["name"]:
             raise PermissionDeniedError(
-                f"citation {citation_id} was added by {citation['created_by']}; only they or an "
+                f"citation {citation_id} is another reviewer's; only its author or an "
                 "editor can remove it"
             )
         store.delete_citation(db, citation, actor=reviewer["name"], claim=claim)
@@ -615,16 +660,17 @@ def dismiss_evidence(
     passage_id: int,
     reason: str | None = None,
 ) -> dict:
-    """Mark a matched passage irrelevant for a claim (replacing its citation, if any)."""
+    """Mark a matched passage irrelevant for a claim, for the actor (replacing the actor's own
+    citation of it, if any; other reviewers' citations stay)."""
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         claim = claim_store.get(db, claim_id)
         _require_open(claim, "dismiss evidence")
         store.get_passage(db, passage_id)
-        existing = store.get_dismissal(db, claim["id"], passage_id)
+        existing = store.get_dismissal(db, claim["id"], passage_id, reviewer["name"])
         if existing:
             return existing
-        citation = store.passage_citation(db, claim["id"], passage_id)
+        citation = store.passage_citation(db, claim["id"], passage_id, reviewer["name"])
         if citation:
             store.delete_citation(db, citation, actor=reviewer["name"], claim=claim)
         return store.insert_dismissal(
@@ -633,11 +679,11 @@ def dismiss_evidence(
 
 
 def restore_evidence(db: sqlite_utils.Database, actor: str, claim_id: int, passage_id: int) -> bool:
-    """Undo a dismissal; False when the passage was not dismissed."""
+    """Undo the actor's dismissal; False when they had not dismissed the passage."""
     with write_transaction(db):
-        reviewer = _reviewer(db, actor)
+        reviewer = _reviewer(db, actor, "review")
         claim = claim_store.get(db, claim_id)
-        existing = store.get_dismissal(db, claim["id"], passage_id)
+        existing = store.get_dismissal(db, claim["id"], passage_id, reviewer["name"])
         if existing is None:
             return False
         store.delete_dismissal(db, existing, actor=reviewer["name"], claim=claim)
@@ -666,6 +712,18 @@ def _checked_filters(filters: QueueFilters) -> QueueFilters:
     return replace(filters, statuses=tuple(statuses) if statuses else None, search=search)
 
 
+def _viewer(db: sqlite_utils.Database, viewer: str | None) -> dict | None:
+    """The viewing account (None: local administration, which sees everything)."""
+    return None if viewer is None else _reviewer(db, viewer, "read")
+
+
+def _blind_id(viewer: dict | None) -> int | None:
+    """The id blind-review SQL filters for; None for those who see everything."""
+    if viewer is None or allowed(viewer, "see_all"):
+        return None
+    return int(viewer["id"])
+
+
 def queue(
     db: sqlite_utils.Database,
     filters: QueueFilters | None = None,
@@ -674,36 +732,59 @@ def queue(
     descending: bool = True,
     limit: int = 50,
     offset: int = 0,
+    viewer: str | None = None,
 ) -> dict:
     """One page of the review queue: ``rows``, ``total`` matching, ``counts`` per status.
 
     ``counts`` ignore the status filter (for status tabs). Sorts: score, date, updated,
-    position, match.
+    position, match. ``viewer`` (an account name) sees, on claims where blind review hides
+    others' work from them, no other reviewer's names, verdicts or counts, and statuses that
+    would tell (awaiting a second review, agreed) as ``in_review``; filters work on what
+    they see. None: local administration, everything.
     """
     filters = _checked_filters(filters or QueueFilters())
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort!r}; choose one of: {', '.join(SORTS)}")
     if not 1 <= int(limit) <= MAX_PAGE or int(offset) < 0:
         raise InputError(f"page size must be 1 to {MAX_PAGE} and offset at least 0")
+    viewer_id = _blind_id(_viewer(db, viewer))
     rows = store.queue_rows(
-        db, filters, sort=sort, descending=descending, limit=int(limit), offset=int(offset)
+        db,
+        filters,
+        sort=sort,
+        descending=descending,
+        limit=int(limit),
+        offset=int(offset),
+        viewer_id=viewer_id,
     )
-    found = store.queue_counts(db, filters)
+    found = store.queue_counts(db, filters, viewer_id)
     counts = {status: found.get(status, 0) for status in STATUSES}
     total = sum(counts[s] for s in (filters.statuses or STATUSES))
     return {"rows": rows, "total": total, "counts": counts, "limit": limit, "offset": offset}
 
 
 def _blinded(db: sqlite_utils.Database, claim: dict, viewer: dict) -> bool:
-    """Whether ``viewer`` must not see others' verdicts on ``claim`` yet."""
-    if viewer["role"] == "editor" or not blind_mode(db, claim["article_id"]):
+    """Whether ``viewer`` must not see others' work on ``claim`` yet: blind mode is on for its
+    article, the claim is not published, the viewer is not an editor and has saved no verdict."""
+    if allowed(viewer, "see_all") or claim["status"] == "published":
+        return False
+    if not blind_mode(db, claim["article_id"]):
         return False
     return store.get_verdict(db, claim["id"], viewer["id"]) is None
 
 
+BLIND_STATUSES = ("awaiting_second_review", "verdict")
+"""Statuses a blinded viewer sees as ``in_review`` (they tell that someone else has saved)."""
+
+
 def claim_detail(db: sqlite_utils.Database, claim_id: int, viewer: str) -> dict:
-    """Everything the claim page shows, with others' verdicts hidden from a blind reviewer."""
-    reviewer = _reviewer(db, viewer)
+    """Everything the claim page shows ``viewer`` (an account name).
+
+    Evidence cards carry the viewer's own stance and dismissal. Others' citations come with
+    their authors' names; a blind viewer (see :func:`_blinded`) gets none of others' verdicts,
+    citations, names or counts, and a status that does not tell.
+    """
+    reviewer = _reviewer(db, viewer, "read")
     claim = claim_store.get(db, claim_id)
     found = article_store.get(db, claim["article_id"])
     if found is None:  # the claims table's foreign key rules it out
@@ -715,43 +796,74 @@ def claim_detail(db: sqlite_utils.Database, claim_id: int, viewer: str) -> dict:
     visible = [v for v in individual if not blinded or v["reviewer_id"] == reviewer["id"]]
     final = next((v for v in verdicts if v["is_final"]), None)
     scale = _scale_for(db, claim, None, reviewer["id"])
+    citations = store.citations_of(db, claim["id"])
+    own_citations = [c for c in citations if c["created_by"] == reviewer["name"]]
+    others = [] if blinded else [c for c in citations if c["created_by"] != reviewer["name"]]
+    assignees = store.assignees(db, claim["id"])
+    shown_claim = claim
+    if blinded:
+        assignees = [a for a in assignees if a["id"] == reviewer["id"]]
+        if claim["status"] in BLIND_STATUSES:
+            shown_claim = claim | {"status": "in_review"}
     return {
-        "claim": claim,
+        "claim": shown_claim,
         "article": article,
-        "assignees": store.assignees(db, claim["id"]),
+        "viewer": reviewer,
+        "can_review": allowed(reviewer, "review"),
+        "can_edit_all": allowed(reviewer, "see_all"),
+        "assignees": assignees,
         "verdicts": visible,
-        "hidden_verdicts": len(individual) - len(visible),
         "own_verdict": next((v for v in individual if v["reviewer_id"] == reviewer["id"]), None),
         "final_verdict": None if blinded else final,
         "blind": blinded,
         "scale": scale.name,
         "labels": scale.names,
-        "citations": store.citations_of(db, claim["id"]),
-        "evidence": store.evidence_of(db, claim["id"]),
-        "dismissed_evidence": store.dismissals_of(db, claim["id"]),
-        "needs_adjudication": store.needs_adjudication(db, claim["id"]),
+        "citations": own_citations + others,
+        "own_citations": own_citations,
+        "other_citations": others,
+        "evidence": store.evidence_of(db, claim["id"], reviewer["name"]),
+        "dismissed_evidence": store.dismissals_of(db, claim["id"], reviewer["name"]),
+        "needs_adjudication": False if blinded else store.needs_adjudication(db, claim["id"]),
+        "reviews_needed": reviews_needed(db, claim["article_id"]),
+        "draft": store.get_draft(db, claim["id"], reviewer["id"]),
     }
 
 
+HIDDEN_WHEN_BLIND = ("verdicts", "citations", "assignments", "evidence_dismissals", "drafts")
+"""Entities whose events by other people a blind viewer does not see."""
+
+
 def history(db: sqlite_utils.Database, claim_id: int, viewer: str | None = None) -> list[dict]:
-    """A claim's events, oldest first; a blind viewer sees others' verdict events redacted."""
+    """A claim's events, oldest first.
+
+    A blind viewer sees their own events and the claim's own (creation, matching); others'
+    work, and status changes that would tell of it, are left out (not counted either).
+    """
     claim = claim_store.get(db, claim_id)
     rows = events.for_claim(db, claim["id"])
     if viewer is None:
         return rows
-    reviewer = _reviewer(db, viewer)
+    reviewer = _reviewer(db, viewer, "read")
     if not _blinded(db, claim, reviewer):
         return rows
-    return [
-        row | {"before": None, "after": None, "hidden": True}
-        if row["entity"] == "verdicts" and row["actor"] != reviewer["name"]
-        else row
-        for row in rows
-    ]
+    mine = reviewer["name"].casefold()
+
+    def shown(row: dict) -> bool:
+        if str(row["actor"]).casefold() == mine:
+            return True
+        if row["entity"] in HIDDEN_WHEN_BLIND:
+            return False
+        if row["action"] == "claim.status":
+            return (row.get("after") or {}).get("status") not in BLIND_STATUSES
+        return True
+
+    return [row for row in rows if shown(row)]
 
 
-def adjudication_queue(db: sqlite_utils.Database) -> list[dict]:
-    """Claims whose reviewers disagree, each with its individual ``verdicts``."""
+def adjudication_queue(db: sqlite_utils.Database, viewer: str | None = None) -> list[dict]:
+    """Claims whose reviewers disagree, each with its individual ``verdicts`` (editors)."""
+    if viewer is not None:
+        _reviewer(db, viewer, "see_all")
     rows = store.adjudication_rows(db)
     return [
         row | {"verdicts": [v for v in store.verdicts_of(db, row["id"]) if not v["is_final"]]}
@@ -760,12 +872,56 @@ def adjudication_queue(db: sqlite_utils.Database) -> list[dict]:
 
 
 def annotations_long(
-    db: sqlite_utils.Database, *, scale: str | None = None, include_final: bool = False
+    db: sqlite_utils.Database,
+    *,
+    scale: str | None = None,
+    include_final: bool = False,
+    viewer: str | None = None,
 ) -> list[dict]:
-    """Verdicts in long form (claim_id, reviewer, label, scale, ordinal, created_at, ...)."""
+    """Verdicts in long form (claim_id, reviewer, label, scale, ordinal, created_at, ...);
+    ``viewer`` gets only the claims where blind review hides nothing from them."""
     return store.annotation_rows(
-        db, scale=get_scale(scale).name if scale else None, include_final=include_final
+        db,
+        scale=get_scale(scale).name if scale else None,
+        include_final=include_final,
+        viewer_id=_blind_id(_viewer(db, viewer)),
     )
+
+
+def blinded_claims(db: sqlite_utils.Database, viewer: str | None, claim_ids) -> set[int]:
+    """Which of ``claim_ids`` hide others' work from ``viewer`` (exports filter on it)."""
+    account = _viewer(db, viewer)
+    viewer_id = _blind_id(account)
+    if viewer_id is None:
+        return set()
+    return store.blinded_claim_ids(db, viewer_id, list(claim_ids))
+
+
+# ---------------------------------------------------------------- drafts
+
+MAX_DRAFT = 50_000
+
+
+def save_draft(db: sqlite_utils.Database, actor: str, claim_id: int, draft: dict) -> None:
+    """Keep the actor's unsaved verdict, rationale, confidence and stance choices on a claim
+    (only they ever read it back); an empty draft removes it."""
+    values = {k: v for k, v in dict(draft or {}).items() if v not in (None, "", [], {})}
+    text = json.dumps(values, ensure_ascii=False, default=str)
+    if len(text) > MAX_DRAFT:
+        raise InputError(f"draft is too long ({len(text)} characters, at most {MAX_DRAFT})")
+    with write_transaction(db):
+        reviewer = _reviewer(db, actor, "review")
+        claim = claim_store.get(db, claim_id)
+        if values:
+            store.put_draft(db, claim["id"], reviewer["id"], text)
+        else:
+            store.delete_draft(db, claim["id"], reviewer["id"])
+
+
+def get_draft(db: sqlite_utils.Database, actor: str, claim_id: int) -> dict | None:
+    """The actor's own draft on a claim, or None."""
+    reviewer = _reviewer(db, actor, "read")
+    return store.get_draft(db, int(claim_id), reviewer["id"])
 
 
 # ---------------------------------------------------------------- imported labels

@@ -20,6 +20,7 @@ from factcheck import resources
 from factcheck.errors import DatabaseError, ResourceError
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+FOREIGN_KEYS_OFF = re.compile(r"^-- foreign_keys: off$", re.MULTILINE)
 IN_CHUNK = 500  # bound parameters per IN (...) query
 
 
@@ -122,16 +123,27 @@ def apply_migrations(db: sqlite_utils.Database, folder: Traversable | None = Non
     for version, file in files:
         if version in done:
             continue
+        script = file.read_text(encoding="utf-8")
+        # A migration that rebuilds a referenced table says so; foreign keys cannot be
+        # switched inside a transaction, so they go off around it and are checked before commit.
+        keys_off = FOREIGN_KEYS_OFF.search(script) is not None
         try:
+            if keys_off:
+                db.execute("PRAGMA foreign_keys = OFF")
             with db.atomic():
-                for statement in _statements(file.read_text(encoding="utf-8")):
+                for statement in _statements(script):
                     db.execute(statement)
+                if keys_off and db.execute("PRAGMA foreign_key_check").fetchall():
+                    raise sqlite3.IntegrityError("rows would break a foreign key")
                 db.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     [version, file.name, utcnow()],
                 )
         except sqlite3.DatabaseError as error:
             raise DatabaseError(f"migration {file.name} failed: {error}") from None
+        finally:
+            if keys_off:
+                db.execute("PRAGMA foreign_keys = ON")
         applied.append(version)
     return applied
 

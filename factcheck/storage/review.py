@@ -14,9 +14,9 @@ from typing import Any
 import sqlite_utils
 
 from factcheck.errors import ConflictError, NotFoundError
+from factcheck.storage import accounts, events, utcnow
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
-from factcheck.storage import events, utcnow
 from factcheck.types import Document, SentenceClaim
 
 
@@ -45,46 +45,22 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
 
 def get_reviewer(db: sqlite_utils.Database, name: str) -> dict | None:
-    """The reviewer called ``name`` (case-insensitive), or None."""
-    rows = list(db.query("SELECT * FROM reviewers WHERE name = ? COLLATE NOCASE", [name]))
-    return rows[0] if rows else None
+    """The account called ``name`` (case-insensitive, without its password hash), or None."""
+    return accounts.get(db, name)
 
 
 def insert_reviewer(db: sqlite_utils.Database, name: str, role: str, *, actor: str) -> dict:
-    now = utcnow()
-    reviewer_id = events.inserted_id(
-        db.execute(
-            "INSERT INTO reviewers (name, role, created_at) VALUES (?, ?, ?)", [name, role, now]
-        )
-    )
-    row = {"id": reviewer_id, "name": name, "role": role, "created_at": now}
-    events.record(
-        db,
-        actor=actor,
-        action="reviewer.created",
-        entity="reviewers",
-        entity_id=reviewer_id,
-        after=row,
-    )
-    return row
+    """A new account without a password (imported labels, local use)."""
+    return accounts.insert(db, name, role, actor=actor)
 
 
 def set_reviewer_role(db: sqlite_utils.Database, reviewer: dict, role: str, *, actor: str) -> dict:
-    db.execute("UPDATE reviewers SET role = ? WHERE id = ?", [role, reviewer["id"]])
-    events.record(
-        db,
-        actor=actor,
-        action="reviewer.role",
-        entity="reviewers",
-        entity_id=reviewer["id"],
-        before={"role": reviewer["role"]},
-        after={"role": role},
-    )
-    return reviewer | {"role": role}
+    return accounts.update(db, reviewer, actor=actor, action="reviewer.role", role=role)
 
 
 def list_reviewers(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("SELECT * FROM reviewers ORDER BY name COLLATE NOCASE"))
+    """Every account (without password hashes), by name."""
+    return accounts.list_all(db)
 
 
 # ---------------------------------------------------------------- claims (version, status)
@@ -294,8 +270,12 @@ CITATION_SELECT = (
 )
 
 
-def citations_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
-    return list(db.query(f"{CITATION_SELECT} WHERE c.claim_id = ? ORDER BY c.id", [claim_id]))
+def citations_of(db: sqlite_utils.Database, claim_id: int, owner: str | None = None) -> list[dict]:
+    """A claim's citations (only ``owner``'s when given), oldest first."""
+    if owner is None:
+        return list(db.query(f"{CITATION_SELECT} WHERE c.claim_id = ? ORDER BY c.id", [claim_id]))
+    sql = f"{CITATION_SELECT} WHERE c.claim_id = ? AND c.created_by = ? ORDER BY c.id"
+    return list(db.query(sql, [claim_id, owner]))
 
 
 def get_citation(db: sqlite_utils.Database, citation_id: int) -> dict:
@@ -305,14 +285,48 @@ def get_citation(db: sqlite_utils.Database, citation_id: int) -> dict:
     return rows[0]
 
 
-def passage_citation(db: sqlite_utils.Database, claim_id: int, passage_id: int) -> dict | None:
-    sql = f"{CITATION_SELECT} WHERE c.claim_id = ? AND c.passage_id = ?"
-    rows = list(db.query(sql, [claim_id, passage_id]))
+def passage_citation(
+    db: sqlite_utils.Database, claim_id: int, passage_id: int, owner: str
+) -> dict | None:
+    """``owner``'s citation of a passage for a claim, or None."""
+    sql = f"{CITATION_SELECT} WHERE c.claim_id = ? AND c.passage_id = ? AND c.created_by = ?"
+    rows = list(db.query(sql, [claim_id, passage_id, owner]))
     return rows[0] if rows else None
 
 
-def count_citations(db: sqlite_utils.Database, claim_id: int) -> int:
-    return db.execute("SELECT count(*) FROM citations WHERE claim_id = ?", [claim_id]).fetchone()[0]
+def count_citations(db: sqlite_utils.Database, claim_id: int, *, in_final: bool = False) -> int:
+    sql = "SELECT count(*) FROM citations WHERE claim_id = ?"
+    if in_final:
+        sql += " AND in_final = 1"
+    return db.execute(sql, [claim_id]).fetchone()[0]
+
+
+def choose_final_citations(
+    db: sqlite_utils.Database, claim: dict, citation_ids: list[int] | None, *, actor: str
+) -> int:
+    """Mark the citations the published verdict cites (None: every citation of the claim)."""
+    db.execute("UPDATE citations SET in_final = 0 WHERE claim_id = ?", [claim["id"]])
+    if citation_ids is None:
+        cursor = db.execute("UPDATE citations SET in_final = 1 WHERE claim_id = ?", [claim["id"]])
+        chosen = None
+    else:
+        chosen = sorted({int(i) for i in citation_ids})
+        cursor = db.execute(
+            "UPDATE citations SET in_final = 1 WHERE claim_id = ? "
+            "AND id IN (SELECT value FROM json_each(?))",
+            [claim["id"], json.dumps(chosen)],
+        )
+    events.record(
+        db,
+        actor=actor,
+        action="citation.chosen",
+        entity="claims",
+        entity_id=claim["id"],
+        after={"citations": chosen if chosen is not None else "all"},
+        claim_id=claim["id"],
+        article_id=claim["article_id"],
+    )
+    return cursor.rowcount
 
 
 CITATION_FIELDS = (
@@ -382,20 +396,23 @@ def delete_citation(db: sqlite_utils.Database, citation: dict, *, actor: str, cl
     )
 
 
-def get_dismissal(db: sqlite_utils.Database, claim_id: int, passage_id: int) -> dict | None:
+def get_dismissal(
+    db: sqlite_utils.Database, claim_id: int, passage_id: int, owner: str
+) -> dict | None:
     rows = list(
         db.query(
-            "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND passage_id = ?",
-            [claim_id, passage_id],
+            "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND passage_id = ? "
+            "AND dismissed_by = ?",
+            [claim_id, passage_id, owner],
         )
     )
     return rows[0] if rows else None
 
 
-def dismissals_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
-    return list(
-        db.query("SELECT * FROM evidence_dismissals WHERE claim_id = ? ORDER BY id", [claim_id])
-    )
+def dismissals_of(db: sqlite_utils.Database, claim_id: int, owner: str | None = None) -> list[dict]:
+    """A claim's dismissed evidence (only ``owner``'s when given)."""
+    sql = "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND (? IS NULL OR dismissed_by = ?)"
+    return list(db.query(sql + " ORDER BY id", [claim_id, owner, owner]))
 
 
 def insert_dismissal(
@@ -444,23 +461,24 @@ def delete_dismissal(
     )
 
 
-def evidence_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
-    """A claim's matched passages (best score per passage) with source, citation and dismissal."""
+def evidence_of(db: sqlite_utils.Database, claim_id: int, owner: str) -> list[dict]:
+    """A claim's matched passages (best score per passage) with source, and ``owner``'s own
+    citation (stance, id) and dismissal of each; nobody else's."""
     sql = """
         SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title AS source_title,
                s.url AS source_url, s.publisher, s.verdict AS source_verdict,
                max(m.score) AS score, min(m.rank) AS rank,
                group_concat(DISTINCT m.method) AS methods,
-               (SELECT ct.stance FROM citations ct
-                 WHERE ct.claim_id = m.claim_id AND ct.passage_id = p.id) AS stance,
-               (SELECT ct.id FROM citations ct
-                 WHERE ct.claim_id = m.claim_id AND ct.passage_id = p.id) AS citation_id,
-               EXISTS (SELECT 1 FROM evidence_dismissals d
-                 WHERE d.claim_id = m.claim_id AND d.passage_id = p.id) AS dismissed
+               (SELECT ct.stance FROM citations ct WHERE ct.claim_id = m.claim_id
+                 AND ct.passage_id = p.id AND ct.created_by = :owner) AS stance,
+               (SELECT ct.id FROM citations ct WHERE ct.claim_id = m.claim_id
+                 AND ct.passage_id = p.id AND ct.created_by = :owner) AS citation_id,
+               EXISTS (SELECT 1 FROM evidence_dismissals d WHERE d.claim_id = m.claim_id
+                 AND d.passage_id = p.id AND d.dismissed_by = :owner) AS dismissed
         FROM matches m JOIN passages p ON p.id = m.passage_id JOIN sources s ON s.id = p.source_id
-        WHERE m.claim_id = ? GROUP BY p.id ORDER BY score DESC, p.id
+        WHERE m.claim_id = :claim GROUP BY p.id ORDER BY score DESC, p.id
     """
-    return list(db.query(sql, [claim_id]))
+    return list(db.query(sql, {"claim": claim_id, "owner": owner}))
 
 
 # ---------------------------------------------------------------- settings
@@ -525,6 +543,58 @@ NEEDS_ADJUDICATION = """(c.status IN ('in_review', 'awaiting_second_review', 've
            (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.reviewer_id = s.reviewer_id
               AND v.is_final = 0)))"""
 
+# Blind mode of a claim's article: the article's setting, else the global one (JSON text).
+BLIND_MODE = """coalesce(
+    (SELECT value FROM settings WHERE scope = 'article:' || c.article_id AND key = 'blind_mode'),
+    (SELECT value FROM settings WHERE scope = 'global' AND key = 'blind_mode'),
+    'false') = 'true'"""
+
+
+def blinded_sql(viewer_id: int | None) -> str:
+    """SQL true for the claims ``c`` on which the viewer must not see others' work yet: blind
+    mode is on, the claim is not published, and the viewer has saved no verdict on it.
+    ``viewer_id`` None: a viewer who sees everything (editors, local administration)."""
+    if viewer_id is None:
+        return "0"
+    return f"""(c.status <> 'published' AND {BLIND_MODE} AND NOT EXISTS (SELECT 1 FROM verdicts v
+        WHERE v.claim_id = c.id AND v.reviewer_id = {int(viewer_id)} AND v.is_final = 0))"""
+
+
+def seen_status_sql(viewer_id: int | None) -> str:
+    """The status a viewer sees: a blinded claim waiting on or holding others' verdicts shows
+    as in_review (the true status would tell that someone else has saved)."""
+    if viewer_id is None:
+        return "c.status"
+    return (
+        f"CASE WHEN c.status IN ('awaiting_second_review', 'verdict') AND "
+        f"{blinded_sql(viewer_id)} THEN 'in_review' ELSE c.status END"
+    )
+
+
+def queue_columns(viewer_id: int | None) -> str:
+    """The queue's columns as ``viewer_id`` may see them (None: everything)."""
+    if viewer_id is None:
+        return QUEUE_COLUMNS
+    hidden = blinded_sql(viewer_id)
+    vid = int(viewer_id)
+    return f"""
+    c.id, c.article_id, a.title AS article_title, c.sentence_index, c.text, c.speaker,
+    c.claim_type, c.score, c.check_worthy, {seen_status_sql(viewer_id)} AS status, c.version,
+    c.created_at, c.updated_at, coalesce(a.published_date, a.ingested_at) AS date,
+    CASE WHEN {hidden} THEN (SELECT r.name FROM assignments s JOIN reviewers r
+            ON r.id = s.reviewer_id WHERE s.claim_id = c.id AND r.id = {vid})
+         ELSE (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
+            ON r.id = s.reviewer_id WHERE s.claim_id = c.id) END AS assignees,
+    (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match,
+    CASE WHEN {hidden} THEN (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id
+            AND ct.created_by = (SELECT name FROM reviewers WHERE id = {vid}))
+         ELSE (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) END AS citations,
+    CASE WHEN {hidden} THEN 0 ELSE (SELECT count(*) FROM verdicts v WHERE v.claim_id = c.id
+            AND v.is_final = 0) END AS verdicts,
+    CASE WHEN {hidden} THEN NULL ELSE {EFFECTIVE_VERDICT} END AS verdict,
+    CASE WHEN {hidden} THEN 0 ELSE {NEEDS_ADJUDICATION} END AS needs_adjudication"""
+
+
 QUEUE_COLUMNS = f"""
     c.id, c.article_id, a.title AS article_title, c.sentence_index, c.text, c.speaker,
     c.claim_type, c.score, c.check_worthy, c.status, c.version, c.created_at, c.updated_at,
@@ -563,7 +633,12 @@ class QueueFilters:
     include_all: bool = False  # also sentences that are not check-worthy
 
 
-def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, list]:
+def _where(
+    filters: QueueFilters, *, with_status: bool = True, viewer_id: int | None = None
+) -> tuple[str, list]:
+    """The WHERE clause of the queue. A viewer who may not see everything filters on what
+    they see: their status, and on others' work (assignee, verdict, adjudication) only where
+    they are not blinded."""
     clauses: list[str] = []
     params: list[Any] = []
 
@@ -575,8 +650,10 @@ def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, lis
         add("c.check_worthy = 1")
     if filters.article_id is not None:
         add("c.article_id = ?", filters.article_id)
+    status = seen_status_sql(viewer_id)
+    shown = "1" if viewer_id is None else f"NOT {blinded_sql(viewer_id)}"
     if with_status and filters.statuses:
-        add(f"c.status IN ({', '.join('?' for _ in filters.statuses)})", *filters.statuses)
+        add(f"{status} IN ({', '.join('?' for _ in filters.statuses)})", *filters.statuses)
     if filters.min_score is not None:
         add("c.score >= ?", filters.min_score)
     if filters.max_score is not None:
@@ -586,18 +663,23 @@ def _where(filters: QueueFilters, *, with_status: bool = True) -> tuple[str, lis
     if filters.assignee:
         add(
             "EXISTS (SELECT 1 FROM assignments s JOIN reviewers r ON r.id = s.reviewer_id "
-            "WHERE s.claim_id = c.id AND r.name = ? COLLATE NOCASE)",
+            "WHERE s.claim_id = c.id AND r.name = ? COLLATE NOCASE"
+            + ("" if viewer_id is None else f" AND (r.id = {int(viewer_id)} OR {shown})")
+            + ")",
             filters.assignee,
         )
     if filters.verdict:
-        add(f"{EFFECTIVE_VERDICT} = ?", filters.verdict)
+        add(f"{EFFECTIVE_VERDICT} = ? AND {shown}", filters.verdict)
     if filters.strong_match is not None:
         add(
             "EXISTS (SELECT 1 FROM matches m WHERE m.claim_id = c.id AND m.score >= ?)",
             filters.strong_match,
         )
     if filters.needs_adjudication is not None:
-        add(f"{NEEDS_ADJUDICATION} = ?", int(filters.needs_adjudication))
+        add(
+            f"(CASE WHEN {shown} THEN {NEEDS_ADJUDICATION} ELSE 0 END) = ?",
+            int(filters.needs_adjudication),
+        )
     if filters.search:
         pattern = "%" + _escape_like(filters.search) + "%"
         add(
@@ -620,13 +702,15 @@ def queue_rows(
     descending: bool = True,
     limit: int = 50,
     offset: int = 0,
+    viewer_id: int | None = None,
 ) -> list[dict]:
-    """One page of the queue; ``sort`` is a key of :data:`SORTS` (checked by the caller).
+    """One page of the queue; ``sort`` is a key of :data:`SORTS` (checked by the caller);
+    ``viewer_id`` sees only what blind review lets them (None: everything).
 
     Two steps: the page's ids (sorting only what the order needs), then the page's columns,
     so the per-row subqueries run for the page and not for every row before the offset.
     """
-    where, params = _where(filters)
+    where, params = _where(filters, viewer_id=viewer_id)
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{column} {direction}" for column in SORTS[sort])
     extra = (
@@ -648,20 +732,22 @@ def queue_rows(
     rows = {
         row["id"]: row
         for row in db.query(
-            f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
-            f"WHERE c.id IN ({marks})",
+            f"SELECT {queue_columns(viewer_id)} FROM claims c "
+            f"JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks})",
             ids,
         )
     }
     return [rows[claim_id] for claim_id in ids]
 
 
-def queue_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, int]:
-    """Claims per status matching every filter except the status one."""
-    where, params = _where(filters, with_status=False)
+def queue_counts(
+    db: sqlite_utils.Database, filters: QueueFilters, viewer_id: int | None = None
+) -> dict[str, int]:
+    """Claims per status (as the viewer sees it) matching every filter except the status one."""
+    where, params = _where(filters, with_status=False, viewer_id=viewer_id)
     sql = (
-        f"SELECT c.status, count(*) FROM claims c JOIN articles a ON a.id = c.article_id "
-        f"{where} GROUP BY c.status"
+        f"SELECT {seen_status_sql(viewer_id)} AS seen, count(*) FROM claims c "
+        f"JOIN articles a ON a.id = c.article_id {where} GROUP BY seen"
     )
     return {status: n for status, n in db.execute(sql, params).fetchall()}
 
@@ -683,10 +769,20 @@ def adjudication_rows(db: sqlite_utils.Database) -> list[dict]:
 
 
 def annotation_rows(
-    db: sqlite_utils.Database, *, scale: str | None = None, include_final: bool = False
+    db: sqlite_utils.Database,
+    *,
+    scale: str | None = None,
+    include_final: bool = False,
+    viewer_id: int | None = None,
 ) -> list[dict]:
-    """Verdicts in long form (one row per claim and reviewer) for agreement statistics."""
+    """Verdicts in long form (one row per claim and reviewer) for agreement statistics;
+    ``viewer_id`` gets only the claims blind review lets them see (None: all)."""
     where = [] if include_final else ["v.is_final = 0"]
+    if viewer_id is not None:
+        where.append(
+            f"NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = v.claim_id AND "
+            f"{blinded_sql(viewer_id)})"
+        )
     params: list = []
     if scale:
         where.append("v.scale = ?")
@@ -743,3 +839,37 @@ def insert_imported_claim(
         anchored=False,
     )
     return claim_store.insert_many(db, article_id, [claim], actor=actor)[0]
+
+
+# ---------------------------------------------------------------- blind review and drafts
+
+
+def blinded_claim_ids(db: sqlite_utils.Database, viewer_id: int, claim_ids: list[int]) -> set[int]:
+    """Which of ``claim_ids`` hide others' work from the viewer (see :func:`blinded_sql`)."""
+    sql = (
+        f"SELECT c.id FROM claims c WHERE c.id IN (SELECT value FROM json_each(?)) "
+        f"AND {blinded_sql(viewer_id)}"
+    )
+    ids = json.dumps([int(i) for i in claim_ids])
+    return {row[0] for row in db.execute(sql, [ids]).fetchall()}
+
+
+def get_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int) -> dict | None:
+    row = db.execute(
+        "SELECT value FROM drafts WHERE claim_id = ? AND reviewer_id = ?", [claim_id, reviewer_id]
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def put_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int, value: str) -> None:
+    """Keep a draft (not an audited change: nothing is decided until the verdict is saved)."""
+    db.execute(
+        "INSERT INTO drafts (claim_id, reviewer_id, value, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at",
+        [claim_id, reviewer_id, value, utcnow()],
+    )
+
+
+def delete_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int) -> None:
+    db.execute("DELETE FROM drafts WHERE claim_id = ? AND reviewer_id = ?", [claim_id, reviewer_id])
