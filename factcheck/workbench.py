@@ -128,8 +128,10 @@ def queue_view(
     descending: bool = True,
     page: int = 0,
     page_size: int = 50,
+    viewer: str | None = None,
 ) -> dict:
-    """One page of the queue (``rows``, ``total``, ``counts``) and the filters' choices."""
+    """One page of the queue (``rows``, ``total``, ``counts``) as ``viewer`` may see it
+    (blind review applied; None: everything) and the filters' choices."""
     result = review.queue(
         db,
         filters,
@@ -137,6 +139,7 @@ def queue_view(
         descending=descending,
         limit=page_size,
         offset=max(0, int(page)) * page_size,
+        viewer=viewer,
     )
     scale = review.claim_scale(db)
     labels = list(dict.fromkeys([*scale.names, *store.verdict_labels(db)]))
@@ -162,10 +165,18 @@ def neighbours(
     *,
     sort: str = "score",
     descending: bool = True,
+    viewer: str | None = None,
 ) -> dict:
     """The previous and next claim of the queue around ``claim_id`` (None at the ends); a
-    claim no longer in the queue has the queue's first claim as its next."""
-    ids = store.queue_ids(db, filters or QueueFilters(), sort=sort, descending=descending)
+    claim no longer in the queue has the queue's first claim as its next. ``viewer``: the
+    queue as that account sees it (blind review applied)."""
+    ids = store.queue_ids(
+        db,
+        filters or QueueFilters(),
+        sort=sort,
+        descending=descending,
+        viewer_id=review.blind_viewer_id(db, viewer),
+    )
     try:
         position = ids.index(int(claim_id))
     except ValueError:
@@ -225,10 +236,10 @@ def article_context(text: str, claim: dict, *, whole: bool = False) -> dict:
     }
 
 
-def evidence_cards(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def evidence_cards(db: sqlite_utils.Database, claim_id: int, owner: str) -> list[dict]:
     """The claim's matched passages as cards: passage, source, date, link, score, method,
-    model, strength, the source's published verdict, and this claim's stance or dismissal."""
-    state = store.evidence_state(db, claim_id)
+    model, strength, the source's published verdict, and ``owner``'s own stance or dismissal."""
+    state = store.evidence_state(db, claim_id, owner)
     cards = []
     for row in match_store.for_claim(db, claim_id, strong=strong_match_threshold()):
         found = state.get(row["passage_id"], {})
@@ -314,7 +325,9 @@ def claim_view(
     Without ``claim_id`` the queue's first claim is shown.
     """
     if claim_id is None:
-        claim_id = neighbours(db, -1, filters, sort=sort, descending=descending)["next"]
+        claim_id = neighbours(db, -1, filters, sort=sort, descending=descending, viewer=viewer)[
+            "next"
+        ]
         if claim_id is None:
             raise NotFoundError("the queue is empty: no claim matches its filters")
     detail = review.claim_detail(db, int(claim_id), viewer)
@@ -329,11 +342,13 @@ def claim_view(
     return detail | {
         "context": article_context(text, claim),
         "whole_article": article_context(text, claim, whole=True) if whole_article else None,
-        "cards": evidence_cards(db, claim["id"]),
+        "cards": evidence_cards(db, claim["id"], detail["viewer"]["name"]),
         "prior_verdicts": matching.with_verdicts(repeats),
         "duplicates": len(repeats),
         "history": history,
-        "queue": neighbours(db, claim["id"], filters, sort=sort, descending=descending),
+        "queue": neighbours(
+            db, claim["id"], filters, sort=sort, descending=descending, viewer=viewer
+        ),
         "scale_description": scale.description,
         "external_citations": [c for c in detail["citations"] if c["passage_id"] is None],
     }
@@ -375,11 +390,9 @@ def set_evidence(
 
 def adjudication_view(db: sqlite_utils.Database, viewer: str) -> dict:
     """The editor's desk: disagreements to adjudicate, verdicts ready to publish, settings."""
-    reviewer = review_store.get_reviewer(db, viewer)
-    if reviewer is None:
-        raise NotFoundError(f"unknown reviewer {viewer!r}; sign in with your name and role first")
+    reviewer = review.account(db, viewer, "see_all")
     rows = []
-    for row in review.adjudication_queue(db):
+    for row in review.adjudication_queue(db, viewer):
         scales = sorted({v["scale"] for v in row["verdicts"]}) or [
             review.claim_scale(db, row["article_id"]).name
         ]

@@ -724,6 +724,16 @@ def _blind_id(viewer: dict | None) -> int | None:
     return int(viewer["id"])
 
 
+def blind_viewer_id(db: sqlite_utils.Database, viewer: str | None) -> int | None:
+    """The account id that blind-review filters apply to (None: a viewer who sees all)."""
+    return _blind_id(_viewer(db, viewer))
+
+
+def account(db: sqlite_utils.Database, name: str, action: str = "read") -> dict:
+    """The account called ``name`` when it may do ``action`` (PermissionDeniedError else)."""
+    return _reviewer(db, name, action)
+
+
 def queue(
     db: sqlite_utils.Database,
     filters: QueueFilters | None = None,

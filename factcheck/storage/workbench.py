@@ -17,9 +17,11 @@ def queue_ids(
     *,
     sort: str = "score",
     descending: bool = True,
+    viewer_id: int | None = None,
 ) -> list[int]:
-    """Every claim id of the queue in queue order (ids only: cheap even for 10,000 claims)."""
-    where, params = _where(filters)
+    """Every claim id of the queue in queue order (ids only: cheap even for 10,000 claims);
+    ``viewer_id`` filters on what blind review lets that viewer see (None: everything)."""
+    where, params = _where(filters, viewer_id=viewer_id)
     direction = "DESC" if descending else "ASC"
     columns = SORTS[sort]
     if sort == "match":  # the alias only exists in the full queue select
@@ -60,19 +62,22 @@ def article_text(db: sqlite_utils.Database, article_id: int) -> str:
     return row[0] if row else ""
 
 
-def evidence_state(db: sqlite_utils.Database, claim_id: int) -> dict[int, dict]:
-    """This claim's citation and dismissal of each passage, keyed by passage id."""
+def evidence_state(db: sqlite_utils.Database, claim_id: int, owner: str) -> dict[int, dict]:
+    """``owner``'s own citation and dismissal of each passage of this claim, by passage id
+    (another reviewer's stance on the same card is theirs, never shown as the owner's)."""
     state: dict[int, dict] = {}
     for passage_id, stance, citation_id, cited_by in db.execute(
         "SELECT passage_id, stance, id, created_by FROM citations "
-        "WHERE claim_id = ? AND passage_id IS NOT NULL",
-        [claim_id],
+        "WHERE claim_id = ? AND passage_id IS NOT NULL AND created_by = ?",
+        [claim_id, owner],
     ).fetchall():
         state.setdefault(passage_id, {}).update(
             stance=stance, citation_id=citation_id, cited_by=cited_by
         )
     for passage_id, dismissed_by in db.execute(
-        "SELECT passage_id, dismissed_by FROM evidence_dismissals WHERE claim_id = ?", [claim_id]
+        "SELECT passage_id, dismissed_by FROM evidence_dismissals "
+        "WHERE claim_id = ? AND dismissed_by = ?",
+        [claim_id, owner],
     ).fetchall():
         state.setdefault(passage_id, {}).update(dismissed=1, dismissed_by=dismissed_by)
     return state
