@@ -116,30 +116,29 @@ def add_account(
     role: str,
     password: str | None = None,
 ) -> dict:
-    """Create an account. ``actor`` must be an admin, except for the very first admin, which
-    whoever holds the database (the CLI, the app's first start) may create (``actor`` None)."""
+    """Create an account. ``actor`` must be an admin; None is local administration (the CLI:
+    whoever holds the database file), recorded as ``cli``."""
     cleaned = clean_name(name)
     check_role(role)
     digest = _hash_password(password) if password is not None else None
     with write_transaction(db):
-        if actor is None:
-            if not needs_first_admin(db):
-                raise PermissionDeniedError(
-                    "an admin exists already; sign in as an admin to add accounts"
-                )
-            if role != "admin":
-                raise PermissionDeniedError("the first account must be an admin")
-            by = cleaned
-        else:
-            by = _admin(db, actor)["name"]
+        by = "cli" if actor is None else _admin(db, actor)["name"]
         if store.get(db, cleaned) is not None:
             raise InputError(f"an account called {cleaned!r} exists already")
         return store.insert(db, cleaned, role, actor=by, password_hash=digest)
 
 
 def create_first_admin(db: sqlite_utils.Database, name: str, password: str) -> dict:
-    """The first admin, on a database without one (the app's first start)."""
-    return add_account(db, None, name, "admin", password)
+    """The first admin, on a database without an enabled admin (the app's first start asks
+    for it); refused once one exists."""
+    cleaned = clean_name(name)
+    digest = _hash_password(password)
+    with write_transaction(db):
+        if not needs_first_admin(db):
+            raise PermissionDeniedError("an admin exists already; sign in as that admin")
+        if store.get(db, cleaned) is not None:
+            raise InputError(f"an account called {cleaned!r} exists already")
+        return store.insert(db, cleaned, "admin", actor=cleaned, password_hash=digest)
 
 
 def list_accounts(db: sqlite_utils.Database, actor: str | None = None) -> list[dict]:

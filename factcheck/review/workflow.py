@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 import sqlite_utils
 
+from factcheck.config import load_settings
 from factcheck.errors import FactcheckError, InputError, NotFoundError, PermissionDeniedError
 from factcheck.review import accounts
 from factcheck.review.permissions import allowed, require
@@ -53,6 +54,8 @@ __all__ = [
     "set_blind_mode",
     "blind_mode",
     "set_reviews_needed",
+    "set_organisation",
+    "organisation",
     "reviews_needed",
     "save_draft",
     "get_draft",
@@ -206,6 +209,34 @@ def reviews_needed(db: sqlite_utils.Database, article_id: int | None = None) -> 
     """Independent verdicts a claim of the article needs (article setting, else global, else 1)."""
     value = store.get_setting(db, "reviews_needed", article_id)
     return int(value) if value in REVIEWS_NEEDED else 1
+
+
+def set_organisation(
+    db: sqlite_utils.Database, actor: str, name: str | None, url: str | None = None
+) -> dict:
+    """The organisation named as author in ClaimReview exports, kept in the database (editors);
+    an empty name goes back to the ``org_name``/``org_url`` settings."""
+    cleaned = _text(name, "organisation name")
+    link = str(url or "").strip() or None
+    if len(cleaned) > MAX_NAME * 2:
+        raise InputError(f"organisation name is too long (at most {MAX_NAME * 2} characters)")
+    if link is not None:
+        link = _url(link)
+    value = {"name": cleaned, "url": link} if cleaned else None
+    with write_transaction(db):
+        editor = _editor(db, actor, "configure")
+        store.put_setting(db, "organisation", value, actor=editor["name"])
+    return organisation(db)
+
+
+def organisation(db: sqlite_utils.Database) -> dict:
+    """The ClaimReview author: ``name`` and ``url`` set on the desk, else from the settings
+    (FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL); ``source`` says which."""
+    stored = store.get_setting(db, "organisation")
+    if stored and stored.get("name"):
+        return {"name": stored["name"], "url": stored.get("url"), "source": "desk"}
+    settings = load_settings()
+    return {"name": settings.org_name, "url": settings.org_url, "source": "settings"}
 
 
 def claim_scale(db: sqlite_utils.Database, article_id: int | None = None) -> Scale:
