@@ -339,6 +339,20 @@ def claim_view(
     ]
     scale = get_scale(detail["scale"])
     repeats = matching.duplicates(db, claim["id"])
+    # near-duplicates whose reviews blind review hides from the viewer show no verdict
+    hidden = review.blinded_claims(db, viewer, [m["claim_id"] for m in repeats])
+    repeats = [
+        m
+        | {
+            "label": None,
+            "labels": None,
+            "final_label": None,
+            "status": "in_review" if m["status"] in review.BLIND_STATUSES else m["status"],
+        }
+        if m["claim_id"] in hidden
+        else m
+        for m in repeats
+    ]
     return detail | {
         "context": article_context(text, claim),
         "whole_article": article_context(text, claim, whole=True) if whole_article else None,
