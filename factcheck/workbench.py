@@ -112,9 +112,10 @@ def add_article(
     )
 
 
-def articles_view(db: sqlite_utils.Database) -> list[dict]:
-    """Every article with counts of sentences, claims, reviewed and published claims."""
-    return list_with_counts(db)
+def articles_view(db: sqlite_utils.Database, viewer: str | None = None) -> list[dict]:
+    """Every article with counts of sentences, claims, reviewed and published claims (as
+    ``viewer`` may see them: blind review applied)."""
+    return list_with_counts(db, review.blind_viewer_id(db, viewer))
 
 
 # ---------------------------------------------------------------- queue

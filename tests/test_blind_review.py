@@ -181,3 +181,13 @@ def test_drafts_are_private_and_cleared_by_saving(desk):
     assert review.claim_detail(desk, claim_id, "Bob")["draft"] is None
     review.save_verdict(desk, "Ann", claim_id, "False")
     assert review.get_draft(desk, "Ann", claim_id) is None
+
+
+def test_article_counts_do_not_tell_a_blind_reviewer_what_others_did(reviewed):
+    from factcheck import workbench
+
+    db, claim_id, other_id, _ = reviewed
+    review.save_verdict(db, "Ann", other_id, "False")  # status: verdict
+    (bobs,) = workbench.articles_view(db, "Bob")
+    (eves,) = workbench.articles_view(db, "Eve")
+    assert (bobs["reviewed"], eves["reviewed"]) == (0, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from factcheck.storage import events, utcnow
+from factcheck.storage.blind import seen_status_sql
 from factcheck.types import Document
 
 ARTICLE_FIELDS = (
@@ -71,14 +72,17 @@ def insert(
     return article_id
 
 
-def list_with_counts(db: sqlite_utils.Database) -> list[dict]:
-    """Every article (without its text) with sentence, claim, reviewed and published counts."""
+def list_with_counts(db: sqlite_utils.Database, viewer_id: int | None = None) -> list[dict]:
+    """Every article (without its text) with sentence, claim, reviewed and published counts;
+    ``viewer_id`` counts claims by the status blind review lets that viewer see."""
     fields = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
+    status = seen_status_sql(viewer_id)
     sql = f"""
         SELECT {fields},
                count(c.id) AS sentences,
                coalesce(sum(c.check_worthy), 0) AS claims,
-               coalesce(sum(c.check_worthy AND c.status IN ('verdict', 'published')), 0) AS reviewed,
+               coalesce(sum(c.check_worthy AND ({status}) IN ('verdict', 'published')), 0)
+                   AS reviewed,
                coalesce(sum(c.check_worthy AND c.status = 'published'), 0) AS published
         FROM articles a LEFT JOIN claims c ON c.article_id = a.id
         GROUP BY a.id ORDER BY a.id

@@ -17,6 +17,7 @@ from factcheck.errors import ConflictError, NotFoundError
 from factcheck.storage import accounts, events, utcnow
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
+from factcheck.storage.blind import blinded_sql, seen_status_sql
 from factcheck.types import Document, SentenceClaim
 
 
@@ -542,33 +543,6 @@ NEEDS_ADJUDICATION = """(c.status IN ('in_review', 'awaiting_second_review', 've
     AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.claim_id = c.id AND NOT EXISTS
            (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.reviewer_id = s.reviewer_id
               AND v.is_final = 0)))"""
-
-# Blind mode of a claim's article: the article's setting, else the global one (JSON text).
-BLIND_MODE = """coalesce(
-    (SELECT value FROM settings WHERE scope = 'article:' || c.article_id AND key = 'blind_mode'),
-    (SELECT value FROM settings WHERE scope = 'global' AND key = 'blind_mode'),
-    'false') = 'true'"""
-
-
-def blinded_sql(viewer_id: int | None) -> str:
-    """SQL true for the claims ``c`` on which the viewer must not see others' work yet: blind
-    mode is on, the claim is not published, and the viewer has saved no verdict on it.
-    ``viewer_id`` None: a viewer who sees everything (editors, local administration)."""
-    if viewer_id is None:
-        return "0"
-    return f"""(c.status <> 'published' AND {BLIND_MODE} AND NOT EXISTS (SELECT 1 FROM verdicts v
-        WHERE v.claim_id = c.id AND v.reviewer_id = {int(viewer_id)} AND v.is_final = 0))"""
-
-
-def seen_status_sql(viewer_id: int | None) -> str:
-    """The status a viewer sees: a blinded claim waiting on or holding others' verdicts shows
-    as in_review (the true status would tell that someone else has saved)."""
-    if viewer_id is None:
-        return "c.status"
-    return (
-        f"CASE WHEN c.status IN ('awaiting_second_review', 'verdict') AND "
-        f"{blinded_sql(viewer_id)} THEN 'in_review' ELSE c.status END"
-    )
 
 
 def queue_columns(viewer_id: int | None) -> str:
