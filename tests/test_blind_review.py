@@ -191,3 +191,12 @@ def test_article_counts_do_not_tell_a_blind_reviewer_what_others_did(reviewed):
     (bobs,) = workbench.articles_view(db, "Bob")
     (eves,) = workbench.articles_view(db, "Eve")
     assert (bobs["reviewed"], eves["reviewed"]) == (0, 1)
+
+
+def test_history_hides_every_act_of_another_person_from_a_blind_reviewer(desk):
+    _, (claim_id,) = _article(desk, "Hist", [("D tripled.", 0.9, None, True)])
+    review.set_blind_mode(desk, "Eve", True)
+    review.start_review(desk, "Ann", claim_id)  # new -> in_review, by Ann
+    review.start_review(desk, "Bob", claim_id)
+    actors = {e["actor"] for e in review.history(desk, claim_id, "Bob")}
+    assert "Ann" not in actors and "Bob" in actors

@@ -888,10 +888,14 @@ def history(db: sqlite_utils.Database, claim_id: int, viewer: str | None = None)
     if not _blinded(db, claim, reviewer):
         return rows
     mine = reviewer["name"].casefold()
+    people = {a["name"].casefold() for a in accounts.list_accounts(db)}
 
     def shown(row: dict) -> bool:
-        if str(row["actor"]).casefold() == mine:
+        actor = str(row["actor"]).casefold()
+        if actor == mine:
             return True
+        if actor in people:  # anything another person did tells of their work or name
+            return False
         if row["entity"] in HIDDEN_WHEN_BLIND:
             return False
         if row["action"] == "claim.status":
