@@ -1,4 +1,5 @@
-"""Agreement: how far reviewers (or cited sources) agree, with plots and downloads."""
+"""Agreement: how far reviewers (or cited sources) agree, with plots and downloads, over what
+the signed-in account may see; says plainly when there is too little to measure."""
 
 import json
 from functools import partial
@@ -6,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import database, safe_md, settings
+from app_pages.common import database, require_reviewer, safe_md, settings
 from factcheck.agreement import charts
 from factcheck.agreement import reports as research
 from factcheck.errors import FactcheckError
@@ -23,14 +24,19 @@ HEADLINE = (
 
 
 @st.cache_data(ttl=60, show_spinner="Computing agreement…")
-def _report(db_path: str, scope: str, scale: str | None, resamples: int) -> dict:
-    """The report as a dict with its tidy rows (cached a minute; Recompute clears it)."""
+def _report(db_path: str, scope: str, scale: str | None, resamples: int, viewer: str) -> dict:
+    """The report as ``viewer`` may see it, as a dict with its tidy rows and why it is too
+    thin to mean anything (cached a minute per viewer; Recompute clears it)."""
     db = open_db(db_path)
     try:
-        report = research.agreement(db, scope, scale, resamples=resamples)
+        report = research.agreement(db, scope, scale, resamples=resamples, viewer=viewer)
     finally:
         db.close()
-    return {"report": report.to_dict(), "rows": research.agreement_rows(report)}
+    return {
+        "report": report.to_dict(),
+        "rows": research.agreement_rows(report),
+        "too_few": research.too_few(report),
+    }
 
 
 def _downloads(chart, name: str, key: str) -> None:
@@ -67,10 +73,13 @@ def _chart(chart, name: str, key: str) -> None:
     _downloads(chart, name, key)
 
 
-def _headline(report: dict) -> None:
+def _headline(report: dict, thin: bool) -> None:
     cells = st.columns(len(HEADLINE))
     for cell, (name, label) in zip(cells, HEADLINE):
         value, ci = report.get(name), report.get(f"{name}_ci")
+        if thin:
+            cell.metric(label, "too few")
+            continue
         cell.metric(label, "undefined" if value is None else f"{value:.3f}")
         if ci:
             cell.caption(f"95% CI {ci[0]:.3f} to {ci[1]:.3f}")
@@ -78,13 +87,15 @@ def _headline(report: dict) -> None:
             cell.caption(safe_md(report["reasons"][name]))
 
 
-def _reviewers(report: dict) -> None:
-    _headline(report)
+def _reviewers(report: dict, thin: bool) -> None:
+    _headline(report, thin)
     st.caption(
         f"{report['n_claims_paired']} of {report['n_claims']} claims have two or more "
         f"labels · {report['n_reviewers']} reviewers · {report['n_ratings']} labels · "
         f"scale {safe_md(report['scale'])}"
     )
+    if thin:
+        return
     if report["cohen_kappa"]:
         _chart(charts.pairwise_heatmap(report), "pairwise-kappa", "fc_agree_heat")
     if report["confusion_matrices"]:
@@ -102,11 +113,14 @@ def _reviewers(report: dict) -> None:
     st.dataframe(pd.DataFrame(report["per_reviewer"]), hide_index=True, width="stretch")
 
 
-def _sources(report: dict) -> None:
+def _sources(report: dict, thin: bool) -> None:
+    alpha = report["alpha_nominal"]
     st.metric(
         "Krippendorff's alpha, sources as coders",
-        "undefined" if report["alpha_nominal"] is None else f"{report['alpha_nominal']:.3f}",
+        "too few" if thin else "undefined" if alpha is None else f"{alpha:.3f}",
     )
+    if thin:
+        return
     for reason in report["reasons"].values():
         st.caption(safe_md(reason))
     if any(cell["n"] for line in report["matrix"].values() for cell in line.values()):
@@ -120,6 +134,7 @@ def _sources(report: dict) -> None:
         st.dataframe(pd.DataFrame(report["conflicts"]), hide_index=True, width="stretch")
 
 
+viewer = require_reviewer()["name"]
 st.title("Agreement")
 left, middle, right = st.columns(3)
 scope = left.radio("Between", AGREEMENT_SCOPES, horizontal=True, key="fc_agree_scope")
@@ -140,13 +155,15 @@ if st.button("Recompute", icon=":material/refresh:", key="fc_agree_refresh"):
 
 database()  # opens (and migrates) the database this run uses
 try:
-    result = _report(str(settings().db_path), scope, scale, int(resamples))
+    result = _report(str(settings().db_path), scope, scale, int(resamples), viewer)
 except FactcheckError as error:
     st.info(safe_md(str(error)))
     st.stop()
 
 report = result["report"]
-(_reviewers if scope == "reviewers" else _sources)(report)
+if result["too_few"]:
+    st.warning(safe_md(result["too_few"]), icon=":material/info:")
+(_reviewers if scope == "reviewers" else _sources)(report, bool(result["too_few"]))
 st.subheader("All figures")
 rows = pd.DataFrame(result["rows"], columns=research.ROW_COLUMNS)
 st.dataframe(rows, hide_index=True, width="stretch", key="fc_agree_rows")
@@ -162,7 +179,7 @@ csv_col.download_button(
 )
 json_col.download_button(
     "Full report as JSON",
-    data=json.dumps({"scope": scope, **report}, indent=2),
+    data=json.dumps({"scope": scope, **report, "too_few": result["too_few"]}, indent=2),
     file_name=f"agreement-{scope}.json",
     mime="application/json",
     key="fc_agree_json",

@@ -1,11 +1,11 @@
-"""Export: filter the verdict table, preview it, download it in every format."""
+"""Export: filter the verdict table, preview it, download it in every format, each as the
+signed-in account may see it (blind review: factcheck.export.verdicts)."""
 
 from functools import partial
 
 import streamlit as st
 
-from app_pages.common import database, settings
-from factcheck.corpus import claimreview
+from app_pages.common import can, database, require_reviewer, settings
 from factcheck.errors import FactcheckError
 from factcheck.export import verdicts as export
 from factcheck.storage import articles as article_store
@@ -25,17 +25,20 @@ LABELS = {
 }
 
 
-def _file(db_path: str, fmt: str, filters: export.ExportFilters) -> bytes:
-    """Build one export on its own connection (download buttons call this on click)."""
+def _file(db_path: str, fmt: str, filters: export.ExportFilters, viewer: str) -> bytes:
+    """Build one export, as ``viewer`` may see it, on its own connection (download buttons
+    call this on click)."""
     db = open_db(db_path)
     try:
-        return export.export(db, fmt, filters)
+        return export.export(db, fmt, filters, viewer=viewer)
     except FactcheckError as error:  # shown in the file: the click cannot show a message
         return f"Export failed: {error}\n".encode()
     finally:
         db.close()
 
 
+account = require_reviewer()
+viewer = account["name"]
 st.title("Export")
 db = database()
 articles = {
@@ -68,7 +71,7 @@ filters = export.ExportFilters(
 )
 
 try:
-    table = export.verdict_table(db, filters)
+    table = export.verdict_table(db, filters, viewer=viewer)
 except FactcheckError as error:
     st.error(str(error))
     st.stop()
@@ -76,17 +79,25 @@ except FactcheckError as error:
 st.caption(
     f"{len(table)} claims with a verdict match. Columns, in order: " + ", ".join(export.NAMES) + "."
 )
+if not can("see_all", account):
+    st.caption(
+        "You see what your role may see: claims under blind review that you have not judged "
+        "yet are left out, and viewers get no reviewer's own work on articles reviewed blind."
+    )
 st.dataframe(table, hide_index=True, width="stretch", key="fc_export_preview")
 
 st.subheader("Download")
 st.caption(
     "CSV and TSV cells that a spreadsheet could run (starting with =, +, -, @) get a "
-    "leading ' ; ClaimReview needs FACTCHECK_ORG_NAME. A TREC run covers every match "
+    "leading ' ; ClaimReview needs the organisation (Editor's desk, or FACTCHECK_ORG_NAME). "
+    "A TREC run covers every match "
     "of the chosen article (other filters do not apply to it)."
 )
 blocked = {}
-if (table["status"] == "published").any() and claimreview.organisation_from_settings() is None:
-    blocked["claimreview"] = "Set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) first."
+if (table["status"] == "published").any() and export.claimreview_organisation(db) is None:
+    blocked["claimreview"] = (
+        "Name the organisation on the Editor's desk (or set FACTCHECK_ORG_NAME) first."
+    )
 if filters != export.ExportFilters(article_id=article_id):
     blocked["trec-run"] = "A TREC run takes only the article filter; clear the others."
 db_path = str(settings().db_path)
@@ -94,7 +105,7 @@ buttons = st.columns(3)
 for n, fmt in enumerate(EXPORT_FORMATS):
     buttons[n % 3].download_button(
         LABELS[fmt],
-        data=partial(_file, db_path, fmt, filters),
+        data=partial(_file, db_path, fmt, filters, viewer),
         file_name=f"factcheck-verdicts.{export.EXTENSIONS[fmt]}",
         mime=export.MEDIA_TYPES[fmt],
         key=f"fc_export_{fmt}",

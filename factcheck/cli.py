@@ -19,7 +19,7 @@ from tabulate import tabulate
 
 from factcheck import __version__, config, vocab
 from factcheck.config import DEFAULT_ACTOR, Settings, load_settings
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, InputError, NotFoundError
 from factcheck.storage import open_db
 
 
@@ -414,6 +414,638 @@ def run_streamlit(command: Sequence[str], env: dict[str, str]) -> int:
         return process.wait()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+# --------------------------------------------------------------------------- users
+
+
+def _stdin_is_tty() -> bool:
+    """Whether a person can be asked for a password (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: the first line of stdin (``--password-stdin``), else asked twice with
+    hidden input on a terminal."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not _stdin_is_tty():
+        raise InputError(
+            "no terminal to ask for the password: pipe it in with --password-stdin "
+            "(e.g. `printf '%s\\n' \"$PASSWORD\" | factcheck users ... --password-stdin`)"
+        )
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+ROLE_METAVAR = "[" + "|".join(vocab.ROLES) + "]"
+USER_COLUMNS = ["name", "role", "disabled", "created_at"]
+
+
+@cli.group()
+def users():
+    """Accounts (local administration: whoever holds the database file acts as admin).
+
+    Roles, each allowed what the ones before it are: viewer (reads), checker (reviews),
+    editor (assigns, adjudicates, publishes, sets the desk's settings), admin (manages
+    accounts).
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    required=True,
+    metavar=ROLE_METAVAR,
+    help=f"The account's role: {', '.join(vocab.ROLES)}.",
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="No password: only the header and none sign-in modes (FACTCHECK_AUTH) can sign it in.",
+)
+@db_option
+def users_add(name, role, password_stdin, no_password, db_path):
+    """Create an account NAME with a role; asks for its password twice (hidden) unless
+    --password-stdin or --no-password."""
+    from factcheck.review import accounts
+
+    if password_stdin and no_password:
+        raise click.UsageError("give --password-stdin or --no-password, not both")
+    accounts.check_role(role)  # before asking for a password
+    password = None if no_password else _read_password(password_stdin)
+    db = open_db(settings_from(db_path=db_path).db_path)
+    account = accounts.add_account(db, None, name, role, password)
+    how = "no password: header or none sign-in only" if no_password else "with a password"
+    click.echo(f"added {account['name']} as {account['role']} ({how})")
+
+
+@users.command("list")
+@db_option
+@format_option
+def users_list(db_path, fmt):
+    """List accounts: name, role, disabled, created_at (never a password)."""
+    from factcheck.review import accounts
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    rows = [
+        {
+            "name": row["name"],
+            "role": row["role"],
+            "disabled": bool(row["disabled"]),
+            "created_at": row["created_at"],
+        }
+        for row in accounts.list_accounts(db)
+    ]
+    emit(rows, fmt, USER_COLUMNS)
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.argument("role", metavar=ROLE_METAVAR)
+@db_option
+def users_set_role(name, role, db_path):
+    """Give account NAME another role (the last admin keeps theirs)."""
+    from factcheck.review import accounts
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    account = accounts.set_role(db, None, name, role)
+    click.echo(f"{account['name']} is now {account['role']}")
+
+
+@users.command("disable")
+@click.argument("name")
+@db_option
+def users_disable(name, db_path):
+    """Disable account NAME: it can no longer sign in or act; its sessions end."""
+    from factcheck.review import accounts
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    account = accounts.set_disabled(db, None, name, disabled=True)
+    click.echo(f"disabled {account['name']} (its sessions are ended)")
+
+
+@users.command("enable")
+@click.argument("name")
+@db_option
+def users_enable(name, db_path):
+    """Enable account NAME again."""
+    from factcheck.review import accounts
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    account = accounts.set_disabled(db, None, name, disabled=False)
+    click.echo(f"enabled {account['name']}")
+
+
+@users.command("reset-password")
+@click.argument("name")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+@db_option
+def users_reset_password(name, password_stdin, db_path):
+    """Set a new password for account NAME (asked twice, hidden); its sessions end."""
+    from factcheck.review import accounts
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    accounts.get_account(db, name)  # an unknown name fails before the password is asked
+    account = accounts.reset_password(db, None, name, _read_password(password_stdin))
+    click.echo(f"new password set for {account['name']} (its sessions are ended)")
+
+
+# --------------------------------------------------------------------------- review
+
+review_actor_option = click.option(
+    "--as",
+    "actor",
+    required=True,
+    metavar="NAME",
+    help="The account to act as, with its role's permissions and blind review "
+    "(no password: whoever holds the database file).",
+)
+
+
+@cli.group("review")
+def review_group():
+    """Review claims from the command line as an account (--as NAME), with exactly the
+    permissions and blind review of the app."""
+
+
+SHOW_HELP = """Show claim CLAIM as account NAME sees it in the app: the claim, the evidence
+cards with NAME's own stance, NAME's verdict and citations and, when NAME may see them
+(no blind review hiding them), the other reviewers' verdicts and citations; then the history.
+
+\b
+--format json prints one object (a stable layout; new keys may be added):
+  claim            {id, article_id, article_title, text, speaker, claim_type, score,
+                    status, version}   (pass version to `review verdict --version`)
+  viewer           {name, role}
+  blind            true while blind review hides others' work from NAME
+  can_review, can_see_all   NAME's permissions on the claim
+  scale, labels    the verdict scale and its labels
+  reviews_needed   independent verdicts the claim needs
+  assignees        names of assigned reviewers (only NAME while blind)
+  own_verdict      NAME's verdict or null
+  verdicts         individual verdicts NAME may see (only NAME's while blind)
+  final_verdict    the editor's final verdict or null (null while blind)
+  needs_adjudication  whether reviewers disagree (false while blind)
+  draft            NAME's unsaved draft or null
+  evidence         cards: {passage_id, source_id, title, url, publisher, date, verdict,
+                    score, rank, strength, text, stance, citation_id, dismissed}
+                    (stance, citation_id and dismissed are NAME's own)
+  own_citations, other_citations   {id, created_by, stance, passage_id, url, title,
+                    quote, note, accessed_at, in_final, created_at}
+                    (other_citations is empty while blind)
+  seen_before      near-duplicate claims with a verdict NAME may see:
+                    {claim_id, text, article_title, status, label, scale, similarity}
+  history          {at, actor, action, change}, oldest first (others' work left out while
+                    blind)
+A verdict is {reviewer, label, scale, ordinal, confidence, rationale, is_final,
+created_at, updated_at}.
+"""
+
+CLAIM_KEYS = (
+    "id",
+    "article_id",
+    "article_title",
+    "text",
+    "speaker",
+    "claim_type",
+    "score",
+    "status",
+    "version",
+)
+VERDICT_KEYS = (
+    "reviewer",
+    "label",
+    "scale",
+    "ordinal",
+    "confidence",
+    "rationale",
+    "is_final",
+    "created_at",
+    "updated_at",
+)
+CARD_KEYS = (
+    "passage_id",
+    "source_id",
+    "title",
+    "url",
+    "publisher",
+    "date",
+    "verdict",
+    "score",
+    "rank",
+    "strength",
+    "text",
+    "stance",
+    "citation_id",
+    "dismissed",
+)
+CITATION_KEYS = (
+    "id",
+    "created_by",
+    "stance",
+    "passage_id",
+    "url",
+    "title",
+    "quote",
+    "note",
+    "accessed_at",
+    "in_final",
+    "created_at",
+)
+SEEN_KEYS = ("claim_id", "text", "article_title", "status", "label", "scale", "similarity")
+
+
+def _verdict_json(verdict: dict | None) -> dict | None:
+    if verdict is None:
+        return None
+    row = {key: verdict.get(key) for key in VERDICT_KEYS}
+    row["is_final"] = bool(row["is_final"])
+    return row
+
+
+def _citation_json(citation: dict) -> dict:
+    row = {key: citation.get(key) for key in CITATION_KEYS}
+    row["title"] = citation.get("title") or citation.get("source_title")
+    row["url"] = citation.get("url") or citation.get("source_url")
+    row["in_final"] = bool(row["in_final"])
+    return row
+
+
+def claim_json(view: dict) -> dict:
+    """The stable JSON of `review show` from :func:`factcheck.workbench.claim_view`."""
+    claim = view["claim"] | {"article_title": view["article"].get("title")}
+    return {
+        "claim": {key: claim.get(key) for key in CLAIM_KEYS},
+        "viewer": {"name": view["viewer"]["name"], "role": view["viewer"]["role"]},
+        "blind": bool(view["blind"]),
+        "can_review": bool(view["can_review"]),
+        "can_see_all": bool(view["can_edit_all"]),
+        "scale": view["scale"],
+        "labels": list(view["labels"]),
+        "reviews_needed": view["reviews_needed"],
+        "assignees": [a["name"] for a in view["assignees"]],
+        "own_verdict": _verdict_json(view["own_verdict"]),
+        "verdicts": [_verdict_json(v) for v in view["verdicts"]],
+        "final_verdict": _verdict_json(view["final_verdict"]),
+        "needs_adjudication": bool(view["needs_adjudication"]),
+        "draft": view["draft"],
+        "evidence": [
+            {key: card.get(key) for key in CARD_KEYS} | {"dismissed": bool(card["dismissed"])}
+            for card in view["cards"]
+        ],
+        "own_citations": [_citation_json(c) for c in view["own_citations"]],
+        "other_citations": [_citation_json(c) for c in view["other_citations"]],
+        "seen_before": [{key: m.get(key) for key in SEEN_KEYS} for m in view["prior_verdicts"]],
+        "history": [
+            {key: event.get(key) for key in ("at", "actor", "action", "change")}
+            for event in view["history"]
+        ],
+    }
+
+
+def _verdict_line(verdict: dict) -> str:
+    text = f"{verdict['label']} ({verdict['scale']})"
+    if verdict["confidence"] is not None:
+        text += f", confidence {verdict['confidence']:.2f}"
+    if verdict["rationale"]:
+        text += f": {verdict['rationale']}"
+    return text
+
+
+def _citation_line(citation: dict) -> str:
+    where = f"passage {citation['passage_id']}" if citation["passage_id"] else citation["url"]
+    text = f"#{citation['id']} {citation['stance']} {where}"
+    if citation["title"]:
+        text += f" ({citation['title']})"
+    if citation["quote"]:
+        text += f' "{citation["quote"]}"'
+    return text + (" [cited in the published verdict]" if citation["in_final"] else "")
+
+
+def _show_text(data: dict) -> None:
+    claim, viewer = data["claim"], data["viewer"]
+    say = click.echo
+    say(f"claim {claim['id']} (article {claim['article_id']}: {claim['article_title']})")
+    say(f"  {claim['text']}")
+    if claim["speaker"]:
+        say(f"  speaker: {claim['speaker']}")
+    say(f"  status: {claim['status']}, version {claim['version']}")
+    say(f"as {viewer['name']} ({viewer['role']})")
+    if data["blind"]:
+        say("  blind review: others' work is hidden until you save your own verdict")
+    say(f"scale: {data['scale']} ({', '.join(data['labels'])})")
+    say(f"reviews needed: {data['reviews_needed']}")
+    say(f"assigned: {', '.join(data['assignees']) or '(nobody)'}")
+    own = data["own_verdict"]
+    say(f"your verdict: {_verdict_line(own) if own else '(none)'}")
+    others = [v for v in data["verdicts"] if v["reviewer"] != viewer["name"]]
+    if others:
+        say("verdicts of others:")
+        for verdict in others:
+            say(f"  {verdict['reviewer']}: {_verdict_line(verdict)}")
+    if data["final_verdict"]:
+        final = data["final_verdict"]
+        say(f"final verdict ({final['reviewer']}): {_verdict_line(final)}")
+    if data["needs_adjudication"]:
+        say("the reviewers disagree: waiting for an editor's final verdict")
+    say("evidence:" if data["evidence"] else "evidence: (no matched passages)")
+    for card in data["evidence"]:
+        mine = "irrelevant (dismissed)" if card["dismissed"] else (card["stance"] or "-")
+        score = f"{card['score']:.2f}" if card["score"] is not None else "?"
+        say(f"  passage {card['passage_id']} [{score}, yours: {mine}] {card['title'] or ''}")
+        say(f"    {_cell(card['text'], width=200)}")
+    if data["own_citations"]:
+        say("your citations:")
+        for citation in data["own_citations"]:
+            say(f"  {_citation_line(citation)}")
+    if data["other_citations"]:
+        say("citations of others:")
+        for citation in data["other_citations"]:
+            say(f"  {citation['created_by']}: {_citation_line(citation)}")
+    if data["seen_before"]:
+        say("seen before:")
+        for seen in data["seen_before"]:
+            say(f"  claim {seen['claim_id']}: {seen['label']} ({seen['status']}) {seen['text']}")
+    say("history:")
+    for event in data["history"]:
+        say(f"  {event['at']} {event['actor']} {event['action']} {event['change']}".rstrip())
+
+
+@review_group.command("show", help=SHOW_HELP)
+@click.argument("claim_id", metavar="CLAIM", type=int)
+@review_actor_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format (json: the layout above).",
+)
+@db_option
+def review_show(claim_id, actor, fmt, db_path):
+    from factcheck import workbench
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    data = claim_json(workbench.claim_view(db, claim_id, actor))
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    _show_text(data)
+
+
+@review_group.command("cite")
+@click.argument("claim_id", metavar="CLAIM", type=int)
+@click.option("--passage", "passage_id", type=int, default=None, help="A matched passage's id.")
+@click.option("--url", default=None, help="An external source's URL (http or https).")
+@click.option(
+    "--stance",
+    type=click.Choice(vocab.STANCES),
+    required=True,
+    help="What the source says of the claim.",
+)
+@click.option("--title", default=None, help="The external source's title (with --url).")
+@click.option("--quote", default=None, help="The passage quoted from the source.")
+@click.option("--note", default=None, help="A note for the other reviewers.")
+@review_actor_option
+@db_option
+def review_cite(claim_id, passage_id, url, stance, title, quote, note, actor, db_path):
+    """Cite a source for claim CLAIM: a matched passage (--passage) or an external URL (--url).
+
+    The citation is NAME's own; citing the same passage again changes its stance.
+    """
+    from factcheck.review import workflow
+
+    if (passage_id is None) == (url is None):
+        raise click.UsageError("give --passage ID or --url URL (one of them)")
+    if title is not None and url is None:
+        raise click.UsageError("--title goes with --url")
+    db = open_db(settings_from(db_path=db_path).db_path)
+    if passage_id is not None:
+        citation = workflow.cite_passage(
+            db, actor, claim_id, passage_id, stance, quote=quote, note=note
+        )
+        what = f"passage {passage_id}"
+    else:
+        citation = workflow.cite_external(
+            db, actor, claim_id, url, stance, title=title, quote=quote, note=note
+        )
+        what = citation["url"]
+    click.echo(f"claim {claim_id}: cited {what} as {stance} (citation {citation['id']})")
+
+
+@review_group.command("verdict")
+@click.argument("claim_id", metavar="CLAIM", type=int)
+@click.argument("label")
+@click.option("--rationale", default="", help="Why: the reasoning behind the verdict.")
+@click.option("--confidence", default=None, help="How sure, from 0 to 1.")
+@click.option("--scale", default=None, help="Verdict scale (default: the claim's).")
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    default=None,
+    help="The claim version you reviewed (from `review show`); refused when it has changed.",
+)
+@review_actor_option
+@db_option
+def review_verdict(claim_id, label, rationale, confidence, scale, expected_version, actor, db_path):
+    """Save (or revise) NAME's own verdict LABEL on claim CLAIM."""
+    from factcheck.review import workflow
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    claim = workflow.save_verdict(
+        db,
+        actor,
+        claim_id,
+        label,
+        scale=scale,
+        confidence=confidence,
+        rationale=rationale,
+        expected_version=expected_version,
+    )
+    click.echo(
+        f"claim {claim_id}: verdict saved; status {claim['status']}, version {claim['version']}"
+    )
+
+
+@review_group.command("publish")
+@click.argument("claim_id", metavar="CLAIM", type=int)
+@click.option(
+    "--citation",
+    "citations",
+    type=int,
+    multiple=True,
+    help="A citation the published verdict cites (repeatable; default: every citation).",
+)
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    default=None,
+    help="The claim version you reviewed; refused when it has changed.",
+)
+@review_actor_option
+@db_option
+def review_publish(claim_id, citations, expected_version, actor, db_path):
+    """Publish claim CLAIM's agreed or adjudicated verdict (editors)."""
+    from factcheck.review import workflow
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    claim = workflow.publish(
+        db,
+        actor,
+        claim_id,
+        expected_version=expected_version,
+        citations=list(citations) if citations else None,
+    )
+    click.echo(f"claim {claim_id}: {claim['status']} (version {claim['version']})")
+
+
+@review_group.command("settings")
+@click.option("--blind", type=click.Choice(["on", "off"]), default=None, help="Blind review.")
+@click.option(
+    "--reviews-needed",
+    type=click.Choice([str(n) for n in vocab.REVIEWS_NEEDED]),
+    default=None,
+    help="Independent verdicts a claim needs before it can be published.",
+)
+@click.option("--scale", default=None, help="Verdict scale, e.g. politifact, ordinal-1-5.")
+@click.option(
+    "--article",
+    "article_id",
+    type=int,
+    default=None,
+    help="Show or change this article's settings instead of the global ones.",
+)
+@click.option("--org-name", default=None, help="Organisation named in ClaimReview exports.")
+@click.option("--org-url", default=None, help="Its URL (with --org-name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@review_actor_option
+@db_option
+def review_settings(
+    blind, reviews_needed, scale, article_id, org_name, org_url, fmt, actor, db_path
+):
+    """Show the desk's settings (blind review, reviews needed, scale, organisation); with an
+    option, change them first (editors; all or nothing)."""
+    from factcheck.review import workflow
+    from factcheck.storage import articles as article_store
+    from factcheck.storage.review import write_transaction
+
+    if org_url is not None and org_name is None:
+        raise click.UsageError("--org-url goes with --org-name")
+    if org_name is not None and article_id is not None:
+        raise click.UsageError("the organisation is global: drop --article")
+    db = open_db(settings_from(db_path=db_path).db_path)
+    changes = (blind, reviews_needed, scale, org_name)
+    if any(value is not None for value in changes):
+        with write_transaction(db):
+            if scale is not None:
+                workflow.set_scale(db, actor, scale, article_id)
+            if reviews_needed is not None:
+                workflow.set_reviews_needed(db, actor, reviews_needed, article_id)
+            if blind is not None:
+                workflow.set_blind_mode(db, actor, blind == "on", article_id)
+            if org_name is not None:
+                workflow.set_organisation(db, actor, org_name, org_url)
+    else:
+        workflow.account(db, actor, "read")
+        if article_id is not None and article_store.get(db, article_id) is None:
+            raise NotFoundError(f"no article {article_id}; list them with `factcheck articles`")
+    current = workflow.organisation(db)
+    row = {
+        "scope": "global" if article_id is None else f"article {article_id}",
+        "blind": workflow.blind_mode(db, article_id),
+        "reviews_needed": workflow.reviews_needed(db, article_id),
+        "scale": workflow.claim_scale(db, article_id).name,
+        "organisation": current["name"],
+        "organisation_url": current["url"],
+    }
+    if fmt == "json":
+        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    shown = row | {"blind": "on" if row["blind"] else "off"}
+    click.echo(tabulate([[k, "" if v is None else v] for k, v in shown.items()], tablefmt="plain"))
+
+
+@review_group.command("assign")
+@click.argument("claim_ids", metavar="CLAIM...", type=int, nargs=-1, required=True)
+@click.option(
+    "--to", "names", multiple=True, required=True, metavar="NAME", help="Reviewer (repeatable)."
+)
+@review_actor_option
+@db_option
+def review_assign(claim_ids, names, actor, db_path):
+    """Assign reviewers (--to, repeatable) to claims (editors)."""
+    from factcheck.review import workflow
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    added = workflow.assign(db, actor, list(claim_ids), list(names))
+    click.echo(f"{added} new assignment{'s' if added != 1 else ''}")
+
+
+REVIEW_QUEUE_COLUMNS = [
+    "id",
+    "status",
+    "score",
+    "article_title",
+    "assignees",
+    "verdicts",
+    "citations",
+    "verdict",
+    "text",
+]
+
+
+@review_group.command("queue")
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(vocab.STATUSES),
+    multiple=True,
+    help="Only claims with this status (repeatable; default: every status).",
+)
+@click.option("--article", "article_id", type=int, default=None, help="Only this article.")
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=50, show_default=True, help="At most."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format (json: every column of the queue).",
+)
+@review_actor_option
+@db_option
+def review_queue(statuses, article_id, limit, fmt, actor, db_path):
+    """The review queue as NAME sees it (blind review applied), best score first."""
+    from factcheck import workbench
+    from factcheck.storage.review import QueueFilters
+
+    db = open_db(settings_from(db_path=db_path).db_path)
+    filters = QueueFilters(article_id=article_id, statuses=tuple(statuses) or None)
+    view = workbench.queue_view(db, filters, page_size=limit, viewer=actor)
+    if fmt == "json":
+        data = {"total": view["total"], "counts": view["counts"], "rows": view["rows"]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    emit(view["rows"], "table", REVIEW_QUEUE_COLUMNS)
+    click.echo(f"{len(view['rows'])} of {view['total']}", err=True)
 
 
 # --------------------------------------------------------------------------- corpus
@@ -828,14 +1460,22 @@ def _write_output(data: bytes, output: str | None, fmt: str) -> None:
     "--reviewer", default=None, help="Only claims this reviewer is assigned to or judged."
 )
 @click.option("--verdict", default=None, help="Only this final verdict (e.g. false, pants-fire).")
+@click.option(
+    "--as",
+    "as_name",
+    default=None,
+    metavar="NAME",
+    help="Export what this account may see (blind review hides others' work from checkers; "
+    "viewers get no reviewer's own work on blind articles). Default: everything.",
+)
 def export_command(
-    db_path, fmt, output, article_id, statuses, date_from, date_to, reviewer, verdict
+    db_path, fmt, output, article_id, statuses, date_from, date_to, reviewer, verdict, as_name
 ):
     """Export the verdict table, ClaimReview JSON-LD, annotations or a TREC run."""
     from factcheck.export.verdicts import ExportFilters, export
 
     filters = ExportFilters(article_id, statuses or None, date_from, date_to, reviewer, verdict)
-    data = export(open_db(settings_from(db_path=db_path).db_path), fmt, filters)
+    data = export(open_db(settings_from(db_path=db_path).db_path), fmt, filters, viewer=as_name)
     _write_output(data, output, fmt)
 
 
@@ -891,15 +1531,32 @@ def verdicts_import(file, db_path, scale, skip_bad, actor):
     help="Bootstrap resamples for the 95% intervals (0: none).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
-def agreement_command(db_path, scope, fmt, scale, resamples, seed):
+@click.option(
+    "--as",
+    "as_name",
+    default=None,
+    metavar="NAME",
+    help="Measure over what this account may see (as `export --as`). Default: everything.",
+)
+def agreement_command(db_path, scope, fmt, scale, resamples, seed, as_name):
     """Agreement statistics: Krippendorff's alpha, Fleiss' and Cohen's kappa, per label/reviewer."""
-    from factcheck.agreement.reports import ROW_COLUMNS, agreement, agreement_csv, agreement_rows
+    from factcheck.agreement.reports import (
+        ROW_COLUMNS,
+        agreement,
+        agreement_csv,
+        agreement_rows,
+        too_few,
+    )
 
     db = open_db(settings_from(db_path=db_path).db_path)
-    report = agreement(db, scope, scale, resamples=resamples, seed=seed)
+    report = agreement(db, scope, scale, resamples=resamples, seed=seed, viewer=as_name)
+    warning = too_few(report)
     if fmt == "json":
-        click.echo(json.dumps({"scope": scope, **report.to_dict()}, ensure_ascii=False, indent=2))
+        data = {"scope": scope, **report.to_dict(), "too_few": warning}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    if warning:
+        click.echo(warning, err=True)
     rows = agreement_rows(report)
     if fmt == "csv":  # spreadsheet-safe: reviewer and source names are untrusted text
         _write_output(agreement_csv(rows), None, fmt)

@@ -278,7 +278,9 @@ class Settings(BaseSettings):
         "`simple`, `ordinal-1-5`)",
     )
     org_name: OptionalText = setting(
-        None, "the organisation named as author in ClaimReview exports (required for them)"
+        None,
+        "the organisation named as author in ClaimReview exports, unless an editor names one "
+        "on the Editor's desk (one of the two is required for them)",
     )
     org_url: Annotated[str | None, BeforeValidator(_http_url)] = setting(
         None, "that organisation's web site (ClaimReview author `url`)", must="be an http(s) URL"

@@ -277,3 +277,25 @@ def escape_markdown(text, *, one_line: bool = False, break_links: bool = True) -
         return escaped
     lines = "\n".join(line.lstrip() for line in escaped.split("\n"))
     return _LONE_NEWLINE.sub("  \n", lines)
+
+
+# ---------------------------------------------------------------- JSON inside HTML
+
+_HTML_UNSAFE_JSON = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def html_safe_json(text: str) -> str:
+    """JSON text (as :func:`json.dumps` writes it) that is safe to paste into an HTML
+    ``<script>`` element: ``<``, ``>``, ``&``, U+2028 and U+2029 -- which JSON syntax only allows
+    inside strings -- written as ``\\u`` escapes, so no ``</script>`` or ``<!--`` ends the
+    element early and line separators do not break older JavaScript parsers. ``json.loads``
+    reads back exactly the same data."""
+    return text.translate(_HTML_UNSAFE_JSON)

@@ -201,7 +201,15 @@ def test_charts_render_offline(krippendorff_db):
 def test_agreement_page_shows_figures_and_downloads(krippendorff_db):
     from streamlit.testing.v1 import AppTest
 
+    from app_pages.common import ACCOUNT_KEY
+    from factcheck.review import accounts
+    from factcheck.storage import open_db
+
+    db = open_db(krippendorff_db)
+    editor = accounts.add_account(db, None, "Ed", "editor")
+    db.close()
     page = AppTest.from_file("../app_pages/agreement.py", default_timeout=120)
+    page.session_state[ACCOUNT_KEY] = {k: editor[k] for k in ("id", "name", "role")}
     page.session_state["fc_agree_resamples"] = 0
     page.run()
     assert not page.exception and not page.error
@@ -214,3 +222,42 @@ def test_agreement_page_shows_figures_and_downloads(krippendorff_db):
     page.radio(key="fc_agree_scope").set_value("sources").run()
     assert not page.exception
     assert "cited sources with a stance" in page.info[0].value
+
+
+# --------------------------------------------------------------------------- too few to mean anything
+
+
+def test_too_few_claims_or_reviewers_is_said_plainly(db, db_path):
+    claims = add_article(db, "few", [(f"Claim {i}.", None) for i in range(research.MIN_CLAIMS)])
+    for name in ("Ann", "Bob"):
+        review.ensure_reviewer(db, name)
+    for n, claim in enumerate(claims[:-1]):
+        review.save_verdict(db, "Ann", claim, "true" if n % 2 else "false", scale="simple")
+        review.save_verdict(db, "Bob", claim, "true", scale="simple")
+    report = research.agreement(db, resamples=0)
+    message = research.too_few(report)
+    assert message == (
+        f"Too few to measure agreement: {research.MIN_CLAIMS - 1} claims labelled by two or "
+        f"more reviewers and 2 reviewers in all. The figures mean something from "
+        f"{research.MIN_CLAIMS} such claims and {research.MIN_REVIEWERS} reviewers."
+    )
+    assert research.too_few(report.to_dict()) == message  # the page passes the dict
+    result = _agreement(db_path, "--format", "json", "--resamples", "0")
+    assert result.exit_code == 0 and json.loads(result.stdout)["too_few"] == message
+    table = _agreement(db_path, "--resamples", "0")
+    assert table.exit_code == 0 and message in table.stderr and "alpha_nominal" in table.stdout
+
+    review.save_verdict(db, "Ann", claims[-1], "true", scale="simple")
+    review.save_verdict(db, "Bob", claims[-1], "true", scale="simple")
+    assert research.too_few(research.agreement(db, resamples=0)) is None  # enough now
+
+
+def test_too_few_sources(db, db_path, krippendorff_db):
+    _source_claims(db)
+    report = research.agreement(db, "sources")
+    assert report.n_claims_paired == 3 and report.n_sources == 2
+    assert research.too_few(report).startswith(
+        "Too few to measure agreement: 3 claims cited by two or more sources and 2 sources"
+    )
+    whole = research.agreement(db, scale="ordinal-1-5", resamples=0)  # 11 paired, 4 coders
+    assert research.too_few(whole) is None

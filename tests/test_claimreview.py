@@ -57,6 +57,14 @@ def test_published_verdict_field_by_field(db, org_env):
         "datePublished": "2024-05-01",
         "appearance": [{"@type": "CreativeWork", "url": ARTICLE_URL}],
     }
+    assert item["citation"] == [  # the sources the published verdict cites
+        {
+            "@type": "CreativeWork",
+            "url": "https://factdesk.example/jobless",
+            "name": "Jobless rate fact-check",
+        },
+        {"@type": "CreativeWork", "url": "https://stats.example/q1", "name": "+Quarterly stats"},
+    ]
     assert set(item) == {
         "@context",
         "@type",
@@ -66,6 +74,7 @@ def test_published_verdict_field_by_field(db, org_env):
         "author",
         "reviewRating",
         "itemReviewed",
+        "citation",
     }
 
 
@@ -160,3 +169,66 @@ def test_bad_organisation_settings(db, monkeypatch, org_env, name, value, messag
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         export.export(db, "claimreview")
+
+
+HOSTILE_CLAIM = "Taxes</script><script>alert('x')</script> & <!-- fell\u2028by\u20294%."
+
+
+def _published(db, text: str) -> int:
+    for name, role in (("Ann", "checker"), ("Eve", "editor")):
+        review.ensure_reviewer(db, name, role)
+    (claim_id,) = add_article(db, "hostile", [(text, "Jane Smith")])
+    review.cite_passage(db, "Ann", claim_id, add_passage(db), "refutes")
+    review.save_verdict(db, "Ann", claim_id, "false")
+    review.publish(db, "Eve", claim_id)
+    return claim_id
+
+
+def test_claimreview_is_safe_to_embed_in_a_script_element(db, org_env):
+    _published(db, HOSTILE_CLAIM)
+    data = export.export(db, "claimreview")
+    text = data.decode("utf-8")
+    assert "</script" not in text.casefold() and "<!--" not in text
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert "\\u003c/script\\u003e" in text and "\\u0026" in text and "\\u2028" in text
+    (item,) = json.loads(data)
+    assert item["claimReviewed"] == HOSTILE_CLAIM  # the same text, read back
+
+
+def test_the_desk_organisation_is_the_author(db, org_env):
+    _published(db, "Road spending tripled.")
+    review.set_organisation(db, "Eve", "Desk & Partners", "https://desk.example")
+    (item,) = _reviews(db)
+    assert item["author"] == {
+        "@type": "Organization",
+        "name": "Desk & Partners",
+        "url": "https://desk.example",
+    }
+    assert item["url"].startswith("https://factdesk.example/checks/")  # the URL template stays
+    review.set_organisation(db, "Eve", "")  # cleared: back to FACTCHECK_ORG_NAME
+    assert _reviews(db)[0]["author"]["name"] == "Example Fact Desk"
+
+
+def test_the_desk_organisation_is_enough_without_settings(db, monkeypatch):
+    monkeypatch.delenv("FACTCHECK_ORG_NAME", raising=False)
+    _published(db, "Road spending tripled.")
+    with pytest.raises(ConfigError, match="Editor's desk"):
+        export.export(db, "claimreview")
+    review.set_organisation(db, "Eve", "Desk Org")
+    assert _reviews(db)[0]["author"] == {"@type": "Organization", "name": "Desk Org"}
+
+
+def test_only_the_chosen_sources_are_cited(db, org_env):
+    for name, role in (("Ann", "checker"), ("Eve", "editor")):
+        review.ensure_reviewer(db, name, role)
+    (claim_id,) = add_article(db, "chosen", [("Exports doubled.", None)])
+    review.cite_passage(db, "Ann", claim_id, add_passage(db), "refutes")
+    chosen = review.cite_external(
+        db, "Ann", claim_id, "https://stats.example/x", "refutes", title="Stats"
+    )
+    review.save_verdict(db, "Ann", claim_id, "false")
+    review.publish(db, "Eve", claim_id, citations=[chosen["id"]])
+    (item,) = _reviews(db)
+    assert item["citation"] == [
+        {"@type": "CreativeWork", "url": "https://stats.example/x", "name": "Stats"}
+    ]

@@ -329,6 +329,31 @@ def test_json_and_jsonl(db, newsroom):
         pd.testing.assert_frame_equal(read_export(export.export(db, fmt), fmt), verdict_table(db))
 
 
+def test_json_exports_are_safe_to_paste_into_a_script_element(db, newsroom):
+    hostile = "Rates</script><script>alert(1)</script> & <!-- rose\u2028fast\u2029."
+    (claim_id,) = add_article(db, "hostile", [(hostile, None)])
+    review.save_verdict(db, "Ann", claim_id, "true")
+    for fmt in ("json", "jsonl"):
+        text = export.export(db, fmt).decode("utf-8")
+        assert "</script" not in text.casefold() and "<!--" not in text
+        assert not set("<>&\u2028\u2029") & set(text), fmt
+        back = read_export(export.export(db, fmt), fmt)
+        assert _row(back, claim_id)["claim_text"] == hostile  # the same text, read back
+    pd.testing.assert_frame_equal(read_export(export.export(db, "json"), "json"), verdict_table(db))
+
+
+def test_html_safe_json_only_changes_how_strings_are_written():
+    from factcheck.text import html_safe_json
+
+    value = {"a<b>&": ["</script>", "\u2028\u2029", "plain", 1.5, None]}
+    text = html_safe_json(json.dumps(value, ensure_ascii=False))
+    assert json.loads(text) == value
+    assert text == (
+        '{"a\\u003cb\\u003e\\u0026": ["\\u003c/script\\u003e", "\\u2028\\u2029", '
+        '"plain", 1.5, null]}'
+    )
+
+
 # --------------------------------------------------------------------------- Excel
 
 
@@ -530,7 +555,12 @@ def test_cli_export_bad_input(db, db_path, newsroom, tmp_path):
 def test_export_page_previews_and_offers_every_format(db, newsroom):
     from streamlit.testing.v1 import AppTest
 
-    page = AppTest.from_file("../app_pages/export.py", default_timeout=60).run()
+    from app_pages.common import ACCOUNT_KEY
+
+    eve = review.account(db, "Eve")
+    page = AppTest.from_file("../app_pages/export.py", default_timeout=60)
+    page.session_state[ACCOUNT_KEY] = {k: eve[k] for k in ("id", "name", "role")}
+    page.run()
     assert not page.exception and not page.error
     preview = page.dataframe[0].value
     assert list(preview.columns) == export.NAMES and len(preview) == 4

@@ -7,6 +7,14 @@
 - :func:`reviewer_report` / :func:`source_report`: :mod:`factcheck.agreement.statistics` over the stored
   verdicts (one scale at a time) and over the cited sources' stances.
 - :func:`agreement_rows`: a report as one tidy table (statistic, subject, value, CI, n, note).
+- :func:`too_few`: why a report's figures mean nothing yet (fewer than :data:`MIN_REVIEWERS`
+  reviewers or sources, or fewer than :data:`MIN_CLAIMS` claims with two or more labels or
+  stances), else None.
+
+Each takes ``viewer`` (an account name; None: local administration, everything) and works on
+what that account may see (:mod:`factcheck.export.verdicts` states the rule): claims blind review
+hides from them are left out, and so are, for accounts without per-reviewer sight of a claim,
+its individual labels; source agreement then counts only its published sources.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from factcheck.agreement.statistics import (
 from factcheck.agreement.statistics import source_agreement as _source_agreement
 from factcheck.errors import InputError
 from factcheck.export.tables import to_delimited, typed
+from factcheck.export.visibility import visibility
+from factcheck.review import workflow
 from factcheck.review.scales import get_scale
 from factcheck.review.workflow import annotations_long
 from factcheck.storage import export as store
@@ -41,14 +51,35 @@ ANNOTATION_COLUMNS = (
     ("updated_at", "str"),
 )
 ROW_COLUMNS = ("statistic", "subject", "value", "ci_low", "ci_high", "n", "note")
+MIN_REVIEWERS = 2
+"""Fewer reviewers (or sources) than this: agreement figures mean nothing."""
+MIN_CLAIMS = 5
+"""Fewer claims with two or more labels (or stances) than this: the figures mean nothing."""
 
 
 # --------------------------------------------------------------------------- exports
 
 
-def annotations_table(db: sqlite_utils.Database, claim_ids=None) -> pd.DataFrame:
-    """Individual labels in long form (:data:`ANNOTATION_COLUMNS`), optionally of some claims."""
-    frame = pd.DataFrame(annotations_long(db), columns=[c[0] for c in ANNOTATION_COLUMNS])
+def _visible_annotations(
+    db: sqlite_utils.Database, viewer: str | None, scale: str | None = None
+) -> list[dict]:
+    """Individual labels (on ``scale`` when given) on the claims where ``viewer`` sees each
+    reviewer's own work."""
+    rows = annotations_long(db, scale=scale, viewer=viewer)
+    if viewer is None:
+        return rows
+    seen = visibility(db, viewer, {r["claim_id"] for r in rows})
+    return [r for r in rows if seen.per_reviewer(r["claim_id"])]
+
+
+def annotations_table(
+    db: sqlite_utils.Database, claim_ids=None, viewer: str | None = None
+) -> pd.DataFrame:
+    """Individual labels in long form (:data:`ANNOTATION_COLUMNS`), optionally of some claims,
+    as ``viewer`` may see them."""
+    frame = pd.DataFrame(
+        _visible_annotations(db, viewer), columns=[c[0] for c in ANNOTATION_COLUMNS]
+    )
     if claim_ids is not None:
         frame = frame[frame["claim_id"].isin(list(claim_ids))]
     return typed(frame, ANNOTATION_COLUMNS)
@@ -81,11 +112,18 @@ def _one_scale(found: set[str], scale: str | None, what: str) -> str | None:
 
 
 def reviewer_report(
-    db: sqlite_utils.Database, scale: str | None = None, *, resamples: int = 1000, seed: int = 0
+    db: sqlite_utils.Database,
+    scale: str | None = None,
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    viewer: str | None = None,
 ) -> AgreementReport:
-    """Agreement between reviewers' own verdicts on one scale (the only one used, or ``scale``)."""
-    chosen = _one_scale({r["scale"] for r in annotations_long(db)}, scale, "verdicts")
-    rows = annotations_long(db, scale=chosen) if chosen else []
+    """Agreement between reviewers' own verdicts on one scale (the only one used, or
+    ``scale``), over the labels ``viewer`` may see."""
+    every = _visible_annotations(db, viewer)
+    chosen = _one_scale({r["scale"] for r in every}, scale, "verdicts")
+    rows = [r for r in every if r["scale"] == chosen] if chosen else []
     if not rows:
         where = f" on the {chosen} scale" if chosen else ""
         raise AgreementError(
@@ -100,9 +138,24 @@ def source_name(row: dict) -> str:
     return row.get("publisher") or row.get("title") or host or f"source {row.get('source_id')}"
 
 
-def source_report(db: sqlite_utils.Database, scale: str | None = None) -> SourceAgreement:
-    """Agreement of the cited sources with the final verdicts and with each other."""
+def _visible_stances(db: sqlite_utils.Database, viewer: str | None) -> list[dict]:
+    """The cited sources' stances ``viewer`` may see (see the module docstring)."""
     rows = store.source_stance_rows(db)
+    if viewer is None:
+        return rows
+    seen = visibility(db, viewer, {r["claim_id"] for r in rows})
+    status = {r["claim_id"]: r["status"] for r in rows}
+    every = store.citation_rows(db, sorted(status))  # what was chosen, 'context' ones too
+    published = {r["citation_id"] for r in seen.citations(every, status)}
+    return [r for r in rows if seen.per_reviewer(r["claim_id"]) or r["citation_id"] in published]
+
+
+def source_report(
+    db: sqlite_utils.Database, scale: str | None = None, viewer: str | None = None
+) -> SourceAgreement:
+    """Agreement of the cited sources with the final verdicts and with each other, over the
+    citations ``viewer`` may see."""
+    rows = _visible_stances(db, viewer)
     if not rows:
         raise AgreementError(
             "source agreement needs cited sources with a stance "
@@ -249,13 +302,36 @@ def agreement(
     *,
     resamples: int = 1000,
     seed: int = 0,
+    viewer: str | None = None,
 ) -> AgreementReport | SourceAgreement:
-    """The agreement report of ``scope`` (reviewers or sources)."""
+    """The agreement report of ``scope`` (reviewers or sources), over what ``viewer`` (an
+    account name; None: everything) may see."""
     if scope not in AGREEMENT_SCOPES:
         raise InputError(f"unknown scope {scope!r}; choose one of: {', '.join(AGREEMENT_SCOPES)}")
+    if viewer is not None:
+        workflow.account(db, viewer, "read")  # unknown or disabled: refused
     if scope == "sources":
-        return source_report(db, scale)
-    return reviewer_report(db, scale, resamples=resamples, seed=seed)
+        return source_report(db, scale, viewer)
+    return reviewer_report(db, scale, resamples=resamples, seed=seed, viewer=viewer)
+
+
+def too_few(report: AgreementReport | SourceAgreement | dict) -> str | None:
+    """Why the report's figures mean nothing yet, in plain words, or None when there is enough
+    to go on: at least :data:`MIN_REVIEWERS` reviewers (sources) and :data:`MIN_CLAIMS` claims
+    that two or more of them labelled (cited with a stance)."""
+    data = report if isinstance(report, dict) else report.to_dict()
+    sources = "n_sources" in data
+    people = data["n_sources"] if sources else data["n_reviewers"]
+    paired = data["n_claims_paired"]
+    who = "sources" if sources else "reviewers"
+    what = "cited by two or more sources" if sources else "labelled by two or more reviewers"
+    if people >= MIN_REVIEWERS and paired >= MIN_CLAIMS:
+        return None
+    return (
+        f"Too few to measure agreement: {paired} claim{'' if paired == 1 else 's'} {what} and "
+        f"{people} {who[:-1] if people == 1 else who} in all. The figures mean something from "
+        f"{MIN_CLAIMS} such claims and {MIN_REVIEWERS} {who}."
+    )
 
 
 def agreement_csv(rows: list[dict]) -> bytes:

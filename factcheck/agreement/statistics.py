@@ -534,6 +534,7 @@ class SourceAgreement:
     alpha_nominal: float | None
     conflicts: list[dict]
     reasons: dict[str, str] = field(default_factory=dict)
+    n_claims_paired: int = 0  # claims with stances from two or more sources
 
     def matrix_frame(self, value: str = "agreement") -> pd.DataFrame:
         """Source x source DataFrame of ``agreement`` (share of same stance) or ``n``."""
@@ -656,4 +657,5 @@ def source_agreement(df: pd.DataFrame, scale: Scale | str | None = None) -> Sour
         value,
         _conflicts(wide),
         reasons,
+        len(counts),
     )

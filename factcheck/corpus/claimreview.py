@@ -5,20 +5,27 @@ One ClaimReview per published claim with a final verdict::
     url             FACTCHECK_REVIEW_URL with {claim_id} filled in (left out when unset)
     claimReviewed   the claim's text
     datePublished   the date it was published
-    author          Organization: FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL
+    author          Organization: the organisation set on the editor's desk, else
+                    FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL (the export passes it in)
     reviewRating    Rating: alternateName = the verdict label; ratingValue, bestRating,
                     worstRating = its ordinal value and the scale's best and worst (left out for
                     labels off the ordinal scale, such as "Unproven")
     itemReviewed    Claim: author (Person, or Organization when the speaker names one),
                     datePublished (the article's date), appearance (the article's URL)
+    citation        CreativeWork (url, name) for each source the published verdict cites
+                    (the citations the editor chose; http(s) URLs only; left out when none)
 
-FACTCHECK_ORG_NAME is required once there is a review to write.
+An organisation name (the desk's, or FACTCHECK_ORG_NAME) is required once there is a review to
+write. Claims are untrusted text: the export writes the JSON with
+:func:`factcheck.text.html_safe_json`, so it can be pasted into a ``<script>`` element.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
+from urllib.parse import urlparse
 
 from factcheck.config import Settings, load_settings
 from factcheck.errors import ConfigError
@@ -88,6 +95,20 @@ def item_reviewed(row: dict) -> dict:
     return item
 
 
+def citations(row: dict) -> list[dict]:
+    """The sources a verdict-table row cites (its ``source_urls`` and ``source_titles``, one a
+    line) as CreativeWorks; sources without an http(s) URL are left out."""
+    urls = str(row.get("source_urls") or "").split("\n")
+    titles = str(row.get("source_titles") or "").split("\n")
+    out = []
+    for url, title in zip_longest(urls, titles, fillvalue=""):
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            continue
+        out.append({"@type": "CreativeWork", "url": url} | ({"name": title} if title else {}))
+    return out
+
+
 def claim_review(row: dict, org: Organisation) -> dict:
     """The ClaimReview of one verdict-table row (a dict of :data:`factcheck.export.verdicts.COLUMNS`)."""
     review = {"@context": CONTEXT, "@type": "ClaimReview"}
@@ -104,18 +125,22 @@ def claim_review(row: dict, org: Organisation) -> dict:
             "reviewRating": rating(row["verdict_label"], row["verdict_scale"]),
             "itemReviewed": item_reviewed(row),
         }
+        | ({"citation": cited} if (cited := citations(row)) else {})
     )
 
 
 def claim_reviews(rows: list[dict], org: Organisation | None = None) -> list[dict]:
-    """ClaimReviews for the published rows that have a final verdict (others are skipped)."""
+    """ClaimReviews for the published rows that have a final verdict (others are skipped).
+
+    ``org``: the author (:func:`factcheck.export.verdicts.claimreview_organisation` gives the
+    desk's); None falls back to the settings."""
     published = [r for r in rows if r["status"] == "published" and r.get("verdict_label")]
     if not published:
         return []
     org = org or organisation_from_settings()
     if org is None:
         raise ConfigError(
-            "set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL) to the fact-checking "
-            "organisation that authors the ClaimReviews"
+            "name the fact-checking organisation that authors the ClaimReviews: an editor "
+            "sets it on the Editor's desk, or set FACTCHECK_ORG_NAME (and FACTCHECK_ORG_URL)"
         )
     return [claim_review(row, org) for row in published]

@@ -21,7 +21,39 @@ verdict, with the columns of :data:`COLUMNS` in that order. Every format is writ
 
 Multi-valued cells (sources, reviewers) hold one line per item; line i of ``source_urls``,
 ``source_titles``, ``source_quotes`` and ``source_stances`` describe the same citation
-(line breaks inside an item become spaces).
+(line breaks inside an item become spaces). JSON, JSON Lines and ClaimReview write ``<``, ``>``,
+``&``, U+2028 and U+2029 inside strings as ``\u003c``, ``\u003e``, ``\u0026``, ``\u2028``,
+``\u2029`` (:func:`factcheck.text.html_safe_json`): the same data, safe to paste into an HTML
+``<script>`` element.
+
+Sources of a published claim are the ones its published verdict cites (the citations the editor
+chose when publishing); all of its citations when it was published before that choice existed.
+
+**Who sees what** (:mod:`factcheck.export.visibility`). Every function here and in
+:mod:`factcheck.agreement.reports` takes ``viewer``, an account name; None is local
+administration (the CLI without ``--as``), which sees everything, as do accounts allowed
+``see_all`` (editors and admins). For any other account (checkers, viewers):
+
+1. *Hidden claims.* A claim on which blind review hides others' work from the viewer (blind mode
+   on for its article, not published, and no verdict of the viewer's own on it:
+   :func:`factcheck.review.workflow.blinded_claims`) is left out of everything -- the verdict
+   table, every format, the Sources sheet, the Correction log, the annotations and the
+   agreement figures -- since its mere presence would tell that someone has reviewed it.
+2. *Restricted claims.* An account that may not review (the ``viewer`` role) sees the claims of
+   articles under blind mode without any reviewer's own work: ``reviewers`` and
+   ``reviewer_verdicts`` are empty, ``rationale`` is only the editor's final one (an agreed
+   verdict's rationale is the reviewers' own text: empty), the Sources sheet keeps the
+   published sources only, with no ``cited_by`` or ``note``, the Correction log keeps only the
+   desk's record (events by editors, admins or the system about the claim, its status and its
+   final verdict; no verdicts, citations or assignments of reviewers), the annotations and the
+   reviewers' agreement leave the claim out, and source agreement counts only its published
+   sources. The ``reviewer`` filter never matches a restricted claim. With blind mode off for an
+   article, its claims are not restricted.
+3. Everything else is shown in full: a checker who has saved a verdict on a claim, or whose
+   claim is published or not under blind mode, sees every reviewer's work on it, as on the
+   claim page.
+
+The columns never change (a fixed schema); what the viewer may not see is left empty.
 """
 
 from __future__ import annotations
@@ -41,12 +73,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from factcheck.agreement import reports as research
+from factcheck.config import load_settings
 from factcheck.corpus import claimreview
 from factcheck.errors import FactcheckError, InputError
 from factcheck.export.tables import plain, read_delimited, records, to_delimited, typed
+from factcheck.export.visibility import Visibility, visibility
+from factcheck.review import workflow
 from factcheck.review.scales import get_scale, label_key
 from factcheck.storage import export as store
-from factcheck.text import escape_markdown
+from factcheck.text import escape_markdown, html_safe_json
 from factcheck.vocab import EXPORT_FORMATS, STANCES, STATUSES
 
 # (name, type, meaning): the verdict table's columns, in order. Types: int, float, str.
@@ -228,12 +263,23 @@ def _final(claim: dict, verdicts: list[dict]) -> dict:
     return {"verdict_at": latest}
 
 
-def _row(claim: dict, verdicts: list[dict], citations: list[dict], assigned: list[str]) -> dict:
+def _row(
+    claim: dict,
+    verdicts: list[dict],
+    citations: list[dict],
+    assigned: list[str],
+    per_reviewer: bool = True,
+) -> dict:
     individual = [v for v in verdicts if not v["is_final"]]
     people = list(dict.fromkeys([*assigned, *(v["reviewer"] for v in individual)]))
+    final = _final(claim, verdicts)
+    if not per_reviewer:  # a restricted claim: no reviewer's own work (see the docstring)
+        people, individual = [], []
+        if final.get("verdict_by") == "agreed":
+            final["rationale"] = ""
     return (
         claim
-        | _final(claim, verdicts)
+        | final
         | {
             "source_urls": _lines(c["url"] for c in citations),
             "source_titles": _lines(c["title"] for c in citations),
@@ -271,35 +317,79 @@ def _filtered(frame: pd.DataFrame, filters: ExportFilters) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
-def verdict_table(db: sqlite_utils.Database, filters: ExportFilters | None = None) -> pd.DataFrame:
-    """The verdict table (columns and dtypes of :data:`COLUMNS`), one row per claim."""
+def _visible_table(
+    db: sqlite_utils.Database, filters: ExportFilters | None, viewer: str | None
+) -> tuple[pd.DataFrame, Visibility]:
+    """The verdict table as ``viewer`` may see it, and what they may see."""
     filters = checked_filters(filters)
     claims = store.claim_rows(
         db, article_id=filters.article_id, statuses=filters.statuses, reviewer=filters.reviewer
     )
+    seen = visibility(db, viewer, [c["claim_id"] for c in claims])
+    claims = [
+        c
+        for c in claims
+        if seen.shown(c["claim_id"]) and (seen.per_reviewer(c["claim_id"]) or not filters.reviewer)
+    ]
     ids = [c["claim_id"] for c in claims]
+    status = {c["claim_id"]: c["status"] for c in claims}
     verdicts, citations, assigned = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in store.verdict_rows(db, ids):
         verdicts[row["claim_id"]].append(row)
-    for row in store.citation_rows(db, ids):
+    for row in seen.citations(store.citation_rows(db, ids), status):
         citations[row["claim_id"]].append(row)
     for row in store.assignment_rows(db, ids):
         assigned[row["claim_id"]].append(row["reviewer"])
     rows = [
-        _row(c, verdicts[c["claim_id"]], citations[c["claim_id"]], assigned[c["claim_id"]])
+        _row(
+            c,
+            verdicts[c["claim_id"]],
+            citations[c["claim_id"]],
+            assigned[c["claim_id"]],
+            seen.per_reviewer(c["claim_id"]),
+        )
         for c in claims
     ]
-    return _filtered(typed(pd.DataFrame(rows), COLUMNS), filters)
+    return _filtered(typed(pd.DataFrame(rows), COLUMNS), filters), seen
 
 
-def sources_table(db: sqlite_utils.Database, claim_ids) -> pd.DataFrame:
-    """One row per citation of the claims (:data:`SOURCE_COLUMNS`)."""
-    return typed(pd.DataFrame(store.citation_rows(db, claim_ids)), SOURCE_COLUMNS)
+def verdict_table(
+    db: sqlite_utils.Database, filters: ExportFilters | None = None, viewer: str | None = None
+) -> pd.DataFrame:
+    """The verdict table (columns and dtypes of :data:`COLUMNS`), one row per claim, as
+    ``viewer`` (an account name; None: everything) may see it (see the module docstring)."""
+    return _visible_table(db, filters, viewer)[0]
 
 
-def correction_log(db: sqlite_utils.Database, claim_ids) -> pd.DataFrame:
-    """Every recorded change to the claims, oldest first; before/after as JSON text."""
-    return typed(pd.DataFrame(store.event_rows(db, claim_ids)), LOG_COLUMNS)
+def sources_table(
+    db: sqlite_utils.Database, claim_ids, viewer: str | None | Visibility = None
+) -> pd.DataFrame:
+    """One row per citation of the claims (:data:`SOURCE_COLUMNS`) that ``viewer`` may see."""
+    ids = [int(i) for i in claim_ids]
+    seen = viewer if isinstance(viewer, Visibility) else visibility(db, viewer, ids)
+    status = store.claim_statuses(db, ids)
+    rows = seen.citations(store.citation_rows(db, ids), status)
+    return typed(pd.DataFrame(rows), SOURCE_COLUMNS)
+
+
+def correction_log(
+    db: sqlite_utils.Database, claim_ids, viewer: str | None | Visibility = None
+) -> pd.DataFrame:
+    """Every recorded change to the claims that ``viewer`` may see, oldest first; before/after
+    as JSON text."""
+    ids = [int(i) for i in claim_ids]
+    seen = viewer if isinstance(viewer, Visibility) else visibility(db, viewer, ids)
+    return typed(pd.DataFrame(seen.events(store.event_rows(db, ids))), LOG_COLUMNS)
+
+
+def claimreview_organisation(db: sqlite_utils.Database) -> claimreview.Organisation | None:
+    """The ClaimReview author: the organisation set on the editor's desk, else the
+    FACTCHECK_ORG_NAME/URL settings (:func:`factcheck.review.workflow.organisation`), with the
+    FACTCHECK_REVIEW_URL template; None without a name."""
+    found = workflow.organisation(db)
+    if not found.get("name"):
+        return None
+    return claimreview.Organisation(found["name"], found.get("url"), load_settings().review_url)
 
 
 # --------------------------------------------------------------------------- reading back
@@ -327,11 +417,16 @@ def read_export(data, fmt: str = "csv", columns=COLUMNS) -> pd.DataFrame:
 
 
 def to_json(frame: pd.DataFrame) -> bytes:
-    return (json.dumps(records(frame), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """A list of row objects, safe to paste into an HTML page."""
+    text = json.dumps(records(frame), ensure_ascii=False, indent=2)
+    return (html_safe_json(text) + "\n").encode("utf-8")
 
 
 def to_jsonl(frame: pd.DataFrame) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(frame)).encode()
+    """One row object a line, safe to paste into an HTML page."""
+    return "".join(
+        html_safe_json(json.dumps(r, ensure_ascii=False)) + "\n" for r in records(frame)
+    ).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- Excel
@@ -461,20 +556,28 @@ def to_markdown(frame: pd.DataFrame, generated: datetime | None = None) -> bytes
 # --------------------------------------------------------------------------- entry point
 
 
-def export(db: sqlite_utils.Database, fmt: str, filters: ExportFilters | None = None) -> bytes:
-    """The export in format ``fmt`` (one of :data:`factcheck.vocab.EXPORT_FORMATS`)."""
+def export(
+    db: sqlite_utils.Database,
+    fmt: str,
+    filters: ExportFilters | None = None,
+    viewer: str | None = None,
+) -> bytes:
+    """The export in format ``fmt`` (one of :data:`factcheck.vocab.EXPORT_FORMATS`) as
+    ``viewer`` (an account name; None: local administration, everything) may see it."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(
             f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}"
         )
-    if fmt == "trec-run":
+    if fmt == "trec-run":  # the matches: the system's, no reviewer's work
+        if viewer is not None:
+            workflow.account(db, viewer, "read")
         return research.trec_run(db, _article_only(filters)).encode("utf-8")
-    table = verdict_table(db, filters)
+    table, seen = _visible_table(db, filters, viewer)
     ids = table["claim_id"].tolist()
     if fmt in ("csv", "tsv"):
         return to_delimited(table, "\t" if fmt == "tsv" else ",")
     if fmt == "xlsx":
-        return to_xlsx(table, sources_table(db, ids), correction_log(db, ids))
+        return to_xlsx(table, sources_table(db, ids, seen), correction_log(db, ids, seen))
     if fmt == "json":
         return to_json(table)
     if fmt == "jsonl":
@@ -482,9 +585,13 @@ def export(db: sqlite_utils.Database, fmt: str, filters: ExportFilters | None = 
     if fmt == "markdown":
         return to_markdown(table)
     if fmt == "claimreview":
-        reviews = claimreview.claim_reviews(records(table))
-        return (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return to_delimited(research.annotations_table(db, ids))
+        rows = records(table)
+        published = [r for r in rows if r["status"] == "published" and r["verdict_label"]]
+        org = claimreview_organisation(db) if published else None
+        reviews = claimreview.claim_reviews(published, org)
+        return (html_safe_json(json.dumps(reviews, ensure_ascii=False, indent=2)) + "\n").encode()
+    shown = [i for i in ids if seen.per_reviewer(i)]
+    return to_delimited(research.annotations_table(db, shown, viewer))
 
 
 def _article_only(filters: ExportFilters | None) -> int | None:

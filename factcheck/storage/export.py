@@ -1,5 +1,6 @@
 """SQL for exports: the claims of the verdict table, their verdicts, assignments, citations and
-events, the matches (TREC runs) and the cited sources' stances (source agreement).
+events, the matches (TREC runs), the cited sources' stances (source agreement), and what
+decides who may see which of them (blind mode per claim, the accounts' roles).
 
 Lists of claim ids travel as one JSON parameter (``json_each``), so any number fits.
 """
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from factcheck.storage.blind import BLIND_MODE
 from factcheck.storage.review import EFFECTIVE_VERDICT
 
 _IDS = "(SELECT value FROM json_each(?))"
@@ -87,12 +89,14 @@ def assignment_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list
 
 def citation_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[dict]:
     """The claims' citations: a corpus passage's source (URL, title, passage text) or an
-    external URL and title, with quote, stance and who cited it."""
+    external URL and title, with quote, stance, who cited it and whether the published verdict
+    cites it (``in_final``)."""
     sql = f"""
         SELECT ct.claim_id, ct.id AS citation_id, ct.passage_id, p.source_id,
                coalesce(ct.url, s.url) AS url, coalesce(ct.title, s.title) AS title,
                coalesce(ct.quote, p.text) AS quote, ct.stance, s.publisher,
-               ct.accessed_at, ct.note, ct.created_by AS cited_by, ct.created_at AS cited_at
+               ct.accessed_at, ct.note, ct.created_by AS cited_by, ct.created_at AS cited_at,
+               ct.in_final
         FROM citations ct
         LEFT JOIN passages p ON p.id = ct.passage_id LEFT JOIN sources s ON s.id = p.source_id
         WHERE ct.claim_id IN {_IDS} ORDER BY ct.claim_id, ct.id"""
@@ -130,12 +134,32 @@ EFFECTIVE_SCALE = """coalesce(
 
 def source_stance_rows(db: sqlite_utils.Database) -> list[dict]:
     """Every cited source's stance on a claim (not 'context'), with the claim's final verdict
-    (the editor's, else the one all reviewers agreed on) and its scale."""
+    (the editor's, else the one all reviewers agreed on) and its scale, the claim's status and
+    whether the published verdict cites it (``in_final``)."""
     sql = f"""
-        SELECT ct.claim_id, ct.passage_id, p.source_id, s.publisher,
+        SELECT ct.claim_id, ct.id AS citation_id, ct.passage_id, p.source_id, s.publisher,
                coalesce(ct.title, s.title) AS title, coalesce(ct.url, s.url) AS url, ct.stance,
-               {EFFECTIVE_VERDICT} AS final_verdict, {EFFECTIVE_SCALE} AS final_scale
+               {EFFECTIVE_VERDICT} AS final_verdict, {EFFECTIVE_SCALE} AS final_scale,
+               ct.in_final, c.status
         FROM citations ct JOIN claims c ON c.id = ct.claim_id
         LEFT JOIN passages p ON p.id = ct.passage_id LEFT JOIN sources s ON s.id = p.source_id
         WHERE ct.stance <> 'context' ORDER BY ct.claim_id, ct.id"""
     return list(db.query(sql))
+
+
+def blind_mode_claim_ids(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> set[int]:
+    """Which of the claims belong to an article reviewed blind (its setting, else the global)."""
+    sql = f"SELECT c.id FROM claims c WHERE c.id IN {_IDS} AND {BLIND_MODE}"
+    return {row[0] for row in db.execute(sql, [_ids(claim_ids)]).fetchall()}
+
+
+def account_roles(db: sqlite_utils.Database) -> dict[str, dict]:
+    """Every account by its case-folded name: its ``role`` and ``disabled`` flag."""
+    sql = "SELECT name, role, disabled FROM reviewers"
+    return {row["name"].casefold(): row for row in db.query(sql)}
+
+
+def claim_statuses(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> dict[int, str]:
+    """Each claim's status by id."""
+    sql = f"SELECT id, status FROM claims WHERE id IN {_IDS}"
+    return {row[0]: row[1] for row in db.execute(sql, [_ids(claim_ids)]).fetchall()}
