@@ -1,7 +1,10 @@
-"""Streamlit entry point: navigation, the demo on first start, the reviewer in the sidebar.
+"""Streamlit entry point: signing in, navigation, the demo on first start, the account in the
+sidebar.
 
 Pages live in app_pages/; each reads its widgets, makes one call into factcheck/, renders.
 One database connection serves a rerun (opened on first use, closed when the run ends).
+Nobody signed in (password mode): every URL shows the sign-in form, or the first-admin form on
+a database without an admin, and opens its page once signed in.
 """
 
 import streamlit as st
@@ -13,38 +16,74 @@ st.set_page_config(page_title="factcheck", page_icon="✔", layout="wide")
 common.settings()
 common.load_demo_once()
 
-pages = [
-    st.Page(
-        "app_pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"
-    ),
-    st.Page(
-        "app_pages/queue.py",
-        title="Claims queue",
-        icon=":material/checklist:",
-        url_path="queue",
-        default=True,
-    ),
-    st.Page("app_pages/claim.py", title="Claim", icon=":material/fact_check:", url_path="claim"),
-    st.Page(
-        "app_pages/adjudication.py",
-        title="Editor's desk",
-        icon=":material/gavel:",
-        url_path="adjudication",
-    ),
-    st.Page("app_pages/export.py", title="Export", icon=":material/download:", url_path="export"),
-    st.Page(
-        "app_pages/agreement.py",
-        title="Agreement",
-        icon=":material/analytics:",
-        url_path="agreement",
-    ),
-]
-page = st.navigation(pages)
+
+QUEUE = "app_pages/queue.py"
+
+
+def _home() -> None:
+    """The app's root URL opens the claims queue (with the link's filters). Streamlit serves
+    its default page at / only, so the queue is not the default: that way /queue works."""
+    st.switch_page(QUEUE, query_params=st.query_params.to_dict())
+
+
+def pages_for(account: dict | None) -> list:
+    """The pages ``account`` may open (nobody signed in: all of them, hidden, so that a deep
+    link survives the sign-in)."""
+    pages = [
+        st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
+        st.Page(
+            "app_pages/articles.py",
+            title="Articles",
+            icon=":material/article:",
+            url_path="articles",
+        ),
+        st.Page(QUEUE, title="Claims queue", icon=":material/checklist:", url_path="queue"),
+        st.Page(
+            "app_pages/claim.py", title="Claim", icon=":material/fact_check:", url_path="claim"
+        ),
+    ]
+    if account is None or common.can("see_all", account):
+        pages.append(
+            st.Page(
+                "app_pages/adjudication.py",
+                title="Editor's desk",
+                icon=":material/gavel:",
+                url_path="adjudication",
+            )
+        )
+    pages += [
+        st.Page(
+            "app_pages/export.py", title="Export", icon=":material/download:", url_path="export"
+        ),
+        st.Page(
+            "app_pages/agreement.py",
+            title="Agreement",
+            icon=":material/analytics:",
+            url_path="agreement",
+        ),
+    ]
+    if account is None or common.can("manage_accounts", account):
+        pages.append(
+            st.Page(
+                "app_pages/accounts.py",
+                title="Accounts",
+                icon=":material/manage_accounts:",
+                url_path="accounts",
+            )
+        )
+    return pages
+
+
 try:
-    common.reviewer_sidebar()
+    account = common.signed_in()
+    page = st.navigation(pages_for(account), position="sidebar" if account else "hidden")
+    if account is None:
+        st.stop()
+    common.account_sidebar(account)
     common.help_panel()
     common.database_caption()
     common.show_flash()
+    common.note_page(page.url_path)
     page.run()
 finally:
     common.close_database()

@@ -1,16 +1,26 @@
-"""The editor's desk: adjudicate disagreements, publish agreed verdicts, review settings."""
+"""The editor's desk (editors and admins): adjudicate disagreements, publish agreed verdicts,
+the review settings (reviews needed, blind review, scale, the ClaimReview organisation)."""
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import database, flash, open_claim, require_reviewer, safe_md, short_time
+from app_pages.common import (
+    can,
+    database,
+    flash,
+    open_claim,
+    plural,
+    require_reviewer,
+    safe_md,
+    short_time,
+)
 from factcheck import workbench
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.review import workflow as review
-from factcheck.vocab import ROLES
+from factcheck.vocab import REVIEWS_NEEDED
 
 ss = st.session_state
-reviewer = require_reviewer()
+reviewer = require_reviewer("see_all")
 actor = reviewer["name"]
 db = database()
 st.title("Editor's desk")
@@ -18,15 +28,12 @@ st.title("Editor's desk")
 # ---------------------------------------------------------------- one call
 try:
     view = workbench.adjudication_view(db, actor)
+    needed = review.reviews_needed(db)
+    organisation = review.organisation(db)
 except FactcheckError as error:
     st.error(str(error))
     st.stop()
-editor = view["role"] == "editor"
-if not editor:
-    st.info(
-        "Only editors adjudicate and publish. You can see the disagreements below; "
-        "an editor decides them."
-    )
+editor = can("adjudicate")
 
 
 def _adjudicate(row: dict) -> None:
@@ -61,22 +68,19 @@ def _publish(row: dict) -> None:
 
 
 def _settings() -> None:
+    db = database()
     try:
-        review.set_blind_mode(database(), actor, bool(ss.get("fc_blind")))
-        review.set_scale(database(), actor, ss.get("fc_scale"))
+        review.set_reviews_needed(db, actor, ss.get("fc_reviews_needed"))
+        review.set_blind_mode(db, actor, bool(ss.get("fc_blind")))
+        review.set_scale(db, actor, ss.get("fc_scale"))
+        name = (ss.get("fc_org_name") or "").strip()
+        url = (ss.get("fc_org_url") or "").strip()
+        if (name, url) != (organisation["name"] or "", organisation["url"] or ""):
+            review.set_organisation(db, actor, name, url)
     except FactcheckError as error:
         flash(str(error), "error")
     else:
         flash("Review settings saved.")
-
-
-def _set_role() -> None:
-    try:
-        changed = review.set_role(database(), actor, ss.get("fc_role_who"), ss.get("fc_role_new"))
-    except FactcheckError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"{changed['name']} is now {changed['role']}.")
 
 
 # ---------------------------------------------------------------- disagreements
@@ -132,7 +136,9 @@ for row in ready:
     with st.container(border=True, key=f"fc_ready_{cid}"):
         cols = st.columns([6, 2, 1, 1])
         cols[0].markdown(f"**Claim {cid}:** {safe_md(row['text'])}")
-        cols[1].markdown(f"{safe_md(row['verdict'] or '')} · {row['citations']} source(s)")
+        cols[1].markdown(
+            f"{safe_md(row['verdict'] or '')} · {plural(row['citations'], 'cited source')}"
+        )
         if editor:
             cols[2].button(
                 "Publish",
@@ -140,15 +146,26 @@ for row in ready:
                 on_click=_publish,
                 args=(row,),
                 disabled=row["citations"] == 0,
-                help="needs a cited source" if row["citations"] == 0 else None,
+                help="needs a cited source"
+                if row["citations"] == 0
+                else "cites every cited source; open the claim to choose them",
             )
         if cols[3].button("Open", key=f"fc_ready_open_{cid}"):
             open_claim(cid)
 
 # ---------------------------------------------------------------- settings
-if editor:
-    with st.expander("Review settings", icon=":material/settings:"):
+if can("configure"):
+    with st.expander("Review settings", icon=":material/settings:", key="fc_settings_box"):
         with st.form("fc_settings_form", border=False):
+            st.radio(
+                "Verdicts each claim needs",
+                list(REVIEWS_NEEDED),
+                index=list(REVIEWS_NEEDED).index(needed) if needed in REVIEWS_NEEDED else 0,
+                key="fc_reviews_needed",
+                horizontal=True,
+                format_func=lambda n: "1 (one reviewer)" if n == 1 else f"{n} (independent)",
+                help="a claim waits for a second review until it has this many verdicts",
+            )
             st.toggle(
                 "Blind review: checkers see others' verdicts only after saving their own",
                 value=view["blind"],
@@ -162,22 +179,17 @@ if editor:
                 index=scales.index(view["scale"]) if view["scale"] in scales else 0,
                 help="presets, plus custom scales from FACTCHECK_SCALES_FILE",
             )
+            cols = st.columns(2)
+            cols[0].text_input(
+                "Organisation (ClaimReview author)",
+                value=organisation["name"] or "",
+                key="fc_org_name",
+                help="named as the author in ClaimReview exports; empty: FACTCHECK_ORG_NAME",
+            )
+            cols[1].text_input(
+                "Organisation web site",
+                value=organisation["url"] or "",
+                key="fc_org_url",
+                placeholder="https://…",
+            )
             st.form_submit_button("Save settings", on_click=_settings)
-    with st.expander("Reviewers and roles", icon=":material/group:"):
-        st.dataframe(
-            pd.DataFrame(view["reviewers"])[["name", "role", "created_at"]],
-            hide_index=True,
-            width="stretch",
-        )
-        cols = st.columns([2, 2, 1])
-        cols[0].selectbox(
-            "Reviewer",
-            [r["name"] for r in view["reviewers"]],
-            index=None,
-            key="fc_role_who",
-            placeholder="choose a reviewer",
-        )
-        cols[1].radio("New role", list(ROLES), key="fc_role_new", horizontal=True)
-        cols[2].button(
-            "Change role", key="fc_role_set", on_click=_set_role, disabled=not ss.get("fc_role_who")
-        )

@@ -3,20 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import QUEUE_PAGE, database, queue_state, safe_md, set_queue_state, settings
+from app_pages.common import QUEUE_PAGE, can, database, plural, require_reviewer, safe_md, settings
 from factcheck import workbench
 from factcheck.errors import FactcheckError
-from factcheck.storage.review import QueueFilters
 
+reviewer = require_reviewer()
 st.title("Articles")
 db = database()
-reviewer = st.session_state.get("reviewer")
 
 
 def _add(**source) -> None:
-    if not reviewer:
-        st.warning("Enter your name in the sidebar first: every article added is attributed.")
-        return
     with st.status("Adding the article…", expanded=True) as status:
         try:
             result = workbench.add_article(
@@ -37,34 +33,35 @@ def _add(**source) -> None:
     st.session_state["fc_last_article"] = result.article_id
 
 
-with st.expander("Add an article", expanded=True, icon=":material/add:"):
-    paste, upload, link = st.tabs(["Paste text", "Upload a file", "From a URL"])
-    with paste:
-        with st.form("fc_paste_form", clear_on_submit=False, border=False):
-            text = st.text_area("Article text", height=200, key="fc_paste_text")
-            title = st.text_input("Title (optional)", key="fc_paste_title")
-            if st.form_submit_button("Add pasted text", type="primary"):
-                _add(text=text, title=title)
-    with upload:
-        with st.form("fc_upload_form", clear_on_submit=True, border=False):
-            file = st.file_uploader(
-                "A .txt, .md or .html file",
-                type=list(workbench.UPLOAD_TYPES),
-                key="fc_upload_file",
-                max_upload_size=max(1, settings().max_input_bytes // 2**20),
-            )
-            title = st.text_input("Title (optional)", key="fc_upload_title")
-            if st.form_submit_button("Add the file", type="primary"):
-                if file is None:
-                    st.warning("Choose a file first.")
-                else:
-                    _add(data=file.getvalue(), filename=file.name, title=title)
-    with link:
-        with st.form("fc_url_form", border=False):
-            url = st.text_input("Article URL", placeholder="https://…", key="fc_url")
-            title = st.text_input("Title (optional)", key="fc_url_title")
-            if st.form_submit_button("Fetch and add", type="primary"):
-                _add(url=url, title=title)
+if can("review"):  # checkers, editors and admins add articles; viewers read
+    with st.expander("Add an article", expanded=True, icon=":material/add:"):
+        paste, upload, link = st.tabs(["Paste text", "Upload a file", "From a URL"])
+        with paste:
+            with st.form("fc_paste_form", clear_on_submit=False, border=False):
+                text = st.text_area("Article text", height=200, key="fc_paste_text")
+                title = st.text_input("Title (optional)", key="fc_paste_title")
+                if st.form_submit_button("Add pasted text", type="primary"):
+                    _add(text=text, title=title)
+        with upload:
+            with st.form("fc_upload_form", clear_on_submit=True, border=False):
+                file = st.file_uploader(
+                    "A .txt, .md or .html file",
+                    type=list(workbench.UPLOAD_TYPES),
+                    key="fc_upload_file",
+                    max_upload_size=max(1, settings().max_input_bytes // 2**20),
+                )
+                title = st.text_input("Title (optional)", key="fc_upload_title")
+                if st.form_submit_button("Add the file", type="primary"):
+                    if file is None:
+                        st.warning("Choose a file first.")
+                    else:
+                        _add(data=file.getvalue(), filename=file.name, title=title)
+        with link:
+            with st.form("fc_url_form", border=False):
+                url = st.text_input("Article URL", placeholder="https://…", key="fc_url")
+                title = st.text_input("Title (optional)", key="fc_url_title")
+                if st.form_submit_button("Fetch and add", type="primary"):
+                    _add(url=url, title=title)
 
 rows = workbench.articles_view(db)
 if not rows:
@@ -86,7 +83,7 @@ table = pd.DataFrame(rows)[
     ]
 ]
 st.caption(
-    f"{len(rows)} articles · {int(table['claims'].sum())} claims · "
+    f"{plural(len(rows), 'article')} · {plural(int(table['claims'].sum()), 'claim')} · "
     f"{int(table['reviewed'].sum())} reviewed · {int(table['published'].sum())} published"
 )
 picked = st.dataframe(
@@ -111,7 +108,4 @@ article_id = (
 if article_id is not None and st.button(
     "Open this article's claims in the queue", icon=":material/checklist:", key="fc_article_queue"
 ):
-    state = queue_state()
-    set_queue_state(QueueFilters(article_id=int(article_id)), state["sort"], state["descending"])
-    st.session_state["fc_queue_article"] = int(article_id)
-    st.switch_page(QUEUE_PAGE)
+    st.switch_page(QUEUE_PAGE, query_params={"article": str(int(article_id))})

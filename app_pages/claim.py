@@ -1,6 +1,8 @@
 """One claim: its sentence in the article, the evidence cards, a verdict on the desk's scale,
-external sources, and the history. Saving uses the version loaded (compare-and-set): when
-someone else saved first the save is refused with a way to reload."""
+external sources, and the history, as the signed-in account may see them (blind review is
+applied in the core). Saving uses the version loaded (compare-and-set): when someone else saved
+first the save is refused with a way to reload. The verdict being written is kept as a draft
+(per reviewer, in the database) and comes back after a reload."""
 
 from datetime import date
 
@@ -9,9 +11,11 @@ import streamlit as st
 
 from app_pages.common import (
     QUEUE_PAGE,
+    can,
     database,
     flash,
     keep,
+    plural,
     queue_state,
     require_reviewer,
     safe_md,
@@ -64,17 +68,22 @@ versions = ss.setdefault("fc_versions", {})
 loaded = versions.setdefault(cid, claim["version"])
 label_key, conf_key, rationale_key = f"fc_label_{cid}", f"fc_conf_{cid}", f"fc_rationale_{cid}"
 own = view["own_verdict"]
-ss.setdefault(label_key, own["label"] if own else None)
+draft = view["draft"] or {}
+# what this session typed, else the reviewer's draft, else their saved verdict
+ss.setdefault(label_key, draft.get("label") or (own["label"] if own else None))
+own_confidence = own["confidence"] if own and own["confidence"] is not None else 0.7
 keep(
     conf_key,
     rationale_key,
     defaults={
-        conf_key: own["confidence"] if own and own["confidence"] is not None else 0.7,
-        rationale_key: own["rationale"] if own else "",
+        conf_key: float(draft.get("confidence", own_confidence)),
+        rationale_key: draft.get("rationale", own["rationale"] if own else ""),
     },
 )
 neighbours = view["queue"]
 is_open = claim["status"] not in ("published", "dismissed")
+may_review = view["can_review"]
+may_publish = can("publish")
 
 
 # ---------------------------------------------------------------- actions (callbacks)
@@ -92,8 +101,28 @@ def _refused(error: ConflictError) -> None:
     ss["fc_conflict"] = {"claim": cid, "message": str(error)}
 
 
+def _save_draft() -> None:
+    """Keep what the reviewer has chosen and typed so far (restored on a reload)."""
+    if not (may_review and is_open):
+        return
+    try:
+        review.save_draft(
+            database(),
+            actor,
+            cid,
+            {
+                "label": ss.get(label_key),
+                "confidence": ss.get(conf_key),
+                "rationale": ss.get(rationale_key),
+            },
+        )
+    except FactcheckError as error:
+        flash(f"Draft not kept: {error}", "warning")
+
+
 def _pick(label: str) -> None:
     ss[label_key] = label
+    _save_draft()
 
 
 def _save(go_next: bool) -> None:
@@ -118,7 +147,7 @@ def _save(go_next: bool) -> None:
         flash(str(error), "error")
         return
     versions[cid] = saved["version"]
-    flash(f"Verdict saved: {label} (claim {cid} is now {saved['status'].replace('_', ' ')}).")
+    flash(f"Verdict saved: {label}.")  # the status line says where the claim now stands
     if go_next:
         _go(neighbours["next"])
 
@@ -136,7 +165,13 @@ def _take() -> None:
 
 def _publish() -> None:
     try:
-        published = review.publish(database(), actor, cid, expected_version=versions.get(cid))
+        published = review.publish(
+            database(),
+            actor,
+            cid,
+            expected_version=versions.get(cid),
+            citations=list(ss.get(f"fc_publish_sources_{cid}") or []),
+        )
     except ConflictError as error:
         _refused(error)
     except FactcheckError as error:
@@ -184,6 +219,27 @@ def _remove_citation(citation_id: int) -> None:
         flash("Citation removed.")
 
 
+def status_line(view: dict) -> str:
+    """One sentence that says where the claim stands (never two that disagree)."""
+    status = view["claim"]["status"]
+    have = len(view["verdicts"])
+    if status == "awaiting_second_review":
+        if view["needs_adjudication"]:
+            return "On the editor's desk: the reviewers disagree."
+        needed = max(view["reviews_needed"], len(view["assignees"]), have + 1)
+        return f"Awaiting second review: {have} of {plural(needed, 'verdict')}."
+    if status == "verdict":
+        if view["final_verdict"]:
+            return "Final verdict given by an editor: ready to publish."
+        return "Verdict agreed: ready to publish."
+    return {
+        "new": "New: not taken for review yet.",
+        "in_review": "In review.",
+        "published": "Published.",
+        "dismissed": "Dismissed.",
+    }.get(status, status.replace("_", " "))
+
+
 def highlighted(context: dict) -> None:
     """The claim's sentence highlighted in its escaped surroundings."""
     if context["anchored"]:
@@ -204,8 +260,14 @@ position = (
 st.title(f"Claim {cid}")
 st.caption(
     f"{safe_md(view['article'].get('title') or view['article'].get('source'))} · "
-    f"{claim['status'].replace('_', ' ')} · version {claim['version']} · {position}"
+    f"version {claim['version']} · {position}"
 )
+st.info(status_line(view), icon=":material/flag:")
+if view["blind"]:  # no count, no names: nothing that tells what the others did
+    st.info(
+        "Other reviewers' work is hidden until you save your verdict.",
+        icon=":material/visibility_off:",
+    )
 
 nav = st.container(horizontal=True, key="fc_nav")
 nav.button(
@@ -228,7 +290,7 @@ nav.button(
 )
 if nav.button("Queue", key="fc_back", shortcut="Q", icon=":material/checklist:"):
     st.switch_page(QUEUE_PAGE)
-if claim["status"] in OPEN_STATUSES:
+if may_review and claim["status"] in OPEN_STATUSES:
     nav.button(
         "Take it",
         key="fc_take",
@@ -286,7 +348,7 @@ with left:
     prior = view["prior_verdicts"]
     if prior or view["duplicates"]:
         with st.container(border=True, key="fc_prior_box"):
-            st.markdown(f"**Seen before** · repeats {view['duplicates']} other claim(s)")
+            st.markdown(f"**Seen before** · repeats {plural(view['duplicates'], 'other claim')}")
             for earlier in prior:
                 similar = (
                     f", similarity {earlier['similarity']:.2f}"
@@ -315,62 +377,89 @@ with left:
                 )
 
     # -------------------------------------------------------- verdict
-    with st.container(border=True, key="fc_verdict_box"):
-        st.markdown(f"**Your verdict** on the {safe_md(view['scale'])} scale")
-        if view["blind"] and view["hidden_verdicts"]:
-            st.caption(
-                f"Blind review: {view['hidden_verdicts']} other verdict(s) are hidden "
-                "until you save yours."
-            )
-        chosen = ss.get(label_key)
-        buttons = st.container(horizontal=True, key="fc_labels")
-        for i, label in enumerate(view["labels"]):
-            buttons.button(
-                label,
-                key=f"fc_pick_{i}",
-                on_click=_pick,
-                args=(label,),
-                type="primary" if label == chosen else "secondary",
-                shortcut=NUMBER_KEYS[i] if i < len(NUMBER_KEYS) else None,
+    if may_review:
+        with st.container(border=True, key="fc_verdict_box"):
+            st.markdown(f"**Your verdict** on the {safe_md(view['scale'])} scale")
+            chosen = ss.get(label_key)
+            buttons = st.container(horizontal=True, key="fc_labels")
+            for i, label in enumerate(view["labels"]):
+                buttons.button(
+                    label,
+                    key=f"fc_pick_{i}",
+                    on_click=_pick,
+                    args=(label,),
+                    type="primary" if label == chosen else "secondary",
+                    shortcut=NUMBER_KEYS[i] if i < len(NUMBER_KEYS) else None,
+                    disabled=not is_open,
+                )
+            st.slider(
+                "Confidence",
+                0.0,
+                1.0,
+                step=0.05,
+                key=conf_key,
                 disabled=not is_open,
+                on_change=_save_draft,
             )
-        st.slider("Confidence", 0.0, 1.0, step=0.05, key=conf_key, disabled=not is_open)
-        st.text_area(
-            "Rationale",
-            key=rationale_key,
-            height=110,
-            disabled=not is_open,
-            placeholder="What the evidence shows, in a sentence or two",
-        )
-        actions = st.container(horizontal=True, key="fc_actions")
-        actions.button(
-            "Save",
-            key="fc_save",
-            on_click=_save,
-            args=(False,),
-            disabled=not is_open,
-            icon=":material/save:",
-        )
-        actions.button(
-            "Save & next",
-            key="fc_save_next",
-            on_click=_save,
-            args=(True,),
-            type="primary",
-            shortcut="S",
-            disabled=not is_open,
-            icon=":material/skip_next:",
-        )
-        if reviewer["role"] == "editor" and claim["status"] == "verdict":
+            st.text_area(
+                "Rationale",
+                key=rationale_key,
+                height=110,
+                disabled=not is_open,
+                placeholder="What the evidence shows, in a sentence or two",
+                on_change=_save_draft,
+            )
+            if draft and is_open:
+                st.caption("Draft kept: not saved as your verdict yet.")
+            actions = st.container(horizontal=True, key="fc_actions")
             actions.button(
+                "Save",
+                key="fc_save",
+                on_click=_save,
+                args=(False,),
+                disabled=not is_open,
+                icon=":material/save:",
+            )
+            actions.button(
+                "Save & next",
+                key="fc_save_next",
+                on_click=_save,
+                args=(True,),
+                type="primary",
+                shortcut="S",
+                disabled=not is_open,
+                icon=":material/skip_next:",
+            )
+            if not is_open:
+                st.caption(
+                    f"The claim is {claim['status']}: an editor can reopen it from the queue."
+                )
+    else:
+        st.caption("You can read claims; checkers and editors give verdicts.")
+
+    if may_publish and claim["status"] == "verdict":
+        with st.container(border=True, key="fc_publish_box"):
+            sources = {c["id"]: c for c in view["citations"]}
+            st.multiselect(
+                "Sources the published verdict cites",
+                list(sources),
+                default=list(sources),
+                key=f"fc_publish_sources_{cid}",
+                format_func=lambda i: (
+                    f"{sources[i]['stance']} · "
+                    f"{sources[i]['title'] or sources[i]['source_title'] or sources[i]['url']} "
+                    f"· by {sources[i]['created_by']}"
+                ),
+                placeholder="choose at least one cited source",
+            )
+            st.button(
                 "Publish",
                 key="fc_publish",
                 on_click=_publish,
                 icon=":material/publish:",
+                disabled=not sources,
                 help="needs at least one cited source",
             )
-        if not is_open:
-            st.caption(f"The claim is {claim['status']}: an editor can reopen it from the queue.")
 
     others = [v for v in view["verdicts"] if own is None or v["id"] != own["id"]]
     if others or view["final_verdict"]:
@@ -396,14 +485,16 @@ with left:
                 }
             )
         st.markdown("**Other verdicts**")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if view["needs_adjudication"]:
-        st.info("The reviewers disagree: this claim is on the editor's desk.")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="fc_other_verdicts")
 
 # ---------------------------------------------------------------- right: evidence
 with right:
     cards = view["cards"]
-    st.markdown(f"**Evidence** · {len(cards)} matched passage(s)")
+    st.markdown(f"**Evidence** · {plural(len(cards), 'matched passage')}")
+    others_on = {}
+    for c in view["other_citations"]:
+        if c["passage_id"] is not None:
+            others_on.setdefault(c["passage_id"], []).append(c)
     if not cards:
         st.caption("No matched passages: cite an external source below.")
     for card in cards:
@@ -432,40 +523,47 @@ with right:
             url = safe_url(card.get("url"))
             if url:
                 row.link_button("Source", url, icon=":material/open_in_new:")
-            key = f"fc_ev_{cid}_{pid}_{card['choice']}"
-            row.segmented_control(
-                "Use as",
-                list(EVIDENCE_CHOICES),
-                default=card["choice"],
-                format_func=STANCE_LABELS.get,
-                key=key,
-                label_visibility="collapsed",
-                on_change=_evidence,
-                args=(key, card),
-                disabled=not is_open,
-            )
-            if card["cited_by"] or card["dismissed"]:
-                st.caption(f"by {safe_md(card['cited_by'] or card.get('dismissed_by') or '')}")
+            if may_review:
+                key = f"fc_ev_{cid}_{pid}_{card['choice']}"
+                row.segmented_control(
+                    "Your use of it",
+                    list(EVIDENCE_CHOICES),
+                    default=card["choice"],
+                    format_func=STANCE_LABELS.get,
+                    key=key,
+                    label_visibility="collapsed",
+                    on_change=_evidence,
+                    args=(key, card),
+                    disabled=not is_open,
+                )
+            if card["choice"]:
+                st.caption(f"You: {card['choice']}")
+            if others_on.get(pid):
+                st.caption(
+                    "Others: "
+                    + " · ".join(
+                        f"{safe_md(c['created_by'])}: {c['stance']}" for c in others_on[pid]
+                    )
+                )
 
-    with st.expander("Cite an external source", icon=":material/link:", key="fc_ext_box"):
-        with st.form("fc_ext_form", border=False, enter_to_submit=False):
-            st.text_input("URL", key="fc_ext_url", placeholder="https://…")
-            st.text_input("Title", key="fc_ext_title")
-            st.text_area("Quoted passage", key="fc_ext_quote", height=80)
-            cols = st.columns(2)
-            cols[0].date_input("Accessed", value=date.today(), key="fc_ext_date")
-            cols[1].selectbox(
-                "Stance",
-                list(STANCES),
-                key="fc_ext_stance",
-                index=1,
-                format_func=STANCE_LABELS.get,
-            )
-            st.form_submit_button("Cite", on_click=_external, disabled=not is_open)
+    if may_review:
+        with st.expander("Cite an external source", icon=":material/link:", key="fc_ext_box"):
+            with st.form("fc_ext_form", border=False, enter_to_submit=False):
+                st.text_input("URL", key="fc_ext_url", placeholder="https://…")
+                st.text_input("Title", key="fc_ext_title")
+                st.text_area("Quoted passage", key="fc_ext_quote", height=80)
+                cols = st.columns(2)
+                cols[0].date_input("Accessed", value=date.today(), key="fc_ext_date")
+                cols[1].selectbox(
+                    "Stance",
+                    list(STANCES),
+                    key="fc_ext_stance",
+                    index=1,
+                    format_func=STANCE_LABELS.get,
+                )
+                st.form_submit_button("Cite", on_click=_external, disabled=not is_open)
 
-    citations = view["citations"]
-    if citations:
-        st.markdown(f"**Cited** · {len(citations)}")
+    def _citation_table(rows: list[dict], key: str, with_names: bool) -> None:
         table = pd.DataFrame(
             [
                 {
@@ -473,34 +571,42 @@ with right:
                     "source": c["title"] or c["source_title"] or "",
                     "link": safe_url(c["url"] or c["source_url"]),
                     "quote": c["quote"] or c["passage_text"] or "",
-                    "by": c["created_by"],
+                    **({"by": c["created_by"]} if with_names else {}),
                 }
-                for c in citations
+                for c in rows
             ]
         )
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
+            key=key,
             column_config={"link": st.column_config.LinkColumn("link")},
         )
-        mine = [
-            c
-            for c in citations
-            if c["passage_id"] is None
-            and (c["created_by"] == actor or reviewer["role"] == "editor")
-        ]
-        if mine and is_open:
+
+    mine = view["own_citations"]
+    if mine:
+        st.markdown(f"**Your evidence** · {plural(len(mine), 'source')}")
+        _citation_table(mine, "fc_own_citations", with_names=False)
+        if is_open and may_review:
             cols = st.columns([3, 1])
             picked = cols[0].selectbox(
-                "Remove an external citation",
+                "Remove one of your citations",
                 [c["id"] for c in mine],
                 key="fc_uncite",
-                format_func=lambda i: next((c["title"] or c["url"]) for c in mine if c["id"] == i),
+                format_func=lambda i: next(
+                    (c["title"] or c["source_title"] or c["url"] or f"citation {i}")
+                    for c in mine
+                    if c["id"] == i
+                ),
             )
             cols[1].button(
                 "Remove", key="fc_uncite_button", on_click=_remove_citation, args=(picked,)
             )
+    others_cited = view["other_citations"]
+    if others_cited:
+        st.markdown(f"**Other reviewers' evidence** · {plural(len(others_cited), 'source')}")
+        _citation_table(others_cited, "fc_other_citations", with_names=True)
 
 # ---------------------------------------------------------------- history
 st.markdown("**History**")

@@ -1,14 +1,31 @@
-"""Claims queue: filters, sort, search, counts per status, bulk actions; open a claim."""
+"""Claims queue: filters, sort, search, counts per status, bulk actions; open a claim.
+
+The filters, sort and page live in the URL (common.queue_url): a filtered queue can be shared,
+and back/forward step through filter changes."""
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import database, flash, keep, open_claim, set_queue_state
+from app_pages.common import (
+    QUEUE_DEFAULTS,
+    came_from_another_page,
+    can,
+    database,
+    flash,
+    keep,
+    open_claim,
+    plural,
+    queue_state_from_url,
+    queue_url,
+    require_reviewer,
+    set_queue_state,
+)
 from factcheck import workbench
 from factcheck.errors import FactcheckError
+from factcheck.review import accounts
 from factcheck.review import workflow as review
+from factcheck.review.permissions import allowed
 from factcheck.storage.review import QueueFilters
-from factcheck.vocab import OPEN_STATUSES
 
 SORTS = {
     "score": "check-worthiness score",
@@ -26,39 +43,26 @@ STATUS_LABELS = {
     "dismissed": "dismissed",
 }
 
+me = require_reviewer()
 st.title("Claims queue")
 db = database()
 ss = st.session_state
 
-# ---------------------------------------------------------------- read the widgets
-if ss.get("fc_queue_article") is not None:  # set by the Articles page
-    ss["fc_q_article"] = ss.pop("fc_queue_article")
-keep(
-    "fc_q_article",
-    "fc_q_status",
-    "fc_q_score",
-    "fc_q_type",
-    "fc_q_assignee",
-    "fc_q_verdict",
-    "fc_q_strong",
-    "fc_q_search",
-    "fc_q_sort",
-    "fc_q_desc",
-    "fc_q_size",
-    defaults={
-        "fc_q_article": None,
-        "fc_q_status": list(OPEN_STATUSES),
-        "fc_q_score": (0.0, 1.0),
-        "fc_q_type": None,
-        "fc_q_assignee": None,
-        "fc_q_verdict": None,
-        "fc_q_strong": False,
-        "fc_q_search": "",
-        "fc_q_sort": "score",
-        "fc_q_desc": True,
-        "fc_q_size": 50,
-    },
-)
+# ---------------------------------------------------------------- read the URL, then the widgets
+# The URL wins when it names filters (a shared link, the Articles page, back/forward) that
+# differ from what this page last wrote into it. A URL without any: coming from another page,
+# the session's filters stay (and go into the URL); on the queue itself (back to the plain
+# /queue, or its navigation link) it means the default queue.
+wanted = queue_state_from_url(st.query_params.to_dict())
+if wanted is None and not came_from_another_page():
+    wanted = dict(QUEUE_DEFAULTS)
+from_url = wanted is not None and queue_url(wanted) != ss.get("fc_q_url")
+if from_url:
+    assert wanted is not None
+    for key, value in wanted.items():
+        ss[key] = value
+widget_keys = [key for key in QUEUE_DEFAULTS if key != "fc_q_page"]
+keep(*widget_keys, defaults=QUEUE_DEFAULTS)
 ss.setdefault("fc_q_page", 0)
 
 low, high = ss["fc_q_score"]
@@ -76,9 +80,21 @@ filters = QueueFilters(
 )
 signature = (filters, ss["fc_q_sort"], ss["fc_q_desc"], ss["fc_q_size"])
 if ss.get("fc_q_signature") != signature:
-    ss["fc_q_page"] = 0
+    if not from_url:  # changed filters start on the first page; a URL names its page
+        ss["fc_q_page"] = 0
     ss["fc_q_signature"] = signature
 set_queue_state(filters, ss["fc_q_sort"], ss["fc_q_desc"])
+
+
+def _write_url() -> None:
+    """The URL says what the queue shows (written before anything can stop the page)."""
+    params = queue_url({key: ss.get(key) for key in QUEUE_DEFAULTS})
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    ss["fc_q_url"] = params
+
+
+_write_url()
 
 # ---------------------------------------------------------------- one call
 try:
@@ -89,12 +105,16 @@ try:
         descending=ss["fc_q_desc"],
         page=ss["fc_q_page"],
         page_size=ss["fc_q_size"],
+        viewer=me["name"],
     )
 except FactcheckError as error:
     st.error(str(error))
     st.stop()
 options = view["options"]
 rows = view["rows"]
+if not rows and ss["fc_q_page"] > 0 and view["total"]:  # a page past the end (an old link)
+    ss["fc_q_page"] = view["pages"] - 1
+    st.rerun()
 
 # ---------------------------------------------------------------- render
 articles = {a["id"]: a["title"] for a in options["articles"]}
@@ -162,7 +182,7 @@ with st.container(border=True, key="fc_queue_filters"):
 
 counts = view["counts"]
 metrics = st.columns(len(counts) + 1)
-metrics[0].metric("Matching", view["total"])
+metrics[0].metric("Matching", view["total"], help=plural(view["total"], "claim"))
 for column, (status, count) in zip(metrics[1:], counts.items()):
     column.metric(STATUS_LABELS[status], count)
 
@@ -212,7 +232,10 @@ selected_ids = [int(table.iloc[i]["id"]) for i in (picked.selection.rows if pick
 page, pages = view["page"], view["pages"]
 nav = st.columns([1, 1, 1, 3])
 first = view["offset"] + 1
-nav[0].caption(f"{first}–{first + len(rows) - 1} of {view['total']} · page {page + 1}/{pages}")
+nav[0].caption(
+    f"{first}–{first + len(rows) - 1} of {plural(view['total'], 'claim')} · "
+    f"page {page + 1} of {pages}"
+)
 
 
 def _page(step: int) -> None:
@@ -241,47 +264,62 @@ if nav[3].button(
     open_claim(selected_ids[0] if selected_ids else rows[0]["id"])
 
 # ---------------------------------------------------------------- bulk actions
-with st.container(border=True, key="fc_queue_bulk"):
-    st.markdown(f"**Bulk actions** on {len(selected_ids)} selected claim(s)")
-    reviewer = ss.get("reviewer")
-    if not reviewer:
-        st.caption("Enter your name in the sidebar to assign, dismiss or change statuses.")
-    elif selected_ids:
+may_assign, may_triage = can("assign"), can("triage")
+if may_assign or may_triage:
+    with st.container(border=True, key="fc_queue_bulk"):
+        st.markdown(f"**Bulk actions** on {plural(len(selected_ids), 'selected claim')}")
+        if not selected_ids:
+            st.caption("Select rows in the table (click their left edge) to act on them.")
+        else:
 
-        def _run(action, *args, **kwargs) -> None:
-            try:
-                result = action(database(), reviewer["name"], selected_ids, *args, **kwargs)
-            except FactcheckError as error:
-                flash(str(error), "error")
-            else:
-                count = result if isinstance(result, int) else len(result)
-                flash(f"{action.__name__.replace('_', ' ')}: {count} change(s)")
+            def _run(action, done, *args, **kwargs) -> None:
+                try:
+                    result = action(database(), me["name"], selected_ids, *args, **kwargs)
+                except FactcheckError as error:
+                    flash(str(error), "error")
+                else:
+                    flash(done(result if isinstance(result, int) else len(result)))
 
-        cols = st.columns([3, 1, 2, 1, 2])
-        assignees = cols[0].multiselect(
-            "Assign to", names, key="fc_bulk_who", placeholder="reviewers"
-        )
-        cols[1].button(
-            "Assign",
-            key="fc_bulk_assign",
-            disabled=not assignees,
-            on_click=lambda: _run(review.assign, ss.get("fc_bulk_who") or []),
-        )
-        status = cols[2].selectbox(
-            "Set status",
-            options["manual_statuses"],
-            key="fc_bulk_status",
-            format_func=STATUS_LABELS.get,
-        )
-        cols[3].button(
-            "Set",
-            key="fc_bulk_set",
-            on_click=lambda: _run(review.bulk_set_status, ss.get("fc_bulk_status")),
-        )
-        cols[4].button(
-            "Dismiss: not check-worthy",
-            key="fc_bulk_dismiss",
-            on_click=lambda: _run(review.dismiss),
-        )
-    else:
-        st.caption("Select rows in the table (click their left edge) to act on them.")
+            cols = st.columns([3, 1, 2, 1, 2]) if may_assign else [None, None, *st.columns(3)]
+            if may_assign:
+                reviewers = [
+                    row["name"]
+                    for row in accounts.list_accounts(db, me["name"])
+                    if allowed(row, "review")
+                ]
+                chosen = cols[0].multiselect(
+                    "Assign to", reviewers, key="fc_bulk_who", placeholder="reviewers"
+                )
+                cols[1].button(
+                    "Assign",
+                    key="fc_bulk_assign",
+                    disabled=not chosen,
+                    on_click=lambda: _run(
+                        review.assign,
+                        lambda n: f"Assigned: {plural(n, 'new assignment')}.",
+                        ss.get("fc_bulk_who") or [],
+                    ),
+                )
+            cols[2].selectbox(
+                "Set status",
+                options["manual_statuses"],
+                key="fc_bulk_status",
+                format_func=STATUS_LABELS.get,
+            )
+            cols[3].button(
+                "Set",
+                key="fc_bulk_set",
+                on_click=lambda: _run(
+                    review.bulk_set_status,
+                    lambda n: (
+                        f"Status set to {STATUS_LABELS[ss.get('fc_bulk_status')]} "
+                        f"on {plural(n, 'claim')}."
+                    ),
+                    ss.get("fc_bulk_status"),
+                ),
+            )
+            cols[4].button(
+                "Dismiss: not check-worthy",
+                key="fc_bulk_dismiss",
+                on_click=lambda: _run(review.dismiss, lambda n: f"Dismissed {plural(n, 'claim')}."),
+            )

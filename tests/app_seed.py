@@ -146,6 +146,55 @@ def small_desk(db) -> dict:
 
 # ---------------------------------------------------------------- AppTest helpers
 
+PASSWORD = "correct horse battery staple"
+"""The password :func:`sign_in_token` gives the accounts it creates."""
+ADMIN = "Admin"
+"""The admin :func:`sign_in_token` adds when the database has none (else the app would ask
+for the first admin instead of showing pages)."""
+
+
+def _database():
+    from factcheck.config import load_settings
+    from factcheck.storage import open_db
+
+    return open_db(load_settings().db_path)
+
+
+def sign_in_token(name: str, role: str = "checker") -> str:
+    """A session token for the account ``name`` from ``accounts.sign_in`` (the same token the
+    sign-in form stores): the account is created with ``role`` and :data:`PASSWORD` when it
+    does not exist (an existing one keeps its role and gets :data:`PASSWORD` when it has no
+    password), and an :data:`ADMIN` is added when the database has no admin."""
+    from factcheck.config import load_settings
+    from factcheck.review import accounts
+
+    db = _database()
+    try:
+        if accounts.needs_first_admin(db) and not (role == "admin" and _missing(db, name)):
+            if _missing(db, ADMIN):
+                accounts.add_account(db, None, ADMIN, "admin", PASSWORD)
+        if _missing(db, name):
+            accounts.add_account(db, None, name, role, PASSWORD)
+        else:
+            try:
+                accounts.sign_in(db, name, PASSWORD, load_settings())
+            except Exception:  # noqa: BLE001 - made without a password (or another one)
+                accounts.reset_password(db, None, name, PASSWORD)
+        return accounts.sign_in(db, name, PASSWORD, load_settings())[1]
+    finally:
+        db.close()
+
+
+def _missing(db, name: str) -> bool:
+    from factcheck.errors import NotFoundError
+    from factcheck.review import accounts
+
+    try:
+        accounts.get_account(db, name)
+    except NotFoundError:
+        return True
+    return False
+
 
 def open_app(
     name: str | None = None,
@@ -154,23 +203,30 @@ def open_app(
     page: str | None = None,
     claim: int | None = None,
     timeout: float = 60,
+    run: bool = True,
 ):
-    """The app in AppTest (FACTCHECK_DB must be set), signed in as ``name`` when given, on
-    ``page`` (a path under app_pages/) with ``?claim=`` when given."""
+    """The app in AppTest (FACTCHECK_DB must be set), on ``page`` (a path under app_pages/)
+    with ``?claim=`` when given.
+
+    Signed in as ``name`` when given, the way the sign-in form does it: a token from
+    :func:`sign_in_token` under ``st.session_state[common.TOKEN_KEY]`` (``"fc_token"``); the
+    app resolves the account from it on every run. ``run=False`` returns it before its first
+    run (to set query parameters or state first)."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
+    from app_pages.common import TOKEN_KEY
+
     root = Path(__file__).resolve().parent.parent
     at = AppTest.from_file(str(root / "app.py"), default_timeout=timeout)
     if name:
-        at.session_state["fc_name"] = name
-        at.session_state["fc_role"] = role
+        at.session_state[TOKEN_KEY] = sign_in_token(name, role)
     if page:
         at.switch_page(page)
     if claim is not None:
         at.query_params["claim"] = str(claim)
-    return at.run()
+    return at.run() if run else at
 
 
 def texts(elements) -> list[str]:

@@ -1,5 +1,6 @@
 """AppTest: the editor's desk — a disagreement between two reviewers reaches it, the editor's
-final verdict is stored apart from the individual ones, publishing, settings, checkers' view."""
+final verdict is stored apart from the individual ones, publishing, the desk's settings (reviews
+needed, blind review, scale, organisation); checkers and viewers do not reach it."""
 
 import pytest
 from app_seed import open_app, small_desk, texts
@@ -60,11 +61,21 @@ def test_the_editor_adjudicates_then_publishes(db, disagreement):
     assert "Ready to publish · 0" in texts(at.subheader)
 
 
-def test_a_checker_sees_the_desk_but_cannot_decide(db, disagreement):
-    at = open_app("Ann", page=DESK)
-    assert not at.exception
-    assert any("Only editors" in i for i in texts(at.info))
-    assert not [b for b in at.button if b.key.startswith("fc_adj_go_")]
+def test_checkers_and_viewers_do_not_reach_the_desk(db, disagreement):
+    review.ensure_reviewer(db, "Vic", "viewer")
+    for name in ("Ann", "Vic"):
+        at = open_app(name)
+        assert not at.exception
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(DESK)  # not in their navigation
+    eve = open_app("Eve", "editor")
+    eve.switch_page(DESK).run()
+    assert texts(eve.title) == ["Editor's desk"]
+    review.set_role(db, None, "Eve", "checker")  # demoted while the page is open
+    eve.run()
+    assert not eve.exception
+    assert "Editor's desk" not in texts(eve.title)
+    assert not [b for b in eve.button if b.key.startswith(("fc_adj_go_", "fc_pub_"))]
 
 
 def test_publishing_without_a_source_is_not_offered(db):
@@ -75,29 +86,31 @@ def test_publishing_without_a_source_is_not_offered(db):
     assert at.button(key=f"fc_pub_{desk['claims'][1]}").disabled
 
 
-def test_settings_blind_mode_and_scale(db):
+def test_settings_reviews_needed_blind_mode_scale_and_organisation(db):
     small_desk(db)
     review.ensure_reviewer(db, "Eve", "editor")
     at = open_app("Eve", "editor", page=DESK)
+    assert at.radio(key="fc_reviews_needed").value == 1
+    assert at.text_input(key="fc_org_name").value == ""  # FACTCHECK_ORG_NAME is not set
+    at.radio(key="fc_reviews_needed").set_value(2)
     at.toggle(key="fc_blind").set_value(True)
     at.selectbox(key="fc_scale").set_value("simple")
+    at.text_input(key="fc_org_name").set_value("Example Checks")
+    at.text_input(key="fc_org_url").set_value("https://checks.example.org")
     at.button(key="FormSubmitter:fc_settings_form-Save settings").click().run()
     assert not at.exception
+    assert "Review settings saved." in texts(at.success)
+    assert review.reviews_needed(db) == 2
     assert review.blind_mode(db) is True
     assert review.claim_scale(db).name == "simple"
+    assert review.organisation(db) == {
+        "name": "Example Checks",
+        "url": "https://checks.example.org",
+        "source": "desk",
+    }
+    again = open_app("Eve", "editor", page=DESK)  # the saved values are shown
+    assert again.radio(key="fc_reviews_needed").value == 2
+    assert again.text_input(key="fc_org_name").value == "Example Checks"
     at.switch_page("app_pages/claim.py").run()
     labels = [b.label for b in at.button if b.key and b.key.startswith("fc_pick_")]
     assert labels == ["False", "Misleading", "True", "Unproven"]
-
-
-def test_an_editor_changes_a_role(db):
-    small_desk(db)
-    review.ensure_reviewer(db, "Eve", "editor")
-    review.ensure_reviewer(db, "Ann", "checker")
-    at = open_app("Eve", "editor", page=DESK)
-    at.selectbox(key="fc_role_who").set_value("Ann").run()
-    at.radio(key="fc_role_new").set_value("editor")
-    at.button(key="fc_role_set").click().run()
-    assert not at.exception
-    assert any("Ann is now editor" in s for s in texts(at.success))
-    assert review.ensure_reviewer(db, "Ann")["role"] == "editor"

@@ -121,26 +121,141 @@ def test_a_stale_save_is_refused_with_a_reload_and_nothing_is_lost(db, desk):
     assert labels == {"False", "Mostly True"}
 
 
-def test_blind_review_hides_the_other_verdict_until_saving(db, desk):
-    claim_id = desk["claims"][2]
+def _everything(at) -> str:
+    """Every text the page shows (Markdown, captions, messages, tables), as one string."""
+    parts = []
+    for kind in ("title", "markdown", "caption", "info", "success", "warning", "error"):
+        parts += texts(getattr(at, kind))
+    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [str(option) for widget in at.selectbox for option in widget.options]
+    return " | ".join(parts)
+
+
+def test_blind_review_shows_no_other_reviewer_until_saving(db, desk):
+    claim_id, passage = desk["claims"][0], desk["passages"][0]
     review.ensure_reviewer(db, "Eve", "editor")
-    review.ensure_reviewer(db, "Ann", "checker")
+    review.ensure_reviewer(db, "Annabel", "checker")
     review.ensure_reviewer(db, "Bob", "checker")
     review.set_blind_mode(db, "Eve", True)
-    review.assign(db, "Eve", [claim_id], ["Ann", "Bob"])
-    review.save_verdict(db, "Ann", claim_id, "Pants on Fire!", rationale="Ann's secret")
+    review.set_reviews_needed(db, "Eve", 2)
+    review.assign(db, "Eve", [claim_id], ["Annabel", "Bob"])
+    review.cite_passage(db, "Annabel", claim_id, passage, "refutes")
+    review.save_verdict(db, "Annabel", claim_id, "Pants on Fire!", rationale="Annabel's secret")
 
     bob = open_app("Bob", page=CLAIM_PAGE, claim=claim_id)
-    page = " ".join(texts(bob.markdown) + texts(bob.caption))
-    assert "1 other verdict(s) are hidden" in page
-    assert "Ann's secret" not in " ".join(bob.dataframe[-1].value["change"])
-    assert len(bob.dataframe) == 1  # only the history: no verdict table
+    assert not bob.exception
+    page = _everything(bob)
+    assert "Other reviewers' work is hidden until you save your verdict" in page
+    for leak in ("Annabel", "Pants on Fire", "refutes", "secret", "1 of 2", "Other verdicts"):
+        assert leak not in page, leak
+    assert not re.search(r"\b\d+ other verdict", page)  # no count either
+    assert texts(bob.info)[0] == "In review."  # not "awaiting second review" (it would tell)
+    columns = {column for df in bob.dataframe for column in df.value.columns}
+    assert not {"by", "reviewer"} & columns  # no table of others' verdicts or evidence
 
     bob.button(key="fc_pick_3").click().run()  # "Half True": a disagreement
     bob.button(key="fc_save").click().run()
-    assert any("awaiting second review" in s for s in texts(bob.success))
-    assert any("Ann" in str(df.value) for df in bob.dataframe)  # now visible
-    assert any("editor's desk" in i for i in texts(bob.info))
+    assert "Verdict saved: Half True." in texts(bob.success)
+    page = _everything(bob)
+    assert "Annabel" in page and "Pants on Fire!" in page  # now visible
+    assert "On the editor's desk: the reviewers disagree." in texts(bob.info)
+    assert "awaiting second review" not in page.casefold()  # one status, never both
+    assert "hidden until you save" not in page
+
+
+def test_waiting_for_a_second_verdict_says_how_many(db, desk):
+    claim_id = desk["claims"][1]
+    review.ensure_reviewer(db, "Eve", "editor")
+    review.set_reviews_needed(db, "Eve", 2)
+    review.save_verdict(db, "Eve", claim_id, "True")
+    at = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
+    assert "Awaiting second review: 1 of 2 verdicts." in texts(at.info)
+    assert "editor's desk" not in _everything(at)
+
+
+def test_two_reviewers_citations_of_one_card_are_both_kept_and_shown(db, desk):
+    claim_id, passage = desk["claims"][0], desk["passages"][0]
+    ann = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
+    bob = open_app("Bob", page=CLAIM_PAGE, claim=claim_id)
+    ann.segmented_control(key=f"fc_ev_{claim_id}_{passage}_None").set_value("refutes").run()
+    bob.segmented_control(key=f"fc_ev_{claim_id}_{passage}_None").set_value("supports").run()
+    assert not ann.exception and not bob.exception
+    assert "You: supports" in texts(bob.caption)  # each card shows the viewer's own stance
+    citations = {
+        (c["created_by"], c["stance"])
+        for c in review.claim_detail(db, claim_id, "Ann")["citations"]
+    }
+    assert citations == {("Ann", "refutes"), ("Bob", "supports")}
+
+    eve = open_app("Eve", "editor", page=CLAIM_PAGE, claim=claim_id)
+    assert not eve.exception
+    assert "Others: Ann: refutes · Bob: supports" in texts(eve.caption)
+    others = next(df.value for df in eve.dataframe if "by" in df.value.columns)
+    assert sorted(zip(others["by"], others["stance"])) == [("Ann", "refutes"), ("Bob", "supports")]
+    assert any("Other reviewers' evidence** · 2 sources" in m for m in texts(eve.markdown))
+    ann.run()
+    assert any("Your evidence** · 1 source" in m for m in texts(ann.markdown))
+    mine = next(df.value for df in ann.dataframe if "stance" in df.value.columns)
+    assert list(mine["stance"]) == ["refutes"] and "by" not in mine.columns
+    assert any("Other reviewers' evidence** · 1 source" in m for m in texts(ann.markdown))
+
+
+def test_the_editor_chooses_the_sources_the_published_verdict_cites(db, desk):
+    claim_id, (first, second, _third) = desk["claims"][0], desk["passages"]
+    review.ensure_reviewer(db, "Eve", "editor")
+    review.ensure_reviewer(db, "Ann", "checker")
+    review.cite_passage(db, "Ann", claim_id, first, "refutes")
+    review.cite_passage(db, "Ann", claim_id, second, "context")
+    review.save_verdict(db, "Ann", claim_id, "False")
+    at = open_app("Eve", "editor", page=CLAIM_PAGE, claim=claim_id)
+    chooser = at.multiselect(key=f"fc_publish_sources_{claim_id}")
+    assert len(chooser.value) == 2  # every citation by default
+    keep = [c for c in chooser.value if "refutes" in chooser.format_func(c)]
+    chooser.set_value(keep).run()
+    at.button(key="fc_publish").click().run()
+    assert not at.exception
+    assert any(f"Claim {claim_id} published" in s for s in texts(at.success))
+    assert "Published." in texts(at.info)
+    final = {
+        c["stance"]: c["in_final"] for c in review.claim_detail(db, claim_id, "Eve")["citations"]
+    }
+    assert final == {"refutes": 1, "context": 0}
+
+
+def test_a_viewer_sees_no_verdict_form_and_no_evidence_controls(db, desk):
+    claim_id = desk["claims"][0]
+    review.ensure_reviewer(db, "Vic", "viewer")
+    at = open_app("Vic", page=CLAIM_PAGE, claim=claim_id)
+    assert not at.exception
+    assert texts(at.title) == [f"Claim {claim_id}"]
+    keys = {b.key for b in at.button}
+    assert not {"fc_save", "fc_save_next", "fc_take", "fc_publish", "fc_pick_0"} & keys
+    assert not at.segmented_control and not at.text_area
+    assert any("checkers and editors give verdicts" in c for c in texts(at.caption))
+
+
+def test_the_draft_comes_back_in_a_new_session(db, desk):
+    claim_id = desk["claims"][1]
+    at = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
+    at.button(key="fc_pick_2").click().run()  # "Mostly False"
+    at.slider(key=f"fc_conf_{claim_id}").set_value(0.35).run()
+    at.text_area(key=f"fc_rationale_{claim_id}").set_value("Half written...").run()
+    assert review.get_draft(db, "Ann", claim_id) == {
+        "label": "Mostly False",
+        "confidence": 0.35,
+        "rationale": "Half written...",
+    }
+    again = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)  # a reload: a new session
+    assert again.text_area(key=f"fc_rationale_{claim_id}").value == "Half written..."
+    assert again.slider(key=f"fc_conf_{claim_id}").value == 0.35
+    assert again.button(key="fc_pick_2").proto.type == "primary"  # the picked label
+    assert "Draft kept: not saved as your verdict yet." in texts(again.caption)
+    bob = open_app("Bob", page=CLAIM_PAGE, claim=claim_id)  # drafts are their author's only
+    assert bob.text_area(key=f"fc_rationale_{claim_id}").value == ""
+
+    again.button(key="fc_save").click().run()
+    assert "Verdict saved: Mostly False." in texts(again.success)
+    assert review.get_draft(db, "Ann", claim_id) is None  # saving ends the draft
 
 
 def test_external_source_and_publish_by_an_editor(db, desk):
@@ -213,10 +328,17 @@ def test_an_unknown_claim_says_so(db, desk):
     assert any("no claim with id 999" in w for w in texts(at.warning))
 
 
-def test_the_page_asks_for_a_name_first(db, desk):
-    at = open_app(page=CLAIM_PAGE, claim=desk["claims"][0])
-    assert any("Enter your name" in i for i in texts(at.info))
-    assert not at.title
+def test_a_signed_out_visitor_gets_the_sign_in_form_and_then_the_claim(db, desk):
+    from app_seed import PASSWORD, sign_in_token
+
+    sign_in_token("Ann")  # the account (and an admin) exist
+    at = open_app(page=CLAIM_PAGE, claim=desk["claims"][2])
+    assert texts(at.title) == ["Sign in"]
+    assert not at.dataframe
+    at.text_input(key="fc_signin_name").set_value("Ann")
+    at.text_input(key="fc_signin_password").set_value(PASSWORD)
+    at.button(key="FormSubmitter:fc_signin_form-Sign in").click().run()
+    assert texts(at.title) == [f"Claim {desk['claims'][2]}"]
 
 
 def test_the_article_context_highlights_the_sentence(db, desk):
@@ -227,3 +349,30 @@ def test_the_article_context_highlights_the_sentence(db, desk):
     at.session_state["fc_whole"] = True
     at.run()
     assert len([m for m in texts(at.markdown) if ":orange-background[" in m]) == 2
+
+
+def test_seen_before_hides_a_repeat_that_is_blind_for_the_viewer(db, desk):
+    from factcheck.storage import matches as match_store
+
+    first, second = desk["claims"][0], desk["claims"][1]
+    with db.atomic():
+        match_store.replace_groups(
+            db,
+            [
+                {"claim_id": first, "group_id": first, "similarity": 1.0, "model": "m"},
+                {"claim_id": second, "group_id": first, "similarity": 0.97, "model": "m"},
+            ],
+        )
+    review.ensure_reviewer(db, "Eve", "editor")
+    review.ensure_reviewer(db, "Annabel", "checker")
+    review.ensure_reviewer(db, "Bob", "checker")
+    review.set_blind_mode(db, "Eve", True)
+    review.assign(db, "Eve", [first], ["Annabel", "Bob"])
+    review.save_verdict(db, "Annabel", first, "Pants on Fire!")
+
+    eve = open_app("Eve", "editor", page=CLAIM_PAGE, claim=second)
+    assert any("Pants on Fire" in m for m in texts(eve.markdown))  # editors see the repeat's
+    bob = open_app("Bob", page=CLAIM_PAGE, claim=second)
+    assert not bob.exception
+    assert "Pants on Fire" not in _everything(bob)
+    assert any("repeats 1 other claim" in m for m in texts(bob.markdown))

@@ -1,9 +1,11 @@
-"""AppTest: the claims queue — reviewer sign-in, filters, sort, search, counts, bulk actions
-(assign, dismiss, change status) attributed to the signed-in reviewer, opening a claim."""
+"""AppTest: the claims queue — filters, sort, search, counts, bulk actions (assign for editors;
+dismiss and change status) attributed to the signed-in account, opening a claim, the filters
+kept in the URL, and what each role is offered."""
 
 import pytest
 from app_seed import add_article, add_matches, add_sources, open_app, texts
 
+from app_pages import common
 from factcheck.review import workflow as review
 from factcheck.storage import claims as claim_store
 from factcheck.storage import events
@@ -39,13 +41,12 @@ def _ids(at) -> list[int]:
     return list(at.dataframe[0].value["id"])
 
 
-def test_sign_in_and_the_default_queue(db, desk):
-    at = open_app()
+def test_the_default_queue_of_a_signed_in_checker(db, desk):
+    at = open_app("Ann")
     assert not at.exception
-    assert any("Enter your name" in i for i in texts(at.sidebar.info))
-    at.sidebar.text_input(key="fc_name").set_value("Ann").run()
-    assert any("Signed in as **Ann** (checker)" in s for s in texts(at.sidebar.success))
+    assert "Signed in as **Ann** (checker)" in texts(at.sidebar.success)
     assert review.ensure_reviewer(db, "Ann")["role"] == "checker"
+    assert not at.query_params  # the default queue is plain /queue
     assert str(db.conn.execute("PRAGMA database_list").fetchone()[2]) in [
         c.value for c in at.sidebar.code
     ]  # the database path is shown
@@ -60,11 +61,32 @@ def test_sign_in_and_the_default_queue(db, desk):
     assert metrics["Matching"] == "5" and metrics["new"] == "5"
 
 
-def test_a_registered_role_is_kept(db, desk):
+def test_the_role_comes_from_the_account_not_from_the_app(db, desk):
     review.ensure_reviewer(db, "Eve", "editor")
     at = open_app("Eve", "checker")
-    assert any("(editor)" in s for s in texts(at.sidebar.success))
-    assert any("registered as editor" in c for c in texts(at.sidebar.caption))
+    assert "Signed in as **Eve** (editor)" in texts(at.sidebar.success)
+    assert not [w for w in at.sidebar.radio if w.label == "Role"]  # nobody picks a role
+
+
+def _select(at, rows: list[int]):
+    at.session_state["fc_queue_table"] = {"selection": {"rows": rows, "columns": []}}
+    return at.run()
+
+
+def test_a_checker_gets_no_assign_and_a_viewer_no_bulk_actions(db, desk):
+    review.ensure_reviewer(db, "Vic", "viewer")
+    ann = _select(open_app("Ann"), [0])
+    keys = {b.key for b in ann.button}
+    assert {"fc_bulk_set", "fc_bulk_dismiss"} <= keys
+    assert "fc_bulk_assign" not in keys and not [
+        m for m in ann.multiselect if m.key == "fc_bulk_who"
+    ]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        ann.switch_page("app_pages/adjudication.py")  # the desk is not in a checker's navigation
+    vic = _select(open_app("Vic"), [0])
+    assert not vic.exception
+    assert _ids(vic)  # a viewer reads the queue
+    assert not {"fc_bulk_set", "fc_bulk_dismiss", "fc_bulk_assign"} & {b.key for b in vic.button}
 
 
 def test_filters_search_and_sort(db, desk):
@@ -93,27 +115,33 @@ def test_filters_search_and_sort(db, desk):
 
 def test_bulk_assign_dismiss_and_status_are_attributed(db, desk):
     review.ensure_reviewer(db, "Bob", "checker")
-    at = open_app("Ann")
-    first, second = _ids(at)[:2]
-    at.session_state["fc_queue_table"] = {"selection": {"rows": [0, 1], "columns": []}}
-    at.run()
-    assert any("on 2 selected" in m for m in texts(at.markdown))
-    at.multiselect(key="fc_bulk_who").set_value(["Bob"]).run()
-    at.button(key="fc_bulk_assign").click().run()
-    assert not at.exception
-    assert any("assign: 2 change(s)" in s for s in texts(at.success))
-    assert {a["name"] for a in review.claim_detail(db, first, "Ann")["assignees"]} == {"Bob"}
+    review.ensure_reviewer(db, "Vic", "viewer")
+    eve = open_app("Eve", "editor")
+    first, second = _ids(eve)[:2]
+    _select(eve, [0])
+    assert any("on 1 selected claim" in m for m in texts(eve.markdown))
+    _select(eve, [0, 1])
+    assert any("on 2 selected claims" in m for m in texts(eve.markdown))
+    assert "Vic" not in eve.multiselect(key="fc_bulk_who").options  # viewers do not review
+    eve.multiselect(key="fc_bulk_who").set_value(["Bob"]).run()
+    eve.button(key="fc_bulk_assign").click().run()
+    assert not eve.exception
+    assert "Assigned: 2 new assignments." in texts(eve.success)
+    assert {a["name"] for a in review.claim_detail(db, first, "Eve")["assignees"]} == {"Bob"}
+    (event,) = [e for e in events.for_claim(db, first) if e["action"] == "claim.assigned"]
+    assert event["actor"] == "Eve"
 
-    at.session_state["fc_queue_table"] = {"selection": {"rows": [0], "columns": []}}
-    at.run()
+    at = open_app("Ann")
+
+    _select(at, [0])
     at.button(key="fc_bulk_dismiss").click().run()
+    assert "Dismissed 1 claim." in texts(at.success)
     assert claim_store.get(db, first)["status"] == "dismissed"
     (event,) = [e for e in events.for_claim(db, first) if e["action"] == "claim.status"]
     assert event["actor"] == "Ann" and event["after"]["reason"] == "not check-worthy"
     assert first not in _ids(at)  # left the queue of open claims
 
-    at.session_state["fc_queue_table"] = {"selection": {"rows": [0], "columns": []}}
-    at.run()
+    _select(at, [0])
     target = _ids(at)[0]
     at.selectbox(key="fc_bulk_status").set_value("in_review").run()
     at.button(key="fc_bulk_set").click().run()
@@ -125,7 +153,8 @@ def test_bulk_assign_dismiss_and_status_are_attributed(db, desk):
 
 def test_assignee_and_verdict_filters(db, desk):
     review.ensure_reviewer(db, "Ann", "checker")
-    review.assign(db, "Ann", [desk["crime"][1]], ["Ann"])
+    review.ensure_reviewer(db, "Eve", "editor")
+    review.assign(db, "Eve", [desk["crime"][1]], ["Ann"])
     review.save_verdict(db, "Ann", desk["economy"][1], "True")
     at = open_app("Ann")
     at.selectbox(key="fc_q_assignee").set_value("Ann").run()
@@ -153,3 +182,85 @@ def test_an_empty_filter_result_says_so(db, desk):
     at = open_app("Ann")
     at.text_input(key="fc_q_search").set_value("no such words").run()
     assert any("No claims match" in i for i in texts(at.info))
+
+
+def test_queue_filters_are_read_from_the_url(db, desk):
+    crime_article = claim_store.get(db, desk["crime"][0])["article_id"]
+    at = open_app("Ann", run=False)
+    at.query_params.update(
+        {"article": str(crime_article), "status": "new", "type": "quote", "order": "asc"}
+    )
+    at.run()
+    assert not at.exception
+    assert _ids(at) == [desk["crime"][1]]
+    assert at.selectbox(key="fc_q_article").value == crime_article
+    assert at.multiselect(key="fc_q_status").value == ["new"]
+    assert at.selectbox(key="fc_q_type").value == "quote"
+    assert at.toggle(key="fc_q_desc").value is False
+
+    shared = open_app("Bob", run=False)  # someone else opens the shared link
+    shared.query_params.update({"search": "exports", "status": "any", "min_score": "0.5"})
+    shared.run()
+    assert _ids(shared) == [desk["economy"][1]]
+    assert shared.text_input(key="fc_q_search").value == "exports"
+    assert shared.multiselect(key="fc_q_status").value == []
+    assert shared.slider(key="fc_q_score").value == (0.5, 1.0)
+
+
+def test_changed_filters_and_pages_are_written_to_the_url(db, desk):
+    at = open_app("Ann")
+    at.selectbox(key="fc_q_type").set_value("quote").run()
+    assert at.query_params == {"type": "quote"}
+    at.selectbox(key="fc_q_type").set_value(None).run()
+    at.selectbox(key="fc_q_sort").set_value("position").run()
+    at.multiselect(key="fc_q_status").set_value(["new", "dismissed"]).run()
+    assert at.query_params == {"sort": "position", "status": "new,dismissed"}
+
+    many = add_article(db, [f"Claim number {i} rose by {i}%." for i in range(30)], title="Many")
+    assert many
+    at.selectbox(key="fc_q_size").set_value(25).run()
+    at.button(key="fc_q_next").click().run()
+    assert at.query_params["page"] == "2" and at.query_params["size"] == "25"
+    page_two = _ids(at)
+    back = open_app("Ann", run=False)  # the URL of page 2, opened anew
+    back.query_params.update(at.query_params)
+    back.run()
+    assert _ids(back) == page_two
+    assert any("page 2 of 2" in c for c in texts(back.caption))
+
+
+def test_the_url_wins_over_the_filters_of_the_session(db, desk):
+    at = open_app("Ann")
+    at.selectbox(key="fc_q_type").set_value("quote").run()
+    at.query_params.clear()
+    at.query_params["type"] = "event"  # back/forward or a pasted link
+    at.run()
+    assert at.selectbox(key="fc_q_type").value == "event"
+    assert _ids(at) == [desk["crime"][0]]
+    at.query_params.clear()  # back to the plain /queue: the default queue
+    at.run()
+    assert at.selectbox(key="fc_q_type").value is None
+    assert len(_ids(at)) == 5 and not at.query_params
+
+
+def test_the_url_helpers_round_trip():
+    state = common.queue_state_from_url(
+        {"status": "verdict,published", "min_score": "0.3", "page": "3", "sort": "nonsense"}
+    )
+    assert state["fc_q_status"] == ["verdict", "published"]
+    assert state["fc_q_score"] == (0.3, 1.0) and state["fc_q_page"] == 2
+    assert state["fc_q_sort"] == "score"  # an unknown sort is ignored
+    assert common.queue_url(state) == {
+        "status": "verdict,published",
+        "min_score": "0.3",
+        "page": "3",
+    }
+    assert common.queue_state_from_url({"claim": "3"}) is None  # not a queue URL
+    assert common.queue_url(common.QUEUE_DEFAULTS) == {}
+    assert common.queue_state_from_url({"article": "x", "size": "7"})["fc_q_article"] is None
+
+
+def test_plurals_in_the_queue(db):
+    add_article(db, ["Only one claim here rose by 5%."], title="Single")
+    at = open_app("Ann")
+    assert any("1–1 of 1 claim ·" in c for c in texts(at.caption))
