@@ -47,24 +47,8 @@ def strong_match_threshold() -> float:
 # ---------------------------------------------------------------- who is working
 
 
-def sign_in(db: sqlite_utils.Database, name: str, role: str) -> tuple[dict, str | None]:
-    """The reviewer called ``name``: created with ``role`` when new, else as registered.
-
-    Returns the reviewer and a note when the registered role differs from the one asked for.
-    """
-    try:
-        return review.ensure_reviewer(db, name, role), None
-    except review.PermissionDeniedError as error:
-        return review.ensure_reviewer(db, name), str(error)
-
-
 def reviewer_names(db: sqlite_utils.Database) -> list[str]:
     return [row["name"] for row in review_store.list_reviewers(db)]
-
-
-def reviewer_roles(db: sqlite_utils.Database) -> dict[str, str]:
-    """Every reviewer's current role, by name."""
-    return {row["name"]: row["role"] for row in review_store.list_reviewers(db)}
 
 
 # ---------------------------------------------------------------- articles
@@ -84,6 +68,7 @@ def add_article(
 ) -> AddResult:
     """Add a pasted text, an uploaded file (``data`` + ``filename``) or a URL through
     :func:`factcheck.pipeline.add_article` (ingest, then match against the reference corpus)."""
+    review.account(db, actor, "review")  # viewers read; checkers and above add articles
     given = [value for value in (text, data, url) if value not in (None, "", b"")]
     if len(given) != 1:
         raise InputError("give one of: pasted text, an uploaded file, or a URL")

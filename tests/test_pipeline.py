@@ -136,6 +136,14 @@ def test_the_cli_ingest_goes_through_add_article(db_path, tmp_path, recorded):
 
 
 def test_the_workbench_goes_through_add_article(db, settings, recorded):
+    from factcheck.errors import PermissionDeniedError
+    from factcheck.review import accounts
+
+    accounts.add_account(db, None, "ann", "checker")
+    accounts.add_account(db, None, "vic", "viewer")
+    with pytest.raises(PermissionDeniedError, match="only checkers"):
+        workbench.add_article(db, settings, actor="vic", text=ARTICLE)
+    assert recorded == []
     pasted = workbench.add_article(db, settings, actor="ann", text=ARTICLE, title=" Council ")
     fetched = workbench.add_article(db, settings, actor="ann", url=" https://example.org/a ")
     assert pasted.match_error == "no model" and fetched.article_id == 7
