@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from app_seed import add_article, add_matches, add_sources  # noqa: E402
+from app_seed import add_article, add_matches, add_sources, sign_in_token  # noqa: E402
 
 from factcheck import workbench  # noqa: E402
 from factcheck.review import workflow as review  # noqa: E402
@@ -117,6 +117,8 @@ def main() -> None:
         f"database: {total} claims, {matches} matches; {args.runs} runs each; "
         f"goal <= {GOAL_MS:.0f} ms\n"
     )
+    if not review.blind_mode(db):  # the checker's views below take the blind-review path
+        review.set_blind_mode(db, "Eve", True)
     ids = [row[0] for row in db.execute("SELECT id FROM claims ORDER BY random() LIMIT 200")]
     rng = random.Random(1)
     default = QueueFilters(statuses=OPEN)
@@ -161,6 +163,18 @@ def main() -> None:
     )
     results.append(
         report(
+            "queue_view: best match first, checker (blind)",
+            timed(lambda: workbench.queue_view(db, default, sort="match", viewer="Ann"), args.runs),
+        )
+    )
+    results.append(
+        report(
+            "queue_view: open claims by score, checker (blind)",
+            timed(lambda: workbench.queue_view(db, default, viewer="Ann"), args.runs),
+        )
+    )
+    results.append(
+        report(
             "claim_view: 20 cards, neighbours in the queue",
             timed(
                 lambda: workbench.claim_view(db, rng.choice(ids), "Ann", filters=default), args.runs
@@ -171,15 +185,18 @@ def main() -> None:
     print("\nwhole page runs in AppTest (script + rendering, no browser)")
     from streamlit.testing.v1 import AppTest
 
+    token = sign_in_token("Ann", "checker")  # a password for Ann, then a session token
+
     def page_run(page: str, claim: int | None = None):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["fc_name"] = "Ann"
-        at.session_state["fc_role"] = "checker"
+        at.session_state["fc_token"] = token  # app_pages.common.TOKEN_KEY: signed in
         at.switch_page(page)
         if claim is not None:
             at.query_params["claim"] = str(claim)
         at.run()
         assert not at.exception, at.exception
+        signing_in = [w for w in at.text_input if w.key == "fc_signin_password"]
+        assert not signing_in, "the page shows the sign-in form: not signed in"
 
         def rerun():
             if claim is not None:

@@ -1,8 +1,12 @@
 """End-to-end tests in a real browser: Debian chromium driven by Playwright.
 
-Each test starts ``streamlit run app.py`` on a free port with a temporary, seeded database
-(FACTCHECK_DB) and opens pages in their own browser contexts (one per reviewer, like two
-people or two tabs). On failure every open page is saved as a screenshot in test-artifacts/.
+Each test starts ``streamlit run app.py`` (password sign-in) on a free port with a temporary,
+seeded database (FACTCHECK_DB) and opens pages in their own browser contexts (one per person,
+each with its own cookies). The accounts (browser_ui.TEAM) are made once per session with the
+real command line, ``factcheck users add NAME --role ROLE --password-stdin``, in a database
+that each test copies before seeding it; people sign in through the app's sign-in form
+(browser_ui.sign_in). On failure every open page (every tab of every context) is saved as a
+screenshot in test-artifacts/, with the server's log.
 
 Chromium comes from the system (``apt-get install chromium``; set FACTCHECK_CHROMIUM for
 another path); ``playwright install`` is never needed. Without either the tests are skipped.
@@ -86,7 +90,12 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = (
             os.environ
-            | {"FACTCHECK_DB": str(db_path), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+            | {
+                "FACTCHECK_DB": str(db_path),
+                "FACTCHECK_AUTH": "password",
+                "HF_HUB_OFFLINE": "1",
+                "PYTHONUNBUFFERED": "1",
+            }
             | (env or {})
         )
         self.log = log_path.open("w")
@@ -147,13 +156,25 @@ class Server:
         return open_db(self.db_path)
 
 
+@pytest.fixture(scope="session")
+def team_database(tmp_path_factory, browser) -> Path:
+    """A database holding only the accounts of browser_ui.TEAM, made by ``factcheck users
+    add`` (once per session: each test copies it; after the browser, so that a skip for a
+    missing chromium comes first)."""
+    from browser_ui import TEAM, add_accounts
+
+    path = tmp_path_factory.mktemp("team") / "team.db"
+    add_accounts(path, TEAM)
+    return path
+
+
 @pytest.fixture
-def seeded(tmp_path):
-    """The database the server will use, seeded with the app tests' small desk."""
+def seeded(tmp_path, team_database):
+    """The database the server will use: the accounts, then the app tests' small desk."""
     from app_seed import small_desk
     from browser_ui import seeded_database
 
-    yield from seeded_database(tmp_path, small_desk)
+    yield from seeded_database(tmp_path, small_desk, accounts_from=team_database)
 
 
 @pytest.fixture
@@ -171,15 +192,16 @@ def server(seeded, browser, tmp_path, server_env):
 
 @pytest.fixture
 def open_page(browser, server, request):
-    """``open_page(path)``: a page in a fresh browser context (a separate session)."""
-    pages = []
+    """``open_page(path)``: a page in a fresh browser context (a separate person: own
+    cookies); ``page.context.new_page()`` opens another tab of the same person."""
+    contexts = []
 
     def _open(path: str = "/"):
         context = browser.new_context(viewport={"width": 1500, "height": 1100})
         context.set_default_timeout(UI_TIMEOUT)
         page = context.new_page()
+        contexts.append(context)
         page.goto(server.url + path)
-        pages.append(page)
         return page
 
     yield _open
@@ -190,12 +212,15 @@ def open_page(browser, server, request):
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     if failed:
         ARTIFACTS.mkdir(exist_ok=True)
-    for number, page in enumerate(pages, start=1):
-        if failed:
+    for number, context in enumerate(contexts, start=1):
+        for tab, page in enumerate(context.pages, start=1):
+            if not failed:
+                break
+            shot = f"{name}-page{number}" + (f"-tab{tab}" if tab > 1 else "") + ".png"
             try:
-                page.screenshot(path=str(ARTIFACTS / f"{name}-page{number}.png"), full_page=True)
+                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
             except Exception as error:  # noqa: BLE001 - a screenshot must not hide the failure
                 print(f"screenshot failed: {error}")
-        page.context.close()
+        context.close()
     if failed:
         shutil.copy(server.log_path, ARTIFACTS / f"{name}-streamlit.log")

@@ -1,13 +1,17 @@
-"""In a real browser: a verdict with a cited source taken to published with the keyboard; the
-blind two-reviewer flow with a disagreement reaching the editor; the concurrent-edit refusal
-between two browser sessions with its reload."""
+"""In a real browser: a verdict with a cited source taken to published with the keyboard (from
+the sign-in form on); the blind two-reviewer flow with a disagreement reaching the editor; the
+concurrent-edit refusal between two browser sessions with its reload. The accounts are made
+with `factcheck users add` (conftest) and sign in through the app's form."""
+
+import re
 
 from browser_ui import (
+    choose_label,
     chosen_label,
     claim_heading,
     key,
     leave_fields,
-    press,
+    settle,
     sign_in,
     sign_in_by_keyboard,
     tab_to,
@@ -34,8 +38,9 @@ def test_a_verdict_with_a_cited_source_from_the_keyboard_to_published(server, se
     first, second = seeded["claims"][0], seeded["claims"][1]
     passage = seeded["passages"][0]
     page = open_page("/")
+    sign_in_by_keyboard(page, "Eve")
     expect(page.get_by_role("heading", name="Claims queue")).to_be_visible()
-    sign_in_by_keyboard(page, "Eve", "editor")
+    settle(page)  # a shortcut pressed while the page is redrawn can be lost
 
     page.keyboard.press("h")  # the help panel
     help_panel = key(page, "fc_help_panel")
@@ -50,15 +55,19 @@ def test_a_verdict_with_a_cited_source_from_the_keyboard_to_published(server, se
         "show or hide this list",
     ):
         expect(help_panel).to_contain_text(shortcut)
+    settle(page)
     page.keyboard.press("o")  # open the top claim
     expect(claim_heading(page, first)).to_be_visible()
-    expect(page.get_by_text("new · version 1")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^New: "))).to_be_visible()  # the status line
+    expect(page.get_by_text("version 1 ·")).to_be_visible()
     tab_to(page, key(page, f"fc_ev_{first}_{passage}_None"))  # the first card's stance
     page.keyboard.press("ArrowRight")  # Supports -> Refutes
     page.keyboard.press("Space")
     expect(key(page, f"fc_ev_{first}_{passage}_refutes")).to_be_visible()
+    settle(page)
     page.keyboard.press("2")  # "False"
     expect(chosen_label(page, "False")).to_be_visible()
+    settle(page)
     page.keyboard.press("s")  # save & next
     expect(claim_heading(page, second)).to_be_visible()
     expect(page.get_by_text("Verdict saved: False")).to_be_visible()
@@ -88,9 +97,6 @@ def test_blind_review_by_two_reviewers_and_the_disagreement_reaches_the_editor(
 ):
     claim_id = seeded["claims"][0]
     db = seeded["db"]
-    review.ensure_reviewer(db, "Eve", "editor")
-    for name in ("Ann", "Bob"):
-        review.ensure_reviewer(db, name, "checker")
     review.set_blind_mode(db, "Eve", True)
     review.assign(db, "Eve", [claim_id], ["Ann", "Bob"])
 
@@ -98,24 +104,24 @@ def test_blind_review_by_two_reviewers_and_the_disagreement_reaches_the_editor(
     sign_in(ann, "Ann")
     expect(claim_heading(ann, claim_id)).to_be_visible()
     key(ann, f"fc_rationale_{claim_id}").locator("textarea").fill("The figure was 4%.")
-    press(ann, "2")  # "False"
-    expect(chosen_label(ann, "False")).to_be_visible()
+    choose_label(ann, "2", "False")
     key(ann, "fc_save").get_by_role("button").click()
-    expect(ann.get_by_text("is now awaiting second review")).to_be_visible()
+    expect(ann.get_by_text("Verdict saved: False")).to_be_visible()
+    expect(ann.get_by_text("Awaiting second review: 1 of 2 verdicts.")).to_be_visible()
 
     bob = open_page(f"/claim?claim={claim_id}")
     sign_in(bob, "Bob")
     expect(claim_heading(bob, claim_id)).to_be_visible()
-    expect(bob.get_by_text("1 other verdict(s) are hidden until you save yours")).to_be_visible()
+    expect(bob.get_by_text("work is hidden until you save your verdict")).to_be_visible()
+    expect(bob.get_by_text("In review.", exact=True)).to_be_visible()  # not "awaiting …"
     expect(bob.get_by_text("The figure was 4%.")).to_have_count(0)
-    press(bob, "6")  # "True": a disagreement
-    expect(chosen_label(bob, "True")).to_be_visible()
+    choose_label(bob, "6", "True")  # a disagreement
     key(bob, "fc_save").get_by_role("button").click()
     expect(bob.get_by_text("The reviewers disagree")).to_be_visible()
     expect(bob.get_by_text("Other verdicts")).to_be_visible()  # Ann's, now that Bob saved
 
     eve = open_page("/adjudication")
-    sign_in(eve, "Eve", "editor")
+    sign_in(eve, "Eve")
     box = key(eve, f"fc_adj_{claim_id}")
     expect(box).to_contain_text("Ann")
     expect(box).to_contain_text("Bob")
@@ -141,14 +147,12 @@ def test_two_sessions_saving_the_same_claim_the_second_is_refused_with_a_reload(
     expect(claim_heading(ann, claim_id)).to_be_visible()
     expect(claim_heading(bob, claim_id)).to_be_visible()
 
-    press(bob, "5")  # Bob saves first
-    expect(chosen_label(bob, "Mostly True")).to_be_visible()
+    choose_label(bob, "5", "Mostly True")  # Bob saves first
     key(bob, "fc_save").get_by_role("button").click()
     expect(bob.get_by_text("Verdict saved: Mostly True")).to_be_visible()
 
     key(ann, f"fc_rationale_{claim_id}").locator("textarea").fill("Ann's reading.")
-    press(ann, "2")
-    expect(chosen_label(ann, "False")).to_be_visible()
+    choose_label(ann, "2", "False")
     key(ann, "fc_save").get_by_role("button").click()
     expect(ann.get_by_text("changed by someone else")).to_be_visible()
     expect(ann.get_by_text("Not saved:")).to_be_visible()
