@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from factcheck.config import Settings, load_settings
-from factcheck.errors import AuthenticationError, FactcheckError, InputError, NotFoundError
+from factcheck.errors import FactcheckError
 from factcheck.review import accounts
 from factcheck.review.permissions import ACTIONS, WHAT, allowed
 from factcheck.storage import open_db
@@ -178,27 +178,7 @@ def header_account(
     return accounts.account_from_header(db, name, remote_address, config)
 
 
-def identity_account(db, user: Mapping) -> dict:
-    """``oidc`` mode: the existing account named by the signed-in identity's e-mail address,
-    or by its name only when the provider sends no e-mail address (a display name that a person
-    can choose never stands in for an e-mail that matches no account); AuthenticationError when
-    there is none, the address is marked unverified, or the account is disabled."""
-    email = str(user.get("email") or "").strip()
-    if email and user.get("email_verified") is False:
-        raise AuthenticationError(f"the identity provider has not verified {email}")
-    wanted = email or str(user.get("name") or "").strip()
-    if not wanted:
-        raise AuthenticationError("the identity provider sent neither an e-mail address nor a name")
-    try:
-        found = accounts.get_account(db, wanted)
-    except (NotFoundError, InputError):
-        raise AuthenticationError(
-            f"no account called {wanted!r}; an admin creates it with "
-            f"`factcheck users add {wanted!r} --role checker`"
-        ) from None
-    if found["disabled"]:
-        raise AuthenticationError(f"the account {found['name']} is disabled; ask an admin")
-    return found
+identity_account = accounts.account_from_identity  # oidc mode (the rule lives in the core)
 
 
 def oidc_configured() -> bool:

@@ -87,6 +87,11 @@ def settings_from(**overrides) -> Settings:
     return load_settings(**overrides)
 
 
+def open_database(db_path: str | None):
+    """The database of ``--db`` (else FACTCHECK_DB, else ./factcheck.db), migrated."""
+    return open_db(settings_from(db_path=db_path).db_path)
+
+
 def emit(rows: Sequence[dict], fmt: str, columns: Sequence[str]) -> None:
     """Print rows as a table, CSV or JSON (JSON keeps every field)."""
     if fmt == "json":
@@ -477,7 +482,7 @@ def users_add(name, role, password_stdin, no_password, db_path):
         raise click.UsageError("give --password-stdin or --no-password, not both")
     accounts.check_role(role)  # before asking for a password
     password = None if no_password else _read_password(password_stdin)
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     account = accounts.add_account(db, None, name, role, password)
     how = "no password: header or none sign-in only" if no_password else "with a password"
     click.echo(f"added {account['name']} as {account['role']} ({how})")
@@ -490,7 +495,7 @@ def users_list(db_path, fmt):
     """List accounts: name, role, disabled, created_at (never a password)."""
     from factcheck.review import accounts
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     rows = [
         {
             "name": row["name"],
@@ -511,7 +516,7 @@ def users_set_role(name, role, db_path):
     """Give account NAME another role (the last admin keeps theirs)."""
     from factcheck.review import accounts
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     account = accounts.set_role(db, None, name, role)
     click.echo(f"{account['name']} is now {account['role']}")
 
@@ -523,7 +528,7 @@ def users_disable(name, db_path):
     """Disable account NAME: it can no longer sign in or act; its sessions end."""
     from factcheck.review import accounts
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     account = accounts.set_disabled(db, None, name, disabled=True)
     click.echo(f"disabled {account['name']} (its sessions are ended)")
 
@@ -535,7 +540,7 @@ def users_enable(name, db_path):
     """Enable account NAME again."""
     from factcheck.review import accounts
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     account = accounts.set_disabled(db, None, name, disabled=False)
     click.echo(f"enabled {account['name']}")
 
@@ -550,7 +555,7 @@ def users_reset_password(name, password_stdin, db_path):
     """Set a new password for account NAME (asked twice, hidden); its sessions end."""
     from factcheck.review import accounts
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     accounts.get_account(db, name)  # an unknown name fails before the password is asked
     account = accounts.reset_password(db, None, name, _read_password(password_stdin))
     click.echo(f"new password set for {account['name']} (its sessions are ended)")
@@ -792,7 +797,7 @@ def _show_text(data: dict) -> None:
 def review_show(claim_id, actor, fmt, db_path):
     from factcheck import workbench
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     data = claim_json(workbench.claim_view(db, claim_id, actor))
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -826,7 +831,7 @@ def review_cite(claim_id, passage_id, url, stance, title, quote, note, actor, db
         raise click.UsageError("give --passage ID or --url URL (one of them)")
     if title is not None and url is None:
         raise click.UsageError("--title goes with --url")
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     if passage_id is not None:
         citation = workflow.cite_passage(
             db, actor, claim_id, passage_id, stance, quote=quote, note=note
@@ -859,7 +864,7 @@ def review_verdict(claim_id, label, rationale, confidence, scale, expected_versi
     """Save (or revise) NAME's own verdict LABEL on claim CLAIM."""
     from factcheck.review import workflow
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     claim = workflow.save_verdict(
         db,
         actor,
@@ -897,7 +902,7 @@ def review_publish(claim_id, citations, expected_version, actor, db_path):
     """Publish claim CLAIM's agreed or adjudicated verdict (editors)."""
     from factcheck.review import workflow
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     claim = workflow.publish(
         db,
         actor,
@@ -949,7 +954,7 @@ def review_settings(
         raise click.UsageError("--org-url goes with --org-name")
     if org_name is not None and article_id is not None:
         raise click.UsageError("the organisation is global: drop --article")
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     changes = (blind, reviews_needed, scale, org_name)
     if any(value is not None for value in changes):
         with write_transaction(db):
@@ -992,7 +997,7 @@ def review_assign(claim_ids, names, actor, db_path):
     """Assign reviewers (--to, repeatable) to claims (editors)."""
     from factcheck.review import workflow
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     added = workflow.assign(db, actor, list(claim_ids), list(names))
     click.echo(f"{added} new assignment{'s' if added != 1 else ''}")
 
@@ -1037,7 +1042,7 @@ def review_queue(statuses, article_id, limit, fmt, actor, db_path):
     from factcheck import workbench
     from factcheck.storage.review import QueueFilters
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     filters = QueueFilters(article_id=article_id, statuses=tuple(statuses) or None)
     view = workbench.queue_view(db, filters, page_size=limit, viewer=actor)
     if fmt == "json":
@@ -1152,7 +1157,7 @@ def corpus_list(db_path, fmt, kind, verdict, limit, offset):
     """List reference sources (without their text)."""
     from factcheck.storage import corpus as corpus_store
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     rows = corpus_store.list_sources(
         db, kind=kind, verdict=verdict, limit=limit or None, offset=offset
     )
@@ -1181,7 +1186,7 @@ def corpus_stats(db_path, fmt):
     """Counts: sources by kind, publisher and verdict; passages by field; vectors by model."""
     from factcheck.storage import corpus as corpus_store
 
-    stats = corpus_store.stats(open_db(settings_from(db_path=db_path).db_path))
+    stats = corpus_store.stats(open_database(db_path))
     if fmt == "json":
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
@@ -1475,7 +1480,7 @@ def export_command(
     from factcheck.export.verdicts import ExportFilters, export
 
     filters = ExportFilters(article_id, statuses or None, date_from, date_to, reviewer, verdict)
-    data = export(open_db(settings_from(db_path=db_path).db_path), fmt, filters, viewer=as_name)
+    data = export(open_database(db_path), fmt, filters, viewer=as_name)
     _write_output(data, output, fmt)
 
 
@@ -1503,7 +1508,7 @@ def verdicts_import(file, db_path, scale, skip_bad, actor):
     """Import a long CSV of labels: claim (id or text), reviewer, label[, timestamp]."""
     from factcheck.review.labels import import_labels
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     result = import_labels(db, file, scale=scale, actor=actor, skip_bad=skip_bad)
     for bad in result.skipped:
         click.echo(f"  skipped {bad}", err=True)
@@ -1548,7 +1553,7 @@ def agreement_command(db_path, scope, fmt, scale, resamples, seed, as_name):
         too_few,
     )
 
-    db = open_db(settings_from(db_path=db_path).db_path)
+    db = open_database(db_path)
     report = agreement(db, scope, scale, resamples=resamples, seed=seed, viewer=as_name)
     warning = too_few(report)
     if fmt == "json":

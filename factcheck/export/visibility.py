@@ -22,6 +22,7 @@ import sqlite_utils
 
 from factcheck.review import workflow
 from factcheck.review.permissions import allowed
+from factcheck.storage import accounts as account_store
 from factcheck.storage import export as store
 
 __all__ = ["EVERYTHING", "HIDDEN_WHEN_BLIND", "Visibility", "visibility"]
@@ -138,5 +139,5 @@ def visibility(
         False,
         frozenset(hidden),
         frozenset(restricted),
-        store.account_roles(db),
+        {row["name"].casefold(): row for row in account_store.list_all(db)},
     )

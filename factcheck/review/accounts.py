@@ -14,6 +14,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
@@ -32,6 +33,7 @@ __all__ = [
     "LOCAL_ACCOUNT",
     "MIN_PASSWORD",
     "account_from_header",
+    "account_from_identity",
     "account_for_token",
     "add_account",
     "create_first_admin",
@@ -58,17 +60,17 @@ _hasher = PasswordHasher()
 _NAME = re.compile(r"^[^\x00-\x1f\x7f]+$")
 
 
-def clean_name(name: str) -> str:
-    """An account name: spaces collapsed, 1 to 80 characters, no control characters."""
+def clean_name(name: str, what: str = "account") -> str:
+    """An account name: spaces collapsed, 1 to 80 characters, no control characters.
+    ``what`` names it in the messages ("account", "reviewer")."""
     cleaned = re.sub(r"\s+", " ", str(name or "")).strip()
+    article = "an" if what[:1] in "aeiou" else "a"
     if not cleaned:
-        raise InputError("enter an account name")
+        raise InputError(f"enter {article} {what} name")
     if len(cleaned) > MAX_NAME:
-        raise InputError(
-            f"account name is too long ({len(cleaned)} characters, at most {MAX_NAME})"
-        )
+        raise InputError(f"{what} name is too long ({len(cleaned)} characters, at most {MAX_NAME})")
     if not _NAME.match(cleaned):
-        raise InputError("account names cannot contain control characters")
+        raise InputError(f"{what} names cannot contain control characters")
     return cleaned
 
 
@@ -322,6 +324,32 @@ def sign_out(db: sqlite_utils.Database, token: str | None) -> bool:
         return False
     with write_transaction(db):
         return store.revoke_session(db, _token_hash(token))
+
+
+# ---------------------------------------------------------------- an identity provider
+
+
+def account_from_identity(db: sqlite_utils.Database, user: Mapping) -> dict:
+    """``oidc`` mode: the existing account named by the signed-in identity's e-mail address,
+    or by its name only when the provider sends no e-mail address (a display name that a person
+    can choose never stands in for an e-mail that matches no account); AuthenticationError when
+    there is none, the address is marked unverified, or the account is disabled."""
+    email = str(user.get("email") or "").strip()
+    if email and user.get("email_verified") is False:
+        raise AuthenticationError(f"the identity provider has not verified {email}")
+    wanted = email or str(user.get("name") or "").strip()
+    if not wanted:
+        raise AuthenticationError("the identity provider sent neither an e-mail address nor a name")
+    try:
+        found = get_account(db, wanted)
+    except (NotFoundError, InputError):
+        raise AuthenticationError(
+            f"no account called {wanted!r}; an admin creates it with "
+            f"`factcheck users add {wanted!r} --role checker`"
+        ) from None
+    if found["disabled"]:
+        raise AuthenticationError(f"the account {found['name']} is disabled; ask an admin")
+    return found
 
 
 # ---------------------------------------------------------------- a trusted proxy

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -40,7 +39,6 @@ from factcheck.vocab import (
     OPEN_STATUSES,
     REVIEW_STATES,
     REVIEWS_NEEDED,
-    ROLES,
     STANCES,
     STATUSES,
 )
@@ -95,20 +93,7 @@ class WorkflowError(FactcheckError):
 
 
 def _clean_name(name: str) -> str:
-    cleaned = re.sub(r"\s+", " ", str(name or "")).strip()
-    if not cleaned:
-        raise InputError("enter a reviewer name")
-    if len(cleaned) > MAX_NAME:
-        raise InputError(
-            f"reviewer name is too long ({len(cleaned)} characters, at most {MAX_NAME})"
-        )
-    return cleaned
-
-
-def _check_role(role: str) -> str:
-    if role not in ROLES:
-        raise InputError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
-    return role
+    return accounts.clean_name(name, "reviewer")
 
 
 def _reviewer(db: sqlite_utils.Database, name: str, action: str = "read") -> dict:
@@ -135,7 +120,7 @@ def ensure_reviewer(
     """
     cleaned = _clean_name(name)
     if role is not None:
-        _check_role(role)
+        accounts.check_role(role)
     with write_transaction(db):
         found = store.get_reviewer(db, cleaned)
         if found is None:

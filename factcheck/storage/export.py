@@ -153,12 +153,6 @@ def blind_mode_claim_ids(db: sqlite_utils.Database, claim_ids: Iterable[int]) ->
     return {row[0] for row in db.execute(sql, [_ids(claim_ids)]).fetchall()}
 
 
-def account_roles(db: sqlite_utils.Database) -> dict[str, dict]:
-    """Every account by its case-folded name: its ``role`` and ``disabled`` flag."""
-    sql = "SELECT name, role, disabled FROM reviewers"
-    return {row["name"].casefold(): row for row in db.query(sql)}
-
-
 def claim_statuses(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> dict[int, str]:
     """Each claim's status by id."""
     sql = f"SELECT id, status FROM claims WHERE id IN {_IDS}"
