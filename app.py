@@ -7,6 +7,8 @@ Nobody signed in (password mode): every URL shows the sign-in form, or the first
 a database without an admin, and opens its page once signed in.
 """
 
+from typing import Literal
+
 import streamlit as st
 
 from app_pages import common
@@ -18,6 +20,7 @@ common.load_demo_once()
 
 
 QUEUE = "app_pages/queue.py"
+HOME_TITLE = "Home"
 
 
 def _home() -> None:
@@ -26,11 +29,17 @@ def _home() -> None:
     st.switch_page(QUEUE, query_params=st.query_params.to_dict())
 
 
+def _shown(action: str, account: dict | None) -> Literal["visible", "hidden"]:
+    """A page for ``action`` is in the sidebar for those allowed it; for the others it stays
+    registered but hidden, so that a deep link shows the page's own refusal, not 'Page not
+    found' (nobody signed in: every page is hidden, so that a deep link survives the sign-in)."""
+    return "visible" if account is None or common.can(action, account) else "hidden"
+
+
 def pages_for(account: dict | None) -> list:
-    """The pages ``account`` may open (nobody signed in: all of them, hidden, so that a deep
-    link survives the sign-in)."""
+    """The app's pages; those ``account`` may not use are hidden (see ``_shown``)."""
     pages = [
-        st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
+        st.Page(_home, title=HOME_TITLE, url_path="home", default=True, visibility="hidden"),
         st.Page(
             "app_pages/articles.py",
             title="Articles",
@@ -42,15 +51,15 @@ def pages_for(account: dict | None) -> list:
             "app_pages/claim.py", title="Claim", icon=":material/fact_check:", url_path="claim"
         ),
     ]
-    if account is None or common.can("see_all", account):
-        pages.append(
-            st.Page(
-                "app_pages/adjudication.py",
-                title="Editor's desk",
-                icon=":material/gavel:",
-                url_path="adjudication",
-            )
+    pages.append(
+        st.Page(
+            "app_pages/adjudication.py",
+            title="Editor's desk",
+            icon=":material/gavel:",
+            url_path="adjudication",
+            visibility=_shown("see_all", account),
         )
+    )
     pages += [
         st.Page(
             "app_pages/export.py", title="Export", icon=":material/download:", url_path="export"
@@ -62,15 +71,15 @@ def pages_for(account: dict | None) -> list:
             url_path="agreement",
         ),
     ]
-    if account is None or common.can("manage_accounts", account):
-        pages.append(
-            st.Page(
-                "app_pages/accounts.py",
-                title="Accounts",
-                icon=":material/manage_accounts:",
-                url_path="accounts",
-            )
+    pages.append(
+        st.Page(
+            "app_pages/accounts.py",
+            title="Accounts",
+            icon=":material/manage_accounts:",
+            url_path="accounts",
+            visibility=_shown("manage_accounts", account),
         )
+    )
     return pages
 
 
@@ -82,7 +91,8 @@ try:
     common.account_sidebar(account)
     common.help_panel()
     common.database_caption()
-    common.show_flash()
+    if page.title != HOME_TITLE:  # the root URL only redirects: keep messages for the queue
+        common.show_flash()
     common.note_page(page.url_path)
     page.run()
 finally:

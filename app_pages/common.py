@@ -203,12 +203,13 @@ def cookie_script(token: str | None, max_age: int) -> str:
     )
 
 
-def _write_cookie(token: str | None, max_age: int) -> None:
+def _write_cookie(token: str | None, max_age: int, *, in_sidebar: bool = True) -> None:
     # Streamlit cannot set cookies on its responses, so a script in a same-origin iframe writes
     # it on the page; for that reason the cookie cannot be HttpOnly (scripts of the page can
     # read it). SameSite=Strict keeps other sites from sending it; Secure over https.
     # (st.iframe is the successor of the deprecated st.components.v1.html.)
-    with st.sidebar:
+    # Signed out, the sidebar stays closed: the script goes on the page.
+    with st.sidebar if in_sidebar else st.container(height=1, border=False):
         st.iframe(cookie_script(token, max_age), height=1, tab_index=-1, alt="session cookie")
 
 
@@ -341,7 +342,8 @@ def signed_in() -> dict | None:
         found = _password_account(db, config)
         if found is None:
             if request_context()["cookies"].get(SESSION_COOKIE):
-                _write_cookie(None, 0)  # expired, revoked or signed out: forget it
+                # expired, revoked or signed out: forget it
+                _write_cookie(None, 0, in_sidebar=False)
             sign_in_form()
             return None
     if found is None:

@@ -4,6 +4,8 @@ rate-limited failed sign-ins, trusted-proxy headers, and permissions from the ac
 from __future__ import annotations
 
 import json
+import time
+from datetime import timedelta
 
 import pytest
 
@@ -93,10 +95,34 @@ def test_failed_sign_ins_are_logged_and_rate_limited(desk, settings):
     with pytest.raises(AuthenticationError, match="too many failed sign-ins"):
         accounts.sign_in(desk, "Ann", PASSWORD, settings)  # even the right password
     failed = _events(desk, "auth.failed")
-    assert len(failed) == settings.max_failed_signins + 1
+    assert len(failed) == settings.max_failed_signins
+    assert len(_events(desk, "auth.rate_limited")) == 1  # logged, but not a failure
     assert all("not the password" not in (e["after"] or "") for e in failed)
     with pytest.raises(AuthenticationError, match="wrong name or password"):
         accounts.sign_in(desk, "Nobody", PASSWORD, settings)  # no hint that the name is unknown
+
+
+def test_tries_during_a_lockout_do_not_extend_it(desk, settings, monkeypatch):
+    for _ in range(settings.max_failed_signins):
+        with pytest.raises(AuthenticationError):
+            accounts.sign_in(desk, "Ann", "not the password", settings)
+    time.sleep(0.3)
+    for _ in range(3):  # an attacker (or the owner) keeps trying during the lockout
+        with pytest.raises(AuthenticationError, match="too many failed sign-ins"):
+            accounts.sign_in(desk, "Ann", "not the password either", settings)
+    # the window passes for the failures, not for the refused tries: the owner gets back in
+    monkeypatch.setattr(accounts, "RATE_WINDOW", timedelta(seconds=0.2))
+    assert accounts.sign_in(desk, "Ann", PASSWORD, settings)[0]["name"] == "Ann"
+
+
+def test_an_admin_without_password_asks_for_a_first_admin(db, settings):
+    """After sign-in was off (FACTCHECK_AUTH=none), the ``local`` admin has no password: the
+    password mode asks for a first admin instead of locking everyone out."""
+    assert accounts.local_account(db)["role"] == "admin"
+    assert accounts.needs_first_admin(db)
+    accounts.create_first_admin(db, "Ada", PASSWORD)
+    assert not accounts.needs_first_admin(db)
+    assert accounts.sign_in(db, "Ada", PASSWORD, settings)[0]["role"] == "admin"
 
 
 def test_disabled_accounts_cannot_sign_in_and_lose_their_sessions(desk, settings):

@@ -59,6 +59,18 @@ def test_an_empty_database_asks_for_the_first_admin_on_every_page(db):
     assert at.session_state["fc_admin_password"] == ""  # the password is not kept
 
 
+def test_the_first_admin_is_welcomed_on_the_queue_from_the_root_url(db):
+    small_desk(db)
+    at = open_app()  # /: the hidden home page redirects to the queue
+    at.text_input(key="fc_admin_name").set_value("Rita")
+    at.text_input(key="fc_admin_password").set_value("long enough 1")
+    at.text_input(key="fc_admin_again").set_value("long enough 1")
+    at.button(key="FormSubmitter:fc_first_admin_form-Create admin").click().run()
+    assert not at.exception
+    assert texts(at.title) == ["Claims queue"]
+    assert any(s.startswith("Welcome, Rita") for s in texts(at.success))
+
+
 def test_sign_in_success_and_failure_keep_the_deep_link(db):
     desk = small_desk(db)
     accounts.add_account(db, None, "Rita", "admin", PASSWORD)
@@ -109,6 +121,7 @@ def test_the_cookie_signs_in_a_new_session_until_sign_out(db, monkeypatch):
 
     at.sidebar.button(key="fc_sign_out").click().run()
     assert texts(at.title) == ["Sign in"]
+    assert not at.sidebar.children  # signed out, the sidebar is empty and stays closed
     assert accounts.account_for_token(db, token, load_settings()) is None  # revoked
     again = open_app()  # the stale cookie no longer signs anyone in
     assert texts(again.title) == ["Sign in"]

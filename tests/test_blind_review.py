@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from factcheck.errors import PermissionDeniedError
+from factcheck.errors import ConflictError, PermissionDeniedError
 from factcheck.review import workflow as review
+from factcheck.storage.blind import BLIND_VERSION
 from factcheck.storage.review import QueueFilters
 from tests.test_review import _article, _match, _passages
 
@@ -200,3 +201,30 @@ def test_history_hides_every_act_of_another_person_from_a_blind_reviewer(desk):
     review.start_review(desk, "Bob", claim_id)
     actors = {e["actor"] for e in review.history(desk, claim_id, "Bob")}
     assert "Ann" not in actors and "Bob" in actors
+
+
+def test_a_blind_reviewer_sees_no_version_or_time_that_counts_others_work(reviewed):
+    """Every save bumps a claim's version and time: shown to a blinded reviewer, they would
+    count Ann's work. Bob sees the blind version (and the creation time) until he saves; his
+    save with it still goes through, and a stale save after his own is refused."""
+    db, claim_id, other_id, passage = reviewed
+    before = review.claim_detail(db, claim_id, "Bob")["claim"]
+    row = {r["id"]: r for r in review.queue(db, viewer="Bob")["rows"]}[claim_id]
+    review.cite_passage(db, "Ann", claim_id, passage, "supports", note="changed her mind")
+    after = review.claim_detail(db, claim_id, "Bob")["claim"]
+    assert before["version"] == after["version"] == row["version"] == BLIND_VERSION
+    assert after["updated_at"] == after["created_at"] == row["updated_at"]
+    true = review.claim_detail(db, claim_id, "Eve")["claim"]
+    assert true["version"] > BLIND_VERSION and true["updated_at"] > true["created_at"]
+    # others' work does not reorder Bob's queue by last change either (Ann worked on the
+    # other claim last: the editor's queue puts it first, Bob's keeps the order of creation)
+    review.save_verdict(db, "Ann", other_id, "True")
+    assert review.queue(db, viewer="Eve", sort="updated")["rows"][0]["id"] == other_id
+    by_update = review.queue(db, viewer="Bob", sort="updated")["rows"]
+    assert [r["id"] for r in by_update] == [claim_id, other_id]
+    started = review.start_review(db, "Bob", claim_id, expected_version=BLIND_VERSION)
+    assert started["version"] == BLIND_VERSION and started["status"] == "in_review"
+    saved = review.save_verdict(db, "Bob", claim_id, "True", expected_version=BLIND_VERSION)
+    assert saved["version"] > BLIND_VERSION  # no longer blind: the true version
+    with pytest.raises(ConflictError):  # a second tab still holding the blind view
+        review.save_verdict(db, "Bob", claim_id, "False", expected_version=BLIND_VERSION)

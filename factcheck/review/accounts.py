@@ -107,8 +107,9 @@ def _admin(db: sqlite_utils.Database, actor: str) -> dict:
 
 
 def needs_first_admin(db: sqlite_utils.Database) -> bool:
-    """True while no enabled admin account exists (the app then asks for the first one)."""
-    return store.count(db, role="admin", active=True) == 0
+    """True while no enabled admin can sign in with a password (the app then asks for the
+    first one): a new database, or one used with sign-in off, whose ``local`` admin has none."""
+    return store.count(db, role="admin", active=True, with_password=True) == 0
 
 
 def add_account(

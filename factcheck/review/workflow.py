@@ -33,6 +33,7 @@ from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage import events
 from factcheck.storage import review as store
+from factcheck.storage.blind import BLIND_VERSION
 from factcheck.storage.review import SORTS, QueueFilters, write_transaction
 from factcheck.vocab import (
     MANUAL_STATUSES,
@@ -232,7 +233,18 @@ def claim_scale(db: sqlite_utils.Database, article_id: int | None = None) -> Sca
 # ---------------------------------------------------------------- status rules
 
 
-def _lock(db: sqlite_utils.Database, claim_id: int, expected_version: int | None) -> dict:
+def _lock(
+    db: sqlite_utils.Database,
+    claim_id: int,
+    expected_version: int | None,
+    reviewer: dict | None = None,
+) -> dict:
+    """Compare-and-set on the claim's version. A blinded reviewer's views show
+    ``BLIND_VERSION`` (the true version counts others' saves); their write carrying it is not
+    compared (the workflow still checks the claim's status)."""
+    if reviewer is not None and expected_version == BLIND_VERSION:
+        if _blinded(db, claim_store.get(db, int(claim_id)), reviewer):
+            expected_version = None
     return store.lock_claim(db, int(claim_id), expected_version)
 
 
@@ -361,7 +373,7 @@ def start_review(
     """Begin (or join) the review of a claim: new -> in_review; the actor is assigned."""
     with write_transaction(db):
         reviewer = _reviewer(db, actor, "review")
-        claim = _lock(db, claim_id, expected_version)
+        claim = _lock(db, claim_id, expected_version, reviewer)
         if claim["status"] not in OPEN_STATUSES:
             raise WorkflowError(
                 f"claim {claim_id} is {claim['status']}; an editor can assign a further "
@@ -370,7 +382,12 @@ def start_review(
         store.insert_assignment(db, claim, reviewer, actor=reviewer["name"])
         if claim["status"] == "new":
             claim = store.set_status(db, claim, "in_review", actor=reviewer["name"])
-        return _settle(db, claim, reviewer["name"])
+        claim = _settle(db, claim, reviewer["name"])
+        if _blinded(db, claim, reviewer):  # what the reviewer sees of it, as claim_detail
+            claim = claim | {"version": BLIND_VERSION, "updated_at": claim["created_at"]}
+            if claim["status"] in BLIND_STATUSES:
+                claim["status"] = "in_review"
+        return claim
 
 
 def _confidence(value) -> float | None:
@@ -441,7 +458,7 @@ def save_verdict(
     The actor's draft of this claim is cleared."""
     with write_transaction(db):
         reviewer = _reviewer(db, actor, "review")
-        claim = _lock(db, claim_id, expected_version)
+        claim = _lock(db, claim_id, expected_version, reviewer)
         _require_open(claim, "save a verdict")
         chosen = _scale_for(db, claim, scale, reviewer["id"])
         values = _verdict_values(chosen, label, confidence, rationale)
@@ -829,8 +846,9 @@ def claim_detail(db: sqlite_utils.Database, claim_id: int, viewer: str) -> dict:
     shown_claim = claim
     if blinded:
         assignees = [a for a in assignees if a["id"] == reviewer["id"]]
+        shown_claim = claim | {"version": BLIND_VERSION, "updated_at": claim["created_at"]}
         if claim["status"] in BLIND_STATUSES:
-            shown_claim = claim | {"status": "in_review"}
+            shown_claim |= {"status": "in_review"}
     return {
         "claim": shown_claim,
         "article": article,

@@ -39,10 +39,18 @@ def list_all(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(f"SELECT {PUBLIC_COLUMNS} FROM reviewers ORDER BY name COLLATE NOCASE"))
 
 
-def count(db: sqlite_utils.Database, *, role: str | None = None, active: bool = False) -> int:
+def count(
+    db: sqlite_utils.Database,
+    *,
+    role: str | None = None,
+    active: bool = False,
+    with_password: bool = False,
+) -> int:
     sql = "SELECT count(*) FROM reviewers WHERE (? IS NULL OR role = ?)"
     if active:
         sql += " AND disabled = 0"
+    if with_password:
+        sql += " AND password_hash IS NOT NULL"
     return db.execute(sql, [role, role]).fetchone()[0]
 
 
@@ -118,6 +126,11 @@ def update(
 # ---------------------------------------------------------------- sign-in
 
 
+# A try refused because of earlier failures is recorded apart: it must not count as a failure,
+# or every try during a lockout would extend it.
+FAILED_ACTIONS = {"rate limited": "auth.rate_limited"}
+
+
 def record_sign_in(
     db: sqlite_utils.Database, account: dict | None, name: str, *, ok: bool, reason: str = ""
 ) -> None:
@@ -125,7 +138,7 @@ def record_sign_in(
     events.record(
         db,
         actor=account["name"] if account else "anonymous",
-        action="auth.signed_in" if ok else "auth.failed",
+        action="auth.signed_in" if ok else FAILED_ACTIONS.get(reason, "auth.failed"),
         entity="reviewers",
         entity_id=account["id"] if account else None,
         after={"name": name} | ({"reason": reason} if reason else {}),

@@ -3,7 +3,11 @@ claims ``c`` hide it from a viewer, and the status that viewer sees."""
 
 from __future__ import annotations
 
-__all__ = ["BLIND_MODE", "blinded_sql", "seen_status_sql"]
+__all__ = ["BLIND_MODE", "BLIND_VERSION", "blinded_sql", "seen_status_sql", "seen_updated_sql"]
+
+BLIND_VERSION = 0
+"""The version a blinded viewer sees (the true one counts others' saves). Their writes that
+carry it skip the compare-and-set; a claim's status is still checked."""
 
 # Blind mode of a claim's article: the article's setting, else the global one (JSON text).
 BLIND_MODE = """coalesce(
@@ -31,3 +35,10 @@ def seen_status_sql(viewer_id: int | None) -> str:
         f"CASE WHEN c.status IN ('awaiting_second_review', 'verdict') AND "
         f"{blinded_sql(viewer_id)} THEN 'in_review' ELSE c.status END"
     )
+
+
+def seen_updated_sql(viewer_id: int | None) -> str:
+    """When a claim last changed as a viewer may know it: a blinded claim's creation time."""
+    if viewer_id is None:
+        return "c.updated_at"
+    return f"CASE WHEN {blinded_sql(viewer_id)} THEN c.created_at ELSE c.updated_at END"

@@ -17,7 +17,7 @@ from factcheck.errors import ConflictError, NotFoundError
 from factcheck.storage import accounts, events, utcnow
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
-from factcheck.storage.blind import blinded_sql, seen_status_sql
+from factcheck.storage.blind import BLIND_VERSION, blinded_sql, seen_status_sql, seen_updated_sql
 from factcheck.types import Document, SentenceClaim
 
 
@@ -553,8 +553,9 @@ def queue_columns(viewer_id: int | None) -> str:
     vid = int(viewer_id)
     return f"""
     c.id, c.article_id, a.title AS article_title, c.sentence_index, c.text, c.speaker,
-    c.claim_type, c.score, c.check_worthy, {seen_status_sql(viewer_id)} AS status, c.version,
-    c.created_at, c.updated_at, coalesce(a.published_date, a.ingested_at) AS date,
+    c.claim_type, c.score, c.check_worthy, {seen_status_sql(viewer_id)} AS status,
+    CASE WHEN {hidden} THEN {BLIND_VERSION} ELSE c.version END AS version, c.created_at,
+    {seen_updated_sql(viewer_id)} AS updated_at, coalesce(a.published_date, a.ingested_at) AS date,
     CASE WHEN {hidden} THEN (SELECT r.name FROM assignments s JOIN reviewers r
             ON r.id = s.reviewer_id WHERE s.claim_id = c.id AND r.id = {vid})
          ELSE (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
@@ -588,6 +589,14 @@ SORTS = {
     "position": ("c.article_id", "c.sentence_index"),
     "match": ("best_match",),
 }
+
+
+def sort_columns(sort: str, viewer_id: int | None = None) -> tuple[str, ...]:
+    """The ORDER BY expressions of ``sort`` as ``viewer_id`` may see them (a blinded claim's
+    last change is its creation: others' work must not reorder a blind queue)."""
+    if sort == "updated":
+        return (seen_updated_sql(viewer_id),)
+    return SORTS[sort]
 
 
 @dataclass(frozen=True)
@@ -686,7 +695,7 @@ def queue_rows(
     """
     where, params = _where(filters, viewer_id=viewer_id)
     direction = "DESC" if descending else "ASC"
-    order = ", ".join(f"{column} {direction}" for column in SORTS[sort])
+    order = ", ".join(f"{column} {direction}" for column in sort_columns(sort, viewer_id))
     extra = (
         ", (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match"
         if sort == "match"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from factcheck.storage.review import SORTS, QueueFilters, _where
+from factcheck.storage.review import QueueFilters, _where, sort_columns
 
 
 def queue_ids(
@@ -23,7 +23,7 @@ def queue_ids(
     ``viewer_id`` filters on what blind review lets that viewer see (None: everything)."""
     where, params = _where(filters, viewer_id=viewer_id)
     direction = "DESC" if descending else "ASC"
-    columns = SORTS[sort]
+    columns = sort_columns(sort, viewer_id)
     if sort == "match":  # the alias only exists in the full queue select
         columns = ("(SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id)",)
     order = ", ".join(f"{column} {direction}" for column in columns)
