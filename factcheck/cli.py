@@ -20,7 +20,8 @@ from tabulate import tabulate
 from factcheck import __version__, config, vocab
 from factcheck.config import DEFAULT_ACTOR, Settings, load_settings
 from factcheck.errors import FactcheckError, InputError, NotFoundError
-from factcheck.storage import open_db
+from factcheck.review.views import claim_json  # the layout `GET /api/claims/{id}` shares
+from factcheck.storage import is_url, open_db, shown_location
 
 
 class FactcheckGroup(click.Group):
@@ -71,7 +72,7 @@ db_option = click.option(
     "db_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="SQLite database file (default: $FACTCHECK_DB, else ./factcheck.db).",
+    help="SQLite database file or postgresql:// URL (default: $FACTCHECK_DB, else ./factcheck.db).",
 )
 format_option = click.option(
     "--format",
@@ -153,6 +154,8 @@ def settings_command(fmt):
         value = getattr(settings, name)
         if config.is_secret(name) and value is not None:
             value = "(set)"
+        elif name == "db_path":
+            value = shown_location(value)  # a PostgreSQL URL without its password
         rows.append(
             {
                 "variable": config.env_name(name),
@@ -364,6 +367,7 @@ STREAMLIT_ENV = {
     "STREAMLIT_SERVER_SHOW_EMAIL_PROMPT": "false",
     "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "50",
     "STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
+    "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false",
 }
 
 
@@ -399,8 +403,25 @@ def app_command(port, db_path, streamlit_args):
     command = streamlit_command(port, streamlit_args)
     env = {**STREAMLIT_ENV, **os.environ}
     if db_path is not None:
-        env[config.env_name("db_path")] = os.path.abspath(db_path)
+        env[config.env_name("db_path")] = db_path if is_url(db_path) else os.path.abspath(db_path)
     sys.exit(run_streamlit(command, env))
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="HTTP port."
+)
+@db_option
+def serve_command(host, port, db_path):
+    """Serve the HTTP API (FastAPI with uvicorn): OpenAPI at /openapi.json, docs at /docs.
+
+    Calls need `Authorization: Bearer TOKEN` with a token from `factcheck users token NAME`;
+    each acts as that account (its role, blind review). Settings: FACTCHECK_API_*.
+    """
+    from factcheck.api import serve
+
+    serve(settings_from(db_path=db_path), host=host, port=port)
 
 
 def run_streamlit(command: Sequence[str], env: dict[str, str]) -> int:
@@ -561,6 +582,51 @@ def users_reset_password(name, password_stdin, db_path):
     click.echo(f"new password set for {account['name']} (its sessions are ended)")
 
 
+TOKEN_COLUMNS = ["id", "label", "prefix", "created_at", "created_by", "revoked_at"]
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--name", "label", default=None, help="A label to tell the token apart (e.g. cms).")
+@db_option
+def users_token(name, label, db_path):
+    """Print a new API token for account NAME (`factcheck serve`): it acts as NAME, with NAME's
+    role and blind review. Only its hash is stored: keep it now, it is not shown again."""
+    from factcheck.review import tokens
+
+    db = open_database(db_path)
+    row, token = tokens.issue_token(db, None, name, label)
+    click.echo(token)
+    click.echo(
+        f"token {row['id']} for {row['account']} ({row['prefix']}…); revoke it with "
+        f"`factcheck users revoke-token {row['id']}`",
+        err=True,
+    )
+
+
+@users.command("tokens")
+@click.argument("name")
+@db_option
+@format_option
+def users_tokens(name, db_path, fmt):
+    """List account NAME's API tokens: id, label, first characters, created, revoked (never
+    the token)."""
+    from factcheck.review import tokens
+
+    emit(tokens.list_tokens(open_database(db_path), name), fmt, TOKEN_COLUMNS)
+
+
+@users.command("revoke-token")
+@click.argument("token_id", metavar="ID", type=int)
+@db_option
+def users_revoke_token(token_id, db_path):
+    """Revoke API token ID: a request that presents it gets 401 from now on."""
+    from factcheck.review import tokens
+
+    row = tokens.revoke_token(open_database(db_path), token_id)
+    click.echo(f"revoked token {row['id']} of {row['account']} ({row['prefix']}…)")
+
+
 # --------------------------------------------------------------------------- review
 
 review_actor_option = click.option(
@@ -611,107 +677,6 @@ cards with NAME's own stance, NAME's verdict and citations and, when NAME may se
 A verdict is {reviewer, label, scale, ordinal, confidence, rationale, is_final,
 created_at, updated_at}.
 """
-
-CLAIM_KEYS = (
-    "id",
-    "article_id",
-    "article_title",
-    "text",
-    "speaker",
-    "claim_type",
-    "score",
-    "status",
-    "version",
-)
-VERDICT_KEYS = (
-    "reviewer",
-    "label",
-    "scale",
-    "ordinal",
-    "confidence",
-    "rationale",
-    "is_final",
-    "created_at",
-    "updated_at",
-)
-CARD_KEYS = (
-    "passage_id",
-    "source_id",
-    "title",
-    "url",
-    "publisher",
-    "date",
-    "verdict",
-    "score",
-    "rank",
-    "strength",
-    "text",
-    "stance",
-    "citation_id",
-    "dismissed",
-)
-CITATION_KEYS = (
-    "id",
-    "created_by",
-    "stance",
-    "passage_id",
-    "url",
-    "title",
-    "quote",
-    "note",
-    "accessed_at",
-    "in_final",
-    "created_at",
-)
-SEEN_KEYS = ("claim_id", "text", "article_title", "status", "label", "scale", "similarity")
-
-
-def _verdict_json(verdict: dict | None) -> dict | None:
-    if verdict is None:
-        return None
-    row = {key: verdict.get(key) for key in VERDICT_KEYS}
-    row["is_final"] = bool(row["is_final"])
-    return row
-
-
-def _citation_json(citation: dict) -> dict:
-    row = {key: citation.get(key) for key in CITATION_KEYS}
-    row["title"] = citation.get("title") or citation.get("source_title")
-    row["url"] = citation.get("url") or citation.get("source_url")
-    row["in_final"] = bool(row["in_final"])
-    return row
-
-
-def claim_json(view: dict) -> dict:
-    """The stable JSON of `review show` from :func:`factcheck.workbench.claim_view`."""
-    claim = view["claim"] | {"article_title": view["article"].get("title")}
-    return {
-        "claim": {key: claim.get(key) for key in CLAIM_KEYS},
-        "viewer": {"name": view["viewer"]["name"], "role": view["viewer"]["role"]},
-        "blind": bool(view["blind"]),
-        "can_review": bool(view["can_review"]),
-        "can_see_all": bool(view["can_edit_all"]),
-        "scale": view["scale"],
-        "labels": list(view["labels"]),
-        "reviews_needed": view["reviews_needed"],
-        "assignees": [a["name"] for a in view["assignees"]],
-        "own_verdict": _verdict_json(view["own_verdict"]),
-        "verdicts": [_verdict_json(v) for v in view["verdicts"]],
-        "final_verdict": _verdict_json(view["final_verdict"]),
-        "needs_adjudication": bool(view["needs_adjudication"]),
-        "draft": view["draft"],
-        "evidence": [
-            {key: card.get(key) for key in CARD_KEYS} | {"dismissed": bool(card["dismissed"])}
-            for card in view["cards"]
-        ],
-        "own_citations": [_citation_json(c) for c in view["own_citations"]],
-        "other_citations": [_citation_json(c) for c in view["other_citations"]],
-        "seen_before": [{key: m.get(key) for key in SEEN_KEYS} for m in view["prior_verdicts"]],
-        "history": [
-            {key: event.get(key) for key in ("at", "actor", "action", "change")}
-            for event in view["history"]
-        ],
-    }
 
 
 def _verdict_line(verdict: dict) -> str:
@@ -1567,6 +1532,59 @@ def agreement_command(db_path, scope, fmt, scale, resamples, seed, as_name):
         _write_output(agreement_csv(rows), None, fmt)
         return
     emit(rows, fmt, ROW_COLUMNS)
+
+
+@cli.group("db")
+def db_group():
+    """Move and back up the database (SQLite file or PostgreSQL server)."""
+
+
+@db_group.command("copy")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="The SQLite database file to copy.",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    help="The PostgreSQL database to fill (postgresql://user:password@host/db): empty.",
+)
+def db_copy(source, target):
+    """Copy a SQLite database into an empty PostgreSQL database: every table, ids kept, the
+    audit log untouched; prints each table's rows in both (checked equal)."""
+    from factcheck.storage.transfer import copy_database
+
+    if not is_url(target):
+        raise InputError("--to takes a postgresql:// URL")
+    from_db, to_db = open_db(source), open_db(target)
+    try:
+        counts = copy_database(from_db, to_db, progress=lambda line: click.echo(line, err=True))
+    finally:
+        from_db.close()
+        to_db.close()
+    emit(counts, "table", ("table", "source", "target"))
+    total = sum(row["target"] for row in counts)
+    click.echo(f"copied {total:,} rows in {len(counts)} tables to {shown_location(target)}")
+
+
+@db_group.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+@db_option
+def db_backup(destination, db_path):
+    """Back up the database to DESTINATION (a new file): SQLite's online backup API for a SQLite
+    file, pg_dump's custom format for PostgreSQL (restore: pg_restore -d URL DESTINATION)."""
+    from factcheck.storage.transfer import backup
+
+    db = open_database(db_path)
+    try:
+        path = backup(db, destination)
+    finally:
+        db.close()
+    click.echo(f"backed up {db.location} to {path} ({path.stat().st_size:,} bytes)")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

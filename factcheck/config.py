@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 DEFAULT_DB_PATH = Path("factcheck.db")  # in the working folder, never inside the package
+DB_URL_SCHEMES = ("postgresql://", "postgres://")  # a db_path that is a PostgreSQL server
 DEFAULT_ACTOR = "cli"
 ENV_PREFIX = "FACTCHECK_"
 ENV_FILE = ".env"
@@ -108,7 +109,15 @@ def _review_url(value: Any) -> Any:
     return text
 
 
+def _db_location(value: Any) -> Any:
+    """A PostgreSQL URL stays text; anything else is a file path (``~`` expanded)."""
+    if isinstance(value, str) and value.strip().lower().startswith(DB_URL_SCHEMES):
+        return value.strip()
+    return _expand(value)
+
+
 FilePath = Annotated[Path, BeforeValidator(_expand)]
+DbLocation = Annotated[Path | str, BeforeValidator(_db_location)]
 OptionalPath = Annotated[Path | None, BeforeValidator(_path)]
 OptionalText = Annotated[str | None, BeforeValidator(_text)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -176,9 +185,9 @@ class Settings(BaseSettings):
     )
 
     # storage and input
-    db_path: FilePath = setting(
+    db_path: DbLocation = setting(
         DEFAULT_DB_PATH,
-        "SQLite database file",
+        "SQLite database file, or a PostgreSQL server's `postgresql://user:password@host/db` URL",
         option="--db",
         env="FACTCHECK_DB",
         shown="`factcheck.db` in the working folder",
@@ -317,6 +326,19 @@ class Settings(BaseSettings):
     )
     max_failed_signins: int = setting(
         5, "failed sign-ins of one account per 15 minutes before further tries are refused", ge=1
+    )
+    # the HTTP API (`factcheck serve`)
+    api_max_body_bytes: int = setting(
+        2 * 1024 * 1024,
+        "largest request body the HTTP API accepts (larger: 413); bigger articles go "
+        "through `factcheck ingest`",
+        shown="`2097152` (2 MB)",
+        ge=1024,
+    )
+    api_cors_origins: OptionalText = setting(
+        None,
+        "comma-separated origins (e.g. `https://cms.example.org`) whose web pages may call the "
+        "HTTP API from a browser; unset: no CORS headers, so no browser page of another site can",
     )
     # the command line
     debug: bool = setting(False, "show tracebacks instead of one-line errors")

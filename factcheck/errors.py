@@ -22,7 +22,12 @@ class FetchError(InputError):
 
 
 class DatabaseError(FactcheckError):
-    """The database cannot be opened or migrated."""
+    """The database cannot be opened, migrated or reached, or refused a statement."""
+
+
+class IntegrityError(DatabaseError):
+    """A write broke a rule of the schema: a unique key, a check, a foreign key, or the
+    append-only audit log. The same exception on SQLite and PostgreSQL."""
 
 
 class NotFoundError(FactcheckError):

@@ -13,12 +13,11 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import asdict
 
-import sqlite_utils
-
 from factcheck.config import Settings
 from factcheck.errors import FactcheckError
 from factcheck.extract import claims as extract
 from factcheck.ingest import read as sources
+from factcheck.storage import Database
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage import matches as match_store
@@ -44,7 +43,7 @@ def run_extractor(document: Document, settings: Settings, *, extractor: str | No
 
 
 def ingest_document(
-    db: sqlite_utils.Database,
+    db: Database,
     document: Document,
     settings: Settings,
     *,
@@ -92,7 +91,7 @@ def ingest_document(
 
 
 def ingest_source(
-    db: sqlite_utils.Database,
+    db: Database,
     source: str,
     settings: Settings,
     *,
@@ -113,7 +112,7 @@ def ingest_source(
 
 
 def add_article(
-    db: sqlite_utils.Database,
+    db: Database,
     settings: Settings,
     *,
     actor: str,

@@ -12,8 +12,6 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict
 
-import sqlite_utils
-
 from factcheck import pipeline, vocab
 from factcheck.config import Settings, default, load_settings
 from factcheck.errors import ConfigError, InputError, NotFoundError
@@ -21,6 +19,7 @@ from factcheck.ingest import read as sources
 from factcheck.match import matcher as matching
 from factcheck.review import workflow as review
 from factcheck.review.scales import get_scale, list_scales
+from factcheck.storage import Database
 from factcheck.storage import matches as match_store
 from factcheck.storage import review as review_store
 from factcheck.storage import workbench as store
@@ -47,7 +46,7 @@ def strong_match_threshold() -> float:
 # ---------------------------------------------------------------- who is working
 
 
-def reviewer_names(db: sqlite_utils.Database) -> list[str]:
+def reviewer_names(db: Database) -> list[str]:
     return [row["name"] for row in review_store.list_reviewers(db)]
 
 
@@ -55,7 +54,7 @@ def reviewer_names(db: sqlite_utils.Database) -> list[str]:
 
 
 def add_article(
-    db: sqlite_utils.Database,
+    db: Database,
     settings: Settings,
     *,
     actor: str,
@@ -97,7 +96,7 @@ def add_article(
     )
 
 
-def articles_view(db: sqlite_utils.Database, viewer: str | None = None) -> list[dict]:
+def articles_view(db: Database, viewer: str | None = None) -> list[dict]:
     """Every article with counts of sentences, claims, reviewed and published claims (as
     ``viewer`` may see them: blind review applied)."""
     return list_with_counts(db, review.blind_viewer_id(db, viewer))
@@ -107,7 +106,7 @@ def articles_view(db: sqlite_utils.Database, viewer: str | None = None) -> list[
 
 
 def queue_view(
-    db: sqlite_utils.Database,
+    db: Database,
     filters: QueueFilters | None = None,
     *,
     sort: str = "score",
@@ -145,7 +144,7 @@ def queue_view(
 
 
 def neighbours(
-    db: sqlite_utils.Database,
+    db: Database,
     claim_id: int,
     filters: QueueFilters | None = None,
     *,
@@ -222,7 +221,7 @@ def article_context(text: str, claim: dict, *, whole: bool = False) -> dict:
     }
 
 
-def evidence_cards(db: sqlite_utils.Database, claim_id: int, owner: str) -> list[dict]:
+def evidence_cards(db: Database, claim_id: int, owner: str) -> list[dict]:
     """The claim's matched passages as cards: passage, source, date, link, score, method,
     model, strength, the source's published verdict, and ``owner``'s own stance or dismissal."""
     state = store.evidence_state(db, claim_id, owner)
@@ -296,7 +295,7 @@ def describe_event(event: dict) -> str:
 
 
 def claim_view(
-    db: sqlite_utils.Database,
+    db: Database,
     claim_id: int | None,
     viewer: str,
     *,
@@ -355,7 +354,7 @@ def claim_view(
 
 
 def set_evidence(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     passage_id: int,
@@ -388,7 +387,7 @@ def set_evidence(
 # ---------------------------------------------------------------- editors
 
 
-def adjudication_view(db: sqlite_utils.Database, viewer: str) -> dict:
+def adjudication_view(db: Database, viewer: str) -> dict:
     """The editor's desk: disagreements to adjudicate, verdicts ready to publish, settings."""
     reviewer = review.account(db, viewer, "see_all")
     rows = []

@@ -128,9 +128,9 @@ def add_matches(
                 (claim_id, passage_id, round(0.92 - 0.04 * rank, 3), rank, method, model, now)
             )
     with db.atomic():
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO matches (claim_id, passage_id, score, rank, method, model, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        db.executemany(
+            "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             rows,
         )
     return len(rows)

@@ -190,36 +190,16 @@ def test_roles_allow_what_the_ones_before_them_do():
 
 
 def test_permissions_are_checked_in_the_core(desk):
-    article = (
-        desk["articles"]
-        .insert(
-            {
-                "source": "t",
-                "text": "Prices rose 5%.",
-                "content_hash": "h",
-                "ingested_at": "2024",
-            }
-        )
-        .last_pk
-    )
-    claim_id = (
-        desk["claims"]
-        .insert(
-            {
-                "article_id": article,
-                "sentence_index": 0,
-                "text": "Prices rose 5%.",
-                "start": 0,
-                "end": 15,
-                "score": 0.9,
-                "check_worthy": 1,
-                "text_hash": "t",
-                "created_at": "2024",
-                "updated_at": "2024",
-            }
-        )
-        .last_pk
-    )
+    article = desk.execute(
+        "INSERT INTO articles (source, text, content_hash, ingested_at) "
+        "VALUES ('t', 'Prices rose 5%.', 'h', '2024') RETURNING id"
+    ).fetchone()[0]
+    claim_id = desk.execute(
+        'INSERT INTO claims (article_id, sentence_index, text, start, "end", score, '
+        "check_worthy, text_hash, created_at, updated_at) "
+        "VALUES (?, 0, 'Prices rose 5%.', 0, 15, 0.9, 1, 't', '2024', '2024') RETURNING id",
+        [article],
+    ).fetchone()[0]
     with pytest.raises(PermissionDeniedError, match="only checkers can review claims; Vic"):
         review.save_verdict(desk, "Vic", claim_id, "False")
     with pytest.raises(PermissionDeniedError, match="only editors can assign"):

@@ -4,11 +4,11 @@ database with reviews in it without losing anything."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 import pytest
 
 from factcheck import resources
+from factcheck.errors import IntegrityError
 from factcheck.review import workflow as review
 from factcheck.storage import apply_migrations, events, open_db
 
@@ -27,26 +27,53 @@ def logged(db):
     [
         "UPDATE events SET actor = 'Mallory' WHERE id = ?",
         "DELETE FROM events WHERE id = ?",
-        "INSERT OR REPLACE INTO events (id, at, actor, action, entity) "
-        "VALUES (?, '2024', 'Mallory', 'claim.status', 'claims')",
-        "REPLACE INTO events (id, at, actor, action, entity) "
-        "VALUES (?, '2024', 'Mallory', 'claim.status', 'claims')",
         "INSERT INTO events (id, at, actor, action, entity) "
         "VALUES (?, '2024', 'Mallory', 'claim.status', 'claims') ON CONFLICT DO NOTHING",
+        "INSERT INTO events (id, at, actor, action, entity) "
+        "VALUES (?, '2024', 'Mallory', 'claim.status', 'claims') "
+        "ON CONFLICT (id) DO UPDATE SET actor = excluded.actor",
     ],
 )
 def test_every_rewrite_of_an_event_is_refused(logged, statement):
     db, event_id = logged
     before = list(db.query("SELECT * FROM events"))
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         db.execute(statement, [event_id])
     assert list(db.query("SELECT * FROM events")) == before
 
 
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT OR REPLACE INTO events (id, at, actor, action, entity) "
+        "VALUES (?, '2024', 'Mallory', 'claim.status', 'claims')",
+        "REPLACE INTO events (id, at, actor, action, entity) "
+        "VALUES (?, '2024', 'Mallory', 'claim.status', 'claims')",
+    ],
+)
+def test_sqlite_replace_of_an_event_is_refused(logged, statement):
+    db, event_id = logged
+    before = list(db.query("SELECT * FROM events"))
+    with pytest.raises(IntegrityError, match="append-only"):
+        db.execute(statement, [event_id])
+    assert list(db.query("SELECT * FROM events")) == before
+
+
+def test_truncate_is_refused_where_the_engine_has_it(logged, engine):
+    db, _ = logged
+    if engine != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE (DELETE without WHERE is refused above)")
+    with pytest.raises(IntegrityError, match="append-only"):
+        db.execute("TRUNCATE events")
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+
+
+@pytest.mark.sqlite_only
 def test_recursive_triggers_do_not_open_a_way_round(logged):
     db, event_id = logged
     db.execute("PRAGMA recursive_triggers = ON")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         db.execute(
             "INSERT OR REPLACE INTO events (id, at, actor, action, entity) "
             "VALUES (?, '2024', 'Mallory', 'x', 'claims')",

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from click.testing import CliRunner
 from local_server import Site
 
 from factcheck.cli import cli
+from factcheck.storage import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (
@@ -65,9 +65,12 @@ def invoke(*args: str, stdin: bytes | None = None, env: dict | None = None):
 
 
 def counts(db_path: Path) -> dict[str, int]:
-    db = sqlite_utils.Database(db_path)
+    db = open_db(db_path)
     try:
-        return {table: db[table].count for table in ("articles", "claims", "events")}
+        return {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("articles", "claims", "events")
+        }
     finally:
         db.close()
 

@@ -472,27 +472,13 @@ def test_annotations_are_the_individual_labels_in_long_form(db, newsroom):
 
 
 def test_trec_run_lists_the_matches(db, newsroom, tmp_path):
-    db["matches"].insert_all(
+    db.executemany(
+        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            {
-                "claim_id": newsroom.jobs,
-                "passage_id": newsroom.passage,
-                "score": 0.91234567,
-                "rank": 1,
-                "method": "dense",
-                "model": "all-MiniLM-L6-v2",
-                "created_at": "2024",
-            },
-            {
-                "claim_id": newsroom.other,
-                "passage_id": newsroom.passage,
-                "score": 0.5,
-                "rank": 1,
-                "method": "lexical",
-                "model": "",
-                "created_at": "2024",
-            },
-        ]
+            (newsroom.jobs, newsroom.passage, 0.91234567, 1, "dense", "all-MiniLM-L6-v2", "2024"),
+            (newsroom.other, newsroom.passage, 0.5, 1, "lexical", "", "2024"),
+        ],
     )
     lines = [line.split() for line in export.export(db, "trec-run").decode().splitlines()]
     assert lines == [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -17,6 +16,7 @@ from factcheck.errors import LLMError
 from factcheck.extract import llm, prompts
 from factcheck.extract.anchor import ArticleText, locate
 from factcheck.pipeline import ingest_source
+from factcheck.storage import open_db
 from factcheck.types import CLAIM_TYPES
 
 ARTICLE = (
@@ -156,11 +156,14 @@ def dead_url() -> str:
 
 
 def counts(db_path) -> dict:
-    with sqlite3.connect(db_path) as conn:
+    db = open_db(db_path)
+    try:
         return {
-            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("articles", "claims", "events")
         }
+    finally:
+        db.close()
 
 
 # --- extraction and re-anchoring ----------------------------------------------------------
@@ -424,10 +427,8 @@ def test_ingest_stores_llm_claims_in_sqlite(fake, llm_settings, db, db_path, tmp
     fake.claims(CLAIMS)
     result = ingest_source(db, str(source), llm_settings, actor="tester")
     assert result.created and result.sentences == 4 and result.claims == 2
-    with sqlite3.connect(db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        article = conn.execute("SELECT * FROM articles").fetchone()
-        rows = conn.execute("SELECT * FROM claims ORDER BY sentence_index").fetchall()
+    (article,) = db.query("SELECT * FROM articles")
+    rows = list(db.query("SELECT * FROM claims ORDER BY sentence_index"))
     assert article["extractor"] == "llm"
     assert {row["origin"] for row in rows} == {"llm"}
     for row in rows:
@@ -456,7 +457,7 @@ def test_cli_with_server_down_fails_clearly_and_changes_nothing(db_path, tmp_pat
     source.write_text(ARTICLE, encoding="utf-8")
     monkeypatch.setenv("FACTCHECK_LLM_BASE_URL", dead_url())
     runner = CliRunner()
-    before = counts(db_path) if db_path.exists() else {"articles": 0, "claims": 0, "events": 0}
+    before = counts(db_path)
     result = runner.invoke(cli, ["ingest", str(source), "--extractor", "llm", "--db", str(db_path)])
     assert result.exit_code == 1
     assert "Error: cannot reach LLM endpoint" in result.output

@@ -13,6 +13,8 @@ from factcheck.review import workflow as review
 from factcheck.storage import STATISTICS_FROM, open_db, refresh_statistics
 from factcheck.storage.review import QueueFilters
 
+pytestmark = pytest.mark.sqlite_only  # ANALYZE and sqlite_stat1: PostgreSQL's autovacuum does this
+
 
 def analysed(db) -> dict[str, int]:
     """Rows per table as the statistics remember them ({} when there are none)."""

@@ -67,16 +67,10 @@ def _passages(db, count=2):
 
 
 def _match(db, claim_id, passage_id, score):
-    db["matches"].insert(
-        {
-            "claim_id": claim_id,
-            "passage_id": passage_id,
-            "score": score,
-            "rank": 1,
-            "method": "dense",
-            "model": "m",
-            "created_at": "2024",
-        }
+    db.execute(
+        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
+        "VALUES (?, ?, ?, 1, 'dense', 'm', '2024')",
+        [claim_id, passage_id, score],
     )
 
 

@@ -1,11 +1,9 @@
 """Storage: migrations, WAL, foreign keys, append-only events, compare-and-set."""
 
-import sqlite3
-
 import pytest
 
-from factcheck.errors import ConflictError
-from factcheck.storage import apply_migrations, events, open_db, schema_version
+from factcheck.errors import ConflictError, IntegrityError
+from factcheck.storage import apply_migrations, events, open_db, schema_version, table_names
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.types import Document, SentenceClaim
@@ -38,20 +36,34 @@ def _article(db):
     return article_id
 
 
-def test_open_applies_migrations_with_wal_and_foreign_keys(db_path):
+def test_open_applies_migrations(db_path):
     db = open_db(db_path)
     assert schema_version(db) >= 1
+    assert {"articles", "claims", "events", "reviewers"} <= set(table_names(db))
+    assert apply_migrations(db) == []  # a second run applies nothing
+    db.close()
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_opens_with_wal_and_foreign_keys(db_path):
+    db = open_db(db_path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert {"articles", "claims", "events", "reviewers"} <= set(db.table_names())
-    assert apply_migrations(db) == []  # a second run applies nothing
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(IntegrityError):
+        db.execute(
+            'INSERT INTO claims (article_id, sentence_index, text, start, "end", score, '
+            "text_hash, created_at, updated_at) VALUES (999, 0, 'x', 0, 1, 0.5, 'h', 't', 't')"
+        )
 
 
 def test_events_are_append_only(db):
     _article(db)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         db.execute("UPDATE events SET actor = 'x'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         db.execute("DELETE FROM events")
 
 
@@ -86,7 +98,7 @@ def test_update_is_compare_and_set(db):
 
 
 def test_failed_transaction_leaves_nothing(db):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         with db.atomic():
             article_store.insert(
                 db,

@@ -23,7 +23,6 @@ import re
 from urllib.parse import urlparse
 
 import pandas as pd
-import sqlite_utils
 
 from factcheck.agreement.statistics import (
     AgreementError,
@@ -38,6 +37,7 @@ from factcheck.export.visibility import visibility
 from factcheck.review import workflow
 from factcheck.review.scales import get_scale
 from factcheck.review.workflow import annotations_long
+from factcheck.storage import Database
 from factcheck.storage import export as store
 from factcheck.vocab import AGREEMENT_SCOPES, POLAR_STANCES
 
@@ -60,9 +60,7 @@ MIN_CLAIMS = 5
 # --------------------------------------------------------------------------- exports
 
 
-def _visible_annotations(
-    db: sqlite_utils.Database, viewer: str | None, scale: str | None = None
-) -> list[dict]:
+def _visible_annotations(db: Database, viewer: str | None, scale: str | None = None) -> list[dict]:
     """Individual labels (on ``scale`` when given) on the claims where ``viewer`` sees each
     reviewer's own work."""
     rows = annotations_long(db, scale=scale, viewer=viewer)
@@ -72,9 +70,7 @@ def _visible_annotations(
     return [r for r in rows if seen.per_reviewer(r["claim_id"])]
 
 
-def annotations_table(
-    db: sqlite_utils.Database, claim_ids=None, viewer: str | None = None
-) -> pd.DataFrame:
+def annotations_table(db: Database, claim_ids=None, viewer: str | None = None) -> pd.DataFrame:
     """Individual labels in long form (:data:`ANNOTATION_COLUMNS`), optionally of some claims,
     as ``viewer`` may see them."""
     frame = pd.DataFrame(
@@ -89,7 +85,7 @@ def _run_tag(method: str, model: str) -> str:
     return re.sub(r"[^\w.-]+", "_", f"{method}-{model}" if model else method)
 
 
-def trec_run(db: sqlite_utils.Database, article_id: int | None = None) -> str:
+def trec_run(db: Database, article_id: int | None = None) -> str:
     """The stored matches (of one article, or all) as a TREC run file."""
     return "".join(
         f"{m['claim_id']} Q0 {m['passage_id']} {m['rank']} {m['score']:.6f} "
@@ -112,7 +108,7 @@ def _one_scale(found: set[str], scale: str | None, what: str) -> str | None:
 
 
 def reviewer_report(
-    db: sqlite_utils.Database,
+    db: Database,
     scale: str | None = None,
     *,
     resamples: int = 1000,
@@ -138,7 +134,7 @@ def source_name(row: dict) -> str:
     return row.get("publisher") or row.get("title") or host or f"source {row.get('source_id')}"
 
 
-def _visible_stances(db: sqlite_utils.Database, viewer: str | None) -> list[dict]:
+def _visible_stances(db: Database, viewer: str | None) -> list[dict]:
     """The cited sources' stances ``viewer`` may see (see the module docstring)."""
     rows = store.source_stance_rows(db)
     if viewer is None:
@@ -151,7 +147,7 @@ def _visible_stances(db: sqlite_utils.Database, viewer: str | None) -> list[dict
 
 
 def source_report(
-    db: sqlite_utils.Database, scale: str | None = None, viewer: str | None = None
+    db: Database, scale: str | None = None, viewer: str | None = None
 ) -> SourceAgreement:
     """Agreement of the cited sources with the final verdicts and with each other, over the
     citations ``viewer`` may see."""
@@ -296,7 +292,7 @@ def agreement_rows(report: AgreementReport | SourceAgreement) -> list[dict]:
 
 
 def agreement(
-    db: sqlite_utils.Database,
+    db: Database,
     scope: str = "reviewers",
     scale: str | None = None,
     *,

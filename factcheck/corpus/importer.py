@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from tqdm.auto import tqdm
 
 from factcheck.config import Settings, load_settings
 from factcheck.errors import InputError
+from factcheck.storage import Database, utcnow
 from factcheck.storage import corpus as store
-from factcheck.storage import utcnow
 from factcheck.storage.claims import text_hash
 from factcheck.text import iso_date, split_sentences
 from factcheck.vocab import CORPUS_FORMATS, CORPUS_KINDS
@@ -158,7 +157,7 @@ class _Parsed:
 
 
 def import_paths(
-    db: sqlite_utils.Database,
+    db: Database,
     paths: Iterable[str | Path],
     options: ImportOptions = ImportOptions(),
     *,
@@ -218,9 +217,7 @@ def _bad_rows_message(bad: list[tuple[Path, BadRow]], shown: int = 5) -> str:
     )
 
 
-def _write(
-    db: sqlite_utils.Database, parsed: _Parsed, options: ImportOptions, progress: bool
-) -> ImportResult:
+def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool) -> ImportResult:
     result = ImportResult(
         str(parsed.path),
         parsed.format,

@@ -12,19 +12,19 @@ import sys
 from collections.abc import Sequence
 
 import numpy as np
-import sqlite_utils
 from tqdm.auto import tqdm
 
 from factcheck.errors import InputError, ModelError
 from factcheck.models import embed
 from factcheck.models import onnx as embed_onnx
+from factcheck.storage import Database
 from factcheck.storage import corpus as corpus_store
 from factcheck.storage import embeddings as store
 from factcheck.storage.claims import text_hash
 
 
 def embed_texts(
-    db: sqlite_utils.Database,
+    db: Database,
     texts: Sequence[str],
     model: str | None = None,
     batch_size: int = 64,
@@ -50,7 +50,7 @@ def cache_key(model: str | None = None, backend: str | None = None) -> str:
 
 
 def encode_missing(
-    db: sqlite_utils.Database,
+    db: Database,
     texts_by_hash: dict[str, str],
     model: str,
     *,
@@ -88,7 +88,7 @@ def encode_missing(
 
 
 def embed_passages(
-    db: sqlite_utils.Database,
+    db: Database,
     model: str | None = None,
     *,
     batch_size: int = 64,
@@ -110,12 +110,12 @@ def embed_passages(
     return len(texts)
 
 
-def models_in_db(db: sqlite_utils.Database) -> dict[str, int]:
+def models_in_db(db: Database) -> dict[str, int]:
     """Each model that has cached vectors, with how many, most first."""
     return store.models(db)
 
 
-def model_mismatch(db: sqlite_utils.Database, model: str | None = None) -> str | None:
+def model_mismatch(db: Database, model: str | None = None) -> str | None:
     """A message when the corpus has vectors but none from ``model``; None when all is well."""
     name, key = embed.resolve_model_name(model), cache_key(model)
     present = models_in_db(db)
@@ -133,7 +133,7 @@ def model_mismatch(db: sqlite_utils.Database, model: str | None = None) -> str |
     )
 
 
-def require_model(db: sqlite_utils.Database, model: str | None = None) -> str:
+def require_model(db: Database, model: str | None = None) -> str:
     """The cache key of ``model``, or :class:`ModelError` when the stored vectors are another's."""
     message = model_mismatch(db, model)
     if message:
@@ -160,7 +160,7 @@ def _stack(vectors: list[np.ndarray], model: str) -> np.ndarray:
     return np.vstack(vectors).astype(np.float32, copy=False)
 
 
-def dimension(db: sqlite_utils.Database, model: str | None) -> int:
+def dimension(db: Database, model: str | None) -> int:
     """The vector size of ``model`` (from the cache, else from the loaded model)."""
     stored = store.dimension(db, cache_key(model))
     if stored:

@@ -67,7 +67,6 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlparse
 
 import pandas as pd
-import sqlite_utils
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -80,6 +79,7 @@ from factcheck.export.tables import plain, read_delimited, records, to_delimited
 from factcheck.export.visibility import Visibility, visibility
 from factcheck.review import workflow
 from factcheck.review.scales import get_scale, label_key
+from factcheck.storage import Database
 from factcheck.storage import export as store
 from factcheck.text import escape_markdown, html_safe_json
 from factcheck.vocab import EXPORT_FORMATS, STANCES, STATUSES
@@ -318,7 +318,7 @@ def _filtered(frame: pd.DataFrame, filters: ExportFilters) -> pd.DataFrame:
 
 
 def _visible_table(
-    db: sqlite_utils.Database, filters: ExportFilters | None, viewer: str | None
+    db: Database, filters: ExportFilters | None, viewer: str | None
 ) -> tuple[pd.DataFrame, Visibility]:
     """The verdict table as ``viewer`` may see it, and what they may see."""
     filters = checked_filters(filters)
@@ -354,16 +354,14 @@ def _visible_table(
 
 
 def verdict_table(
-    db: sqlite_utils.Database, filters: ExportFilters | None = None, viewer: str | None = None
+    db: Database, filters: ExportFilters | None = None, viewer: str | None = None
 ) -> pd.DataFrame:
     """The verdict table (columns and dtypes of :data:`COLUMNS`), one row per claim, as
     ``viewer`` (an account name; None: everything) may see it (see the module docstring)."""
     return _visible_table(db, filters, viewer)[0]
 
 
-def sources_table(
-    db: sqlite_utils.Database, claim_ids, viewer: str | None | Visibility = None
-) -> pd.DataFrame:
+def sources_table(db: Database, claim_ids, viewer: str | None | Visibility = None) -> pd.DataFrame:
     """One row per citation of the claims (:data:`SOURCE_COLUMNS`) that ``viewer`` may see."""
     ids = [int(i) for i in claim_ids]
     seen = viewer if isinstance(viewer, Visibility) else visibility(db, viewer, ids)
@@ -372,9 +370,7 @@ def sources_table(
     return typed(pd.DataFrame(rows), SOURCE_COLUMNS)
 
 
-def correction_log(
-    db: sqlite_utils.Database, claim_ids, viewer: str | None | Visibility = None
-) -> pd.DataFrame:
+def correction_log(db: Database, claim_ids, viewer: str | None | Visibility = None) -> pd.DataFrame:
     """Every recorded change to the claims that ``viewer`` may see, oldest first; before/after
     as JSON text."""
     ids = [int(i) for i in claim_ids]
@@ -382,7 +378,7 @@ def correction_log(
     return typed(pd.DataFrame(seen.events(store.event_rows(db, ids))), LOG_COLUMNS)
 
 
-def claimreview_organisation(db: sqlite_utils.Database) -> claimreview.Organisation | None:
+def claimreview_organisation(db: Database) -> claimreview.Organisation | None:
     """The ClaimReview author: the organisation set on the editor's desk, else the
     FACTCHECK_ORG_NAME/URL settings (:func:`factcheck.review.workflow.organisation`), with the
     FACTCHECK_REVIEW_URL template; None without a name."""
@@ -557,7 +553,7 @@ def to_markdown(frame: pd.DataFrame, generated: datetime | None = None) -> bytes
 
 
 def export(
-    db: sqlite_utils.Database,
+    db: Database,
     fmt: str,
     filters: ExportFilters | None = None,
     viewer: str | None = None,

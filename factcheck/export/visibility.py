@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import sqlite_utils
-
 from factcheck.review import workflow
 from factcheck.review.permissions import allowed
+from factcheck.storage import Database
 from factcheck.storage import accounts as account_store
 from factcheck.storage import export as store
 
@@ -118,9 +117,7 @@ EVERYTHING = Visibility()
 """Local administration: every claim, every reviewer's work."""
 
 
-def visibility(
-    db: sqlite_utils.Database, viewer: str | None, claim_ids: Iterable[int]
-) -> Visibility:
+def visibility(db: Database, viewer: str | None, claim_ids: Iterable[int]) -> Visibility:
     """What ``viewer`` (an account name; None: local administration) may see of the claims.
 
     An unknown account raises NotFoundError, a disabled one PermissionDeniedError."""

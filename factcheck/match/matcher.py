@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import sqlite_utils
 from tqdm.auto import tqdm
 
 from factcheck.config import Settings, load_settings
@@ -53,7 +52,7 @@ from factcheck.errors import InputError, ModelError
 from factcheck.match import ann
 from factcheck.match.retrieval import METHODS, Doc, Query, Retriever
 from factcheck.models.embed import detect_device, loadable, require_available, stay_offline
-from factcheck.storage import database_file
+from factcheck.storage import Database, database_file, database_key
 from factcheck.storage import matches as store
 from factcheck.storage.embeddings import get_many
 from factcheck.text import clean_text, parse_date
@@ -74,7 +73,7 @@ class DbEmbedder:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         model: str | None,
         *,
         bar: bool = False,
@@ -174,7 +173,7 @@ def build_units(rows: Sequence[dict]) -> tuple[list[Doc], list[int], list]:
 
 
 def corpus_index(
-    db: sqlite_utils.Database,
+    db: Database,
     settings: Settings | None = None,
     *,
     model: str | None = None,
@@ -195,7 +194,7 @@ def corpus_index(
     if signature[0] == 0:
         return None
     subset = None if source_ids is None else ann.ids_checksum(source_ids)
-    cache_key = (database_file(db), key, signature, subset)
+    cache_key = (database_key(db), key, signature, subset)
     embed = DbEmbedder(db, model, bar=bar, say=progress)
     cached = _CACHE.get(cache_key)
     if cached is not None:
@@ -226,9 +225,7 @@ def corpus_index(
     return index
 
 
-def _approximate_index(
-    db: sqlite_utils.Database, index: CorpusIndex, threshold: int
-) -> ann.VectorIndex:
+def _approximate_index(db: Database, index: CorpusIndex, threshold: int) -> ann.VectorIndex:
     """The usearch index over the units' claim vectors, saved beside the database."""
     claim_vectors = index.retriever.dense.vectors["claim"]
 
@@ -442,7 +439,7 @@ class MatchResult:
         return text
 
 
-def claim_queries(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> list[Query]:
+def claim_queries(db: Database, claim_ids: Sequence[int]) -> list[Query]:
     """Claims as queries: text, the two sentences before as context, speaker, article date."""
     return [
         Query(
@@ -457,7 +454,7 @@ def claim_queries(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> list[Q
 
 
 def match_claims(
-    db: sqlite_utils.Database,
+    db: Database,
     claim_ids: Sequence[int],
     settings: Settings | None = None,
     *,
@@ -519,7 +516,7 @@ def match_claims(
 
 
 def match_article(
-    db: sqlite_utils.Database,
+    db: Database,
     article_id: int,
     settings: Settings | None = None,
     progress: Progress | None = None,
@@ -532,15 +529,13 @@ def match_article(
     return match_claims(db, ids, settings, progress=progress, **options).matches
 
 
-def match_all(
-    db: sqlite_utils.Database, settings: Settings | None = None, **options
-) -> MatchResult:
+def match_all(db: Database, settings: Settings | None = None, **options) -> MatchResult:
     """Match every check-worthy claim of every article."""
     return match_claims(db, store.check_worthy_ids(db), settings, **options)
 
 
 def search(
-    db: sqlite_utils.Database,
+    db: Database,
     text: str,
     top_k: int = 10,
     method: str | None = None,
@@ -592,7 +587,7 @@ def search(
 
 
 def group_duplicates(
-    db: sqlite_utils.Database, claim_ids: Sequence[int], settings: Settings | None = None
+    db: Database, claim_ids: Sequence[int], settings: Settings | None = None
 ) -> int:
     """Put each claim in the group of its most similar earlier check-worthy claim when their
     cosine reaches ``duplicate_threshold`` (else in a group of its own). Claim vectors are
@@ -634,7 +629,7 @@ def group_duplicates(
     return joined
 
 
-def duplicates(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def duplicates(db: Database, claim_id: int) -> list[dict]:
     """The other claims of ``claim_id``'s near-duplicate group, with their verdicts and the
     cosine similarity to this claim."""
     members = store.group_members(db, claim_id)
@@ -654,7 +649,7 @@ def duplicates(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     return members
 
 
-def prior_verdicts(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def prior_verdicts(db: Database, claim_id: int) -> list[dict]:
     """Near-duplicates of ``claim_id`` that already have a verdict: claim_id, text,
     article_title, status, label (the final verdict, else the reviewers' labels), scale,
     similarity."""

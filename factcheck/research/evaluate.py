@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
-
 from factcheck.config import Settings, load_settings
 from factcheck.corpus.importer import ImportOptions, import_paths
 from factcheck.errors import InputError
@@ -15,6 +13,7 @@ from factcheck.match.matcher import Progress, corpus_index, rank
 from factcheck.match.retrieval import Query
 from factcheck.research.checkthat import transcript_queries, tweet_query
 from factcheck.research.metrics import evaluate, read_qrels, read_queries, write_run
+from factcheck.storage import Database
 
 EVAL_KEYS = ("map@1", "map@3", "map@5", "mrr", "recall@5", "recall@10", "recall@20", "queries")
 
@@ -49,7 +48,7 @@ def eval_queries(path: str | Path, fmt: str) -> list[Query]:
 
 
 def evaluate_files(
-    db: sqlite_utils.Database,
+    db: Database,
     corpus: str | Path,
     queries: str | Path,
     qrels: str | Path,

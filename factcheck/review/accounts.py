@@ -17,7 +17,6 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
@@ -25,6 +24,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from factcheck.config import Settings
 from factcheck.errors import AuthenticationError, InputError, NotFoundError, PermissionDeniedError
 from factcheck.review.permissions import require
+from factcheck.storage import Database
 from factcheck.storage import accounts as store
 from factcheck.storage.review import write_transaction
 from factcheck.vocab import ROLES
@@ -88,7 +88,7 @@ def _hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def get_account(db: sqlite_utils.Database, name: str) -> dict:
+def get_account(db: Database, name: str) -> dict:
     """The account called ``name``, or :class:`NotFoundError` listing how to create one."""
     found = store.get(db, clean_name(name))
     if found is None:
@@ -99,21 +99,21 @@ def get_account(db: sqlite_utils.Database, name: str) -> dict:
     return found
 
 
-def _admin(db: sqlite_utils.Database, actor: str) -> dict:
+def _admin(db: Database, actor: str) -> dict:
     return require(get_account(db, actor), "manage_accounts")
 
 
 # ---------------------------------------------------------------- managing accounts
 
 
-def needs_first_admin(db: sqlite_utils.Database) -> bool:
+def needs_first_admin(db: Database) -> bool:
     """True while no enabled admin can sign in with a password (the app then asks for the
     first one): a new database, or one used with sign-in off, whose ``local`` admin has none."""
     return store.count(db, role="admin", active=True, with_password=True) == 0
 
 
 def add_account(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str | None,
     name: str,
     role: str,
@@ -131,7 +131,7 @@ def add_account(
         return store.insert(db, cleaned, role, actor=by, password_hash=digest)
 
 
-def create_first_admin(db: sqlite_utils.Database, name: str, password: str) -> dict:
+def create_first_admin(db: Database, name: str, password: str) -> dict:
     """The first admin, on a database without an enabled admin (the app's first start asks
     for it); refused once one exists."""
     cleaned = clean_name(name)
@@ -144,14 +144,14 @@ def create_first_admin(db: sqlite_utils.Database, name: str, password: str) -> d
         return store.insert(db, cleaned, "admin", actor=cleaned, password_hash=digest)
 
 
-def list_accounts(db: sqlite_utils.Database, actor: str | None = None) -> list[dict]:
+def list_accounts(db: Database, actor: str | None = None) -> list[dict]:
     """Every account: name, role, disabled, created and updated (never a password hash)."""
     if actor is not None:
         require(get_account(db, actor), "read")
     return store.list_all(db)
 
 
-def _last_admin_guard(db: sqlite_utils.Database, account: dict, losing: bool) -> None:
+def _last_admin_guard(db: Database, account: dict, losing: bool) -> None:
     if losing and account["role"] == "admin" and not account["disabled"]:
         if store.count(db, role="admin", active=True) <= 1:
             raise PermissionDeniedError(
@@ -159,7 +159,7 @@ def _last_admin_guard(db: sqlite_utils.Database, account: dict, losing: bool) ->
             )
 
 
-def set_role(db: sqlite_utils.Database, actor: str | None, name: str, role: str) -> dict:
+def set_role(db: Database, actor: str | None, name: str, role: str) -> dict:
     """Change an account's role (admins; ``actor`` None: local administration)."""
     check_role(role)
     with write_transaction(db):
@@ -171,9 +171,7 @@ def set_role(db: sqlite_utils.Database, actor: str | None, name: str, role: str)
         return store.update(db, account, actor=by, action="reviewer.role", role=role)
 
 
-def set_disabled(
-    db: sqlite_utils.Database, actor: str | None, name: str, disabled: bool = True
-) -> dict:
+def set_disabled(db: Database, actor: str | None, name: str, disabled: bool = True) -> dict:
     """Disable (or enable again) an account; disabling ends its sessions."""
     with write_transaction(db):
         by = _admin(db, actor)["name"] if actor is not None else "cli"
@@ -193,7 +191,7 @@ def set_disabled(
         return updated
 
 
-def reset_password(db: sqlite_utils.Database, actor: str | None, name: str, password: str) -> dict:
+def reset_password(db: Database, actor: str | None, name: str, password: str) -> dict:
     """Set a new password (admins, or the account itself); ends the account's sessions."""
     digest = _hash_password(password)
     with write_transaction(db):
@@ -212,7 +210,7 @@ def reset_password(db: sqlite_utils.Database, actor: str | None, name: str, pass
         return updated
 
 
-def local_account(db: sqlite_utils.Database) -> dict:
+def local_account(db: Database) -> dict:
     """The account used when sign-in is off (``auth = none``): ``local``, an admin."""
     with write_transaction(db):
         found = store.get(db, LOCAL_ACCOUNT)
@@ -228,19 +226,17 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _signer(db: sqlite_utils.Database, settings: Settings) -> TimestampSigner:
+def _signer(db: Database, settings: Settings) -> TimestampSigner:
     key = settings.secret_key or store.secret(db, SECRET_NAME)
     return TimestampSigner(key, salt="factcheck.session")
 
 
-def _too_many_failures(db: sqlite_utils.Database, account: dict, settings: Settings) -> bool:
+def _too_many_failures(db: Database, account: dict, settings: Settings) -> bool:
     since = (datetime.now(UTC) - RATE_WINDOW).isoformat(timespec="microseconds")
     return store.failed_sign_ins_since(db, account["id"], since) >= settings.max_failed_signins
 
 
-def sign_in(
-    db: sqlite_utils.Database, name: str, password: str, settings: Settings
-) -> tuple[dict, str]:
+def sign_in(db: Database, name: str, password: str, settings: Settings) -> tuple[dict, str]:
     """Check a name and password; the account and a new session token.
 
     A failure is one :class:`AuthenticationError` that does not say whether the name exists
@@ -263,7 +259,7 @@ def sign_in(
 
 
 def _failure(
-    db: sqlite_utils.Database, account: dict | None, password: str, settings: Settings
+    db: Database, account: dict | None, password: str, settings: Settings
 ) -> tuple[str, str] | None:
     """Why a sign-in fails (reason recorded, message shown), or None when it succeeds."""
     wrong = "wrong name or password"
@@ -287,7 +283,7 @@ def _failure(
     return None
 
 
-def _new_session(db: sqlite_utils.Database, account: dict, settings: Settings) -> str:
+def _new_session(db: Database, account: dict, settings: Settings) -> str:
     raw = secrets.token_urlsafe(32)
     token = _signer(db, settings).sign(raw).decode("ascii")
     expires = datetime.now(UTC) + timedelta(hours=settings.session_hours)
@@ -297,9 +293,7 @@ def _new_session(db: sqlite_utils.Database, account: dict, settings: Settings) -
     return token
 
 
-def account_for_token(
-    db: sqlite_utils.Database, token: str | None, settings: Settings
-) -> dict | None:
+def account_for_token(db: Database, token: str | None, settings: Settings) -> dict | None:
     """The account a session token signs in, or None (bad signature, expired, revoked,
     signed out, or the account disabled)."""
     if not token or len(token) > 512:
@@ -319,7 +313,7 @@ def account_for_token(
     return account
 
 
-def sign_out(db: sqlite_utils.Database, token: str | None) -> bool:
+def sign_out(db: Database, token: str | None) -> bool:
     """End the session of ``token``; False when there was none."""
     if not token:
         return False
@@ -330,7 +324,7 @@ def sign_out(db: sqlite_utils.Database, token: str | None) -> bool:
 # ---------------------------------------------------------------- an identity provider
 
 
-def account_from_identity(db: sqlite_utils.Database, user: Mapping) -> dict:
+def account_from_identity(db: Database, user: Mapping) -> dict:
     """``oidc`` mode: the existing account named by the signed-in identity's e-mail address,
     or by its name only when the provider sends no e-mail address (a display name that a person
     can choose never stands in for an e-mail that matches no account); AuthenticationError when
@@ -376,7 +370,7 @@ def _trusted(address: str | None, settings: Settings) -> bool:
 
 
 def account_from_header(
-    db: sqlite_utils.Database, name: str | None, remote_address: str | None, settings: Settings
+    db: Database, name: str | None, remote_address: str | None, settings: Settings
 ) -> dict:
     """The account a trusted reverse proxy names in ``auth_header`` (``header`` mode).
 

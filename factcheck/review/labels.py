@@ -19,11 +19,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from factcheck.errors import FactcheckError, InputError
 from factcheck.review.scales import get_scale
 from factcheck.review.workflow import claim_scale, import_verdict
+from factcheck.storage import Database
 from factcheck.storage.review import write_transaction
 
 REQUIRED = ("reviewer", "label")
@@ -92,7 +91,7 @@ def _claim(row: dict) -> dict:
     raise InputError("no claim: give its id or its text")
 
 
-def _import_row(db: sqlite_utils.Database, row: dict, scale: str, actor: str) -> dict:
+def _import_row(db: Database, row: dict, scale: str, actor: str) -> dict:
     return import_verdict(
         db,
         actor,
@@ -116,7 +115,7 @@ def _report(bad: list[str]) -> str:
 
 
 def import_labels(
-    db: sqlite_utils.Database,
+    db: Database,
     data: bytes | str | Path,
     *,
     scale: str | None = None,
@@ -130,7 +129,8 @@ def import_labels(
     with write_transaction(db):
         for line, row in rows:
             try:
-                done = _import_row(db, row, chosen, actor)
+                with db.atomic():  # a savepoint: a row that fails leaves nothing behind
+                    done = _import_row(db, row, chosen, actor)
             except FactcheckError as error:
                 bad.append(f"line {line}: {error}")
                 continue

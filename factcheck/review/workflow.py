@@ -22,16 +22,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-import sqlite_utils
-
 from factcheck.config import load_settings
 from factcheck.errors import FactcheckError, InputError, NotFoundError, PermissionDeniedError
 from factcheck.review import accounts
 from factcheck.review.permissions import allowed, require
 from factcheck.review.scales import Scale, get_scale
+from factcheck.storage import Database, events
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
-from factcheck.storage import events
 from factcheck.storage import review as store
 from factcheck.storage.blind import BLIND_VERSION
 from factcheck.storage.review import SORTS, QueueFilters, write_transaction
@@ -97,7 +95,7 @@ def _clean_name(name: str) -> str:
     return accounts.clean_name(name, "reviewer")
 
 
-def _reviewer(db: sqlite_utils.Database, name: str, action: str = "read") -> dict:
+def _reviewer(db: Database, name: str, action: str = "read") -> dict:
     """The signed-in account called ``name``, allowed to do ``action`` (see permissions)."""
     found = store.get_reviewer(db, _clean_name(name))
     if found is None:
@@ -107,12 +105,12 @@ def _reviewer(db: sqlite_utils.Database, name: str, action: str = "read") -> dic
     return require(found, action)
 
 
-def _editor(db: sqlite_utils.Database, name: str, action: str) -> dict:
+def _editor(db: Database, name: str, action: str) -> dict:
     return _reviewer(db, name, action)
 
 
 def ensure_reviewer(
-    db: sqlite_utils.Database, name: str, role: str | None = None, *, actor: str | None = None
+    db: Database, name: str, role: str | None = None, *, actor: str | None = None
 ) -> dict:
     """The reviewer called ``name``, created with ``role`` (default checker) when new.
 
@@ -133,19 +131,17 @@ def ensure_reviewer(
     return found
 
 
-def set_role(db: sqlite_utils.Database, actor: str, name: str, role: str) -> dict:
+def set_role(db: Database, actor: str, name: str, role: str) -> dict:
     """Change an account's role (admins only)."""
     return accounts.set_role(db, actor, name, role)
 
 
-def _article_exists(db: sqlite_utils.Database, article_id: int | None) -> None:
+def _article_exists(db: Database, article_id: int | None) -> None:
     if article_id is not None and article_store.get(db, article_id) is None:
         raise NotFoundError(f"no article with id {article_id}")
 
 
-def set_blind_mode(
-    db: sqlite_utils.Database, actor: str, enabled: bool, article_id: int | None = None
-) -> None:
+def set_blind_mode(db: Database, actor: str, enabled: bool, article_id: int | None = None) -> None:
     """Turn blind review on or off, globally or for one article (editors only)."""
     with write_transaction(db):
         editor = _editor(db, actor, "configure")
@@ -155,14 +151,12 @@ def set_blind_mode(
         )
 
 
-def blind_mode(db: sqlite_utils.Database, article_id: int | None = None) -> bool:
+def blind_mode(db: Database, article_id: int | None = None) -> bool:
     """Whether reviewers of the article's claims review blind (article setting, else global)."""
     return bool(store.get_setting(db, "blind_mode", article_id))
 
 
-def set_scale(
-    db: sqlite_utils.Database, actor: str, scale: str, article_id: int | None = None
-) -> str:
+def set_scale(db: Database, actor: str, scale: str, article_id: int | None = None) -> str:
     """Choose the verdict scale, globally or for one article (editors only)."""
     name = get_scale(scale).name
     with write_transaction(db):
@@ -172,9 +166,7 @@ def set_scale(
     return name
 
 
-def set_reviews_needed(
-    db: sqlite_utils.Database, actor: str, needed: int, article_id: int | None = None
-) -> int:
+def set_reviews_needed(db: Database, actor: str, needed: int, article_id: int | None = None) -> int:
     """How many independent verdicts a claim needs before it is ready to publish (editors)."""
     try:
         value = int(needed)
@@ -191,15 +183,13 @@ def set_reviews_needed(
     return value
 
 
-def reviews_needed(db: sqlite_utils.Database, article_id: int | None = None) -> int:
+def reviews_needed(db: Database, article_id: int | None = None) -> int:
     """Independent verdicts a claim of the article needs (article setting, else global, else 1)."""
     value = store.get_setting(db, "reviews_needed", article_id)
     return int(value) if value in REVIEWS_NEEDED else 1
 
 
-def set_organisation(
-    db: sqlite_utils.Database, actor: str, name: str | None, url: str | None = None
-) -> dict:
+def set_organisation(db: Database, actor: str, name: str | None, url: str | None = None) -> dict:
     """The organisation named as author in ClaimReview exports, kept in the database (editors);
     an empty name goes back to the ``org_name``/``org_url`` settings."""
     cleaned = _text(name, "organisation name")
@@ -215,7 +205,7 @@ def set_organisation(
     return organisation(db)
 
 
-def organisation(db: sqlite_utils.Database) -> dict:
+def organisation(db: Database) -> dict:
     """The ClaimReview author: ``name`` and ``url`` set on the desk, else from the settings
     (FACTCHECK_ORG_NAME, FACTCHECK_ORG_URL); ``source`` says which."""
     stored = store.get_setting(db, "organisation")
@@ -225,7 +215,7 @@ def organisation(db: sqlite_utils.Database) -> dict:
     return {"name": settings.org_name, "url": settings.org_url, "source": "settings"}
 
 
-def claim_scale(db: sqlite_utils.Database, article_id: int | None = None) -> Scale:
+def claim_scale(db: Database, article_id: int | None = None) -> Scale:
     """The configured scale of an article (article setting, else global, else politifact)."""
     return get_scale(store.get_setting(db, "scale", article_id) or DEFAULT_SCALE)
 
@@ -234,7 +224,7 @@ def claim_scale(db: sqlite_utils.Database, article_id: int | None = None) -> Sca
 
 
 def _lock(
-    db: sqlite_utils.Database,
+    db: Database,
     claim_id: int,
     expected_version: int | None,
     reviewer: dict | None = None,
@@ -248,7 +238,7 @@ def _lock(
     return store.lock_claim(db, int(claim_id), expected_version)
 
 
-def _target_status(db: sqlite_utils.Database, claim: dict) -> str:
+def _target_status(db: Database, claim: dict) -> str:
     """The status that a claim's assignments and verdicts call for."""
     verdicts = store.verdicts_of(db, claim["id"])
     if any(v["is_final"] for v in verdicts):
@@ -265,7 +255,7 @@ def _target_status(db: sqlite_utils.Database, claim: dict) -> str:
     return "verdict" if len(labels) == 1 else "awaiting_second_review"
 
 
-def _settle(db: sqlite_utils.Database, claim: dict, actor: str) -> dict:
+def _settle(db: Database, claim: dict, actor: str) -> dict:
     """Move a claim under review to the status its verdicts call for."""
     if claim["status"] not in ("new", *REVIEW_STATES):
         return claim
@@ -297,7 +287,7 @@ def _claim_ids(claim_ids) -> list[int]:
 # ---------------------------------------------------------------- bulk actions
 
 
-def assign(db: sqlite_utils.Database, actor: str, claim_ids, reviewer_names) -> int:
+def assign(db: Database, actor: str, claim_ids, reviewer_names) -> int:
     """Assign every named reviewer to every claim; returns the number of new assignments."""
     ids = _claim_ids(claim_ids)
     names = [reviewer_names] if isinstance(reviewer_names, str) else list(reviewer_names)
@@ -322,7 +312,7 @@ def assign(db: sqlite_utils.Database, actor: str, claim_ids, reviewer_names) -> 
 
 
 def bulk_set_status(
-    db: sqlite_utils.Database, actor: str, claim_ids, status: str, *, reason: str | None = None
+    db: Database, actor: str, claim_ids, status: str, *, reason: str | None = None
 ) -> list[int]:
     """Set the status of many claims; returns the ids that changed.
 
@@ -357,9 +347,7 @@ def bulk_set_status(
     return changed
 
 
-def dismiss(
-    db: sqlite_utils.Database, actor: str, claim_ids, reason: str = "not check-worthy"
-) -> list[int]:
+def dismiss(db: Database, actor: str, claim_ids, reason: str = "not check-worthy") -> list[int]:
     """Dismiss claims (by default as not check-worthy); returns the ids that changed."""
     return bulk_set_status(db, actor, claim_ids, "dismissed", reason=reason)
 
@@ -368,7 +356,7 @@ def dismiss(
 
 
 def start_review(
-    db: sqlite_utils.Database, actor: str, claim_id: int, *, expected_version: int | None = None
+    db: Database, actor: str, claim_id: int, *, expected_version: int | None = None
 ) -> dict:
     """Begin (or join) the review of a claim: new -> in_review; the actor is assigned."""
     with write_transaction(db):
@@ -409,9 +397,7 @@ def _text(value, what: str) -> str:
     return text
 
 
-def _scale_for(
-    db: sqlite_utils.Database, claim: dict, requested: str | None, reviewer_id: int | None
-) -> Scale:
+def _scale_for(db: Database, claim: dict, requested: str | None, reviewer_id: int | None) -> Scale:
     """The scale a verdict on ``claim`` uses: the one the other verdicts use, else configured."""
     others = {
         v["scale"]
@@ -443,7 +429,7 @@ def _verdict_values(scale: Scale, label, confidence, rationale) -> dict:
 
 
 def save_verdict(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     label: str,
@@ -470,7 +456,7 @@ def save_verdict(
 
 
 def adjudicate(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     label: str,
@@ -517,7 +503,7 @@ def _consensus(individual: list[dict]) -> dict:
 
 
 def publish(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     *,
@@ -577,13 +563,13 @@ def _stance(stance: str) -> str:
     return stance
 
 
-def _own_verdict_id(db: sqlite_utils.Database, claim_id: int, reviewer: dict) -> int | None:
+def _own_verdict_id(db: Database, claim_id: int, reviewer: dict) -> int | None:
     verdict = store.get_verdict(db, claim_id, reviewer["id"])
     return verdict["id"] if verdict else None
 
 
 def cite_passage(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     passage_id: int,
@@ -643,7 +629,7 @@ def _accessed(value) -> str:
 
 
 def cite_external(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     url: str,
@@ -671,7 +657,7 @@ def cite_external(
         return store.insert_citation(db, claim, values, actor=reviewer["name"])
 
 
-def remove_citation(db: sqlite_utils.Database, actor: str, citation_id: int) -> None:
+def remove_citation(db: Database, actor: str, citation_id: int) -> None:
     """Remove a citation (its author or an editor; not while the claim is published)."""
     with write_transaction(db):
         reviewer = _reviewer(db, actor, "review")
@@ -687,7 +673,7 @@ def remove_citation(db: sqlite_utils.Database, actor: str, citation_id: int) -> 
 
 
 def dismiss_evidence(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     claim_id: int,
     passage_id: int,
@@ -711,7 +697,7 @@ def dismiss_evidence(
         )
 
 
-def restore_evidence(db: sqlite_utils.Database, actor: str, claim_id: int, passage_id: int) -> bool:
+def restore_evidence(db: Database, actor: str, claim_id: int, passage_id: int) -> bool:
     """Undo the actor's dismissal; False when they had not dismissed the passage."""
     with write_transaction(db):
         reviewer = _reviewer(db, actor, "review")
@@ -745,7 +731,7 @@ def _checked_filters(filters: QueueFilters) -> QueueFilters:
     return replace(filters, statuses=tuple(statuses) if statuses else None, search=search)
 
 
-def _viewer(db: sqlite_utils.Database, viewer: str | None) -> dict | None:
+def _viewer(db: Database, viewer: str | None) -> dict | None:
     """The viewing account (None: local administration, which sees everything)."""
     return None if viewer is None else _reviewer(db, viewer, "read")
 
@@ -757,18 +743,18 @@ def _blind_id(viewer: dict | None) -> int | None:
     return int(viewer["id"])
 
 
-def blind_viewer_id(db: sqlite_utils.Database, viewer: str | None) -> int | None:
+def blind_viewer_id(db: Database, viewer: str | None) -> int | None:
     """The account id that blind-review filters apply to (None: a viewer who sees all)."""
     return _blind_id(_viewer(db, viewer))
 
 
-def account(db: sqlite_utils.Database, name: str, action: str = "read") -> dict:
+def account(db: Database, name: str, action: str = "read") -> dict:
     """The account called ``name`` when it may do ``action`` (PermissionDeniedError else)."""
     return _reviewer(db, name, action)
 
 
 def queue(
-    db: sqlite_utils.Database,
+    db: Database,
     filters: QueueFilters | None = None,
     *,
     sort: str = "score",
@@ -806,7 +792,7 @@ def queue(
     return {"rows": rows, "total": total, "counts": counts, "limit": limit, "offset": offset}
 
 
-def _blinded(db: sqlite_utils.Database, claim: dict, viewer: dict) -> bool:
+def _blinded(db: Database, claim: dict, viewer: dict) -> bool:
     """Whether ``viewer`` must not see others' work on ``claim`` yet: blind mode is on for its
     article, the claim is not published, the viewer is not an editor and has saved no verdict."""
     if allowed(viewer, "see_all") or claim["status"] == "published":
@@ -820,7 +806,7 @@ BLIND_STATUSES = ("awaiting_second_review", "verdict")
 """Statuses a blinded viewer sees as ``in_review`` (they tell that someone else has saved)."""
 
 
-def claim_detail(db: sqlite_utils.Database, claim_id: int, viewer: str) -> dict:
+def claim_detail(db: Database, claim_id: int, viewer: str) -> dict:
     """Everything the claim page shows ``viewer`` (an account name).
 
     Evidence cards carry the viewer's own stance and dismissal. Others' citations come with
@@ -877,7 +863,7 @@ HIDDEN_WHEN_BLIND = ("verdicts", "citations", "assignments", "evidence_dismissal
 """Entities whose events by other people a blind viewer does not see."""
 
 
-def history(db: sqlite_utils.Database, claim_id: int, viewer: str | None = None) -> list[dict]:
+def history(db: Database, claim_id: int, viewer: str | None = None) -> list[dict]:
     """A claim's events, oldest first.
 
     A blind viewer sees their own events and the claim's own (creation, matching); others'
@@ -908,7 +894,7 @@ def history(db: sqlite_utils.Database, claim_id: int, viewer: str | None = None)
     return [row for row in rows if shown(row)]
 
 
-def adjudication_queue(db: sqlite_utils.Database, viewer: str | None = None) -> list[dict]:
+def adjudication_queue(db: Database, viewer: str | None = None) -> list[dict]:
     """Claims whose reviewers disagree, each with its individual ``verdicts`` (editors)."""
     if viewer is not None:
         _reviewer(db, viewer, "see_all")
@@ -920,7 +906,7 @@ def adjudication_queue(db: sqlite_utils.Database, viewer: str | None = None) -> 
 
 
 def annotations_long(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     scale: str | None = None,
     include_final: bool = False,
@@ -936,7 +922,7 @@ def annotations_long(
     )
 
 
-def blinded_claims(db: sqlite_utils.Database, viewer: str | None, claim_ids) -> set[int]:
+def blinded_claims(db: Database, viewer: str | None, claim_ids) -> set[int]:
     """Which of ``claim_ids`` hide others' work from ``viewer`` (exports filter on it)."""
     account = _viewer(db, viewer)
     viewer_id = _blind_id(account)
@@ -950,7 +936,7 @@ def blinded_claims(db: sqlite_utils.Database, viewer: str | None, claim_ids) -> 
 MAX_DRAFT = 50_000
 
 
-def save_draft(db: sqlite_utils.Database, actor: str, claim_id: int, draft: dict) -> None:
+def save_draft(db: Database, actor: str, claim_id: int, draft: dict) -> None:
     """Keep the actor's unsaved verdict, rationale, confidence and stance choices on a claim
     (only they ever read it back); an empty draft removes it."""
     values = {k: v for k, v in dict(draft or {}).items() if v not in (None, "", [], {})}
@@ -966,7 +952,7 @@ def save_draft(db: sqlite_utils.Database, actor: str, claim_id: int, draft: dict
             store.delete_draft(db, claim["id"], reviewer["id"])
 
 
-def get_draft(db: sqlite_utils.Database, actor: str, claim_id: int) -> dict | None:
+def get_draft(db: Database, actor: str, claim_id: int) -> dict | None:
     """The actor's own draft on a claim, or None."""
     reviewer = _reviewer(db, actor, "read")
     return store.get_draft(db, int(claim_id), reviewer["id"])
@@ -993,7 +979,7 @@ def _timestamp(value) -> str | None:
 
 
 def import_verdict(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     *,
     reviewer: str,

@@ -7,55 +7,56 @@ from __future__ import annotations
 
 import secrets as random_secrets
 
-import sqlite_utils
-
-from factcheck.storage import events, utcnow
+from factcheck.storage import Database, events, utcnow
 
 PUBLIC_COLUMNS = "id, name, role, disabled, created_at, updated_at"
 """An account as others may see it: never its password hash."""
 
 
-def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+def _one(db: Database, sql: str, params: list) -> dict | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
 
 
-def get(db: sqlite_utils.Database, name: str) -> dict | None:
+def get(db: Database, name: str) -> dict | None:
     """The account called ``name`` (case-insensitive), without its hash, or None."""
-    return _one(db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE name = ? COLLATE NOCASE", [name])
+    return _one(db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE lower(name) = lower(?)", [name])
 
 
-def get_by_id(db: sqlite_utils.Database, account_id: int) -> dict | None:
+def get_by_id(db: Database, account_id: int) -> dict | None:
     return _one(db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE id = ?", [account_id])
 
 
-def password_hash(db: sqlite_utils.Database, account_id: int) -> str | None:
+def password_hash(db: Database, account_id: int) -> str | None:
     row = db.execute("SELECT password_hash FROM reviewers WHERE id = ?", [account_id]).fetchone()
     return row[0] if row else None
 
 
-def list_all(db: sqlite_utils.Database) -> list[dict]:
+def list_all(db: Database) -> list[dict]:
     """Every account (without hashes), by name."""
-    return list(db.query(f"SELECT {PUBLIC_COLUMNS} FROM reviewers ORDER BY name COLLATE NOCASE"))
+    return list(db.query(f"SELECT {PUBLIC_COLUMNS} FROM reviewers ORDER BY lower(name), name"))
 
 
 def count(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     role: str | None = None,
     active: bool = False,
     with_password: bool = False,
 ) -> int:
-    sql = "SELECT count(*) FROM reviewers WHERE (? IS NULL OR role = ?)"
+    sql, params = "SELECT count(*) FROM reviewers WHERE 1 = 1", []
+    if role is not None:
+        sql += " AND role = ?"
+        params.append(role)
     if active:
         sql += " AND disabled = 0"
     if with_password:
         sql += " AND password_hash IS NOT NULL"
-    return db.execute(sql, [role, role]).fetchone()[0]
+    return db.execute(sql, params).fetchone()[0]
 
 
 def insert(
-    db: sqlite_utils.Database,
+    db: Database,
     name: str,
     role: str,
     *,
@@ -63,12 +64,11 @@ def insert(
     password_hash: str | None = None,
 ) -> dict:
     now = utcnow()
-    account_id = events.inserted_id(
-        db.execute(
-            "INSERT INTO reviewers (name, role, password_hash, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [name, role, password_hash, now, now],
-        )
+    account_id = events.insert_id(
+        db,
+        "INSERT INTO reviewers (name, role, password_hash, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [name, role, password_hash, now, now],
     )
     row = get_by_id(db, account_id)
     assert row is not None  # just inserted
@@ -84,7 +84,7 @@ def insert(
 
 
 def update(
-    db: sqlite_utils.Database,
+    db: Database,
     account: dict,
     *,
     actor: str,
@@ -132,7 +132,7 @@ FAILED_ACTIONS = {"rate limited": "auth.rate_limited"}
 
 
 def record_sign_in(
-    db: sqlite_utils.Database, account: dict | None, name: str, *, ok: bool, reason: str = ""
+    db: Database, account: dict | None, name: str, *, ok: bool, reason: str = ""
 ) -> None:
     """An ``auth.signed_in`` or ``auth.failed`` event (the name tried, never a password)."""
     events.record(
@@ -145,7 +145,7 @@ def record_sign_in(
     )
 
 
-def failed_sign_ins_since(db: sqlite_utils.Database, account_id: int, since: str) -> int:
+def failed_sign_ins_since(db: Database, account_id: int, since: str) -> int:
     row = db.execute(
         "SELECT count(*) FROM events WHERE action = 'auth.failed' AND entity_id = ? AND at >= ?",
         [account_id, since],
@@ -153,23 +153,20 @@ def failed_sign_ins_since(db: sqlite_utils.Database, account_id: int, since: str
     return row[0]
 
 
-def insert_session(
-    db: sqlite_utils.Database, account_id: int, token_hash: str, expires_at: str
-) -> int:
-    return events.inserted_id(
-        db.execute(
-            "INSERT INTO sessions (token_hash, reviewer_id, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?)",
-            [token_hash, account_id, utcnow(), expires_at],
-        )
+def insert_session(db: Database, account_id: int, token_hash: str, expires_at: str) -> int:
+    return events.insert_id(
+        db,
+        "INSERT INTO sessions (token_hash, reviewer_id, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?)",
+        [token_hash, account_id, utcnow(), expires_at],
     )
 
 
-def get_session(db: sqlite_utils.Database, token_hash: str) -> dict | None:
+def get_session(db: Database, token_hash: str) -> dict | None:
     return _one(db, "SELECT * FROM sessions WHERE token_hash = ?", [token_hash])
 
 
-def revoke_session(db: sqlite_utils.Database, token_hash: str) -> bool:
+def revoke_session(db: Database, token_hash: str) -> bool:
     cursor = db.execute(
         "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
         [utcnow(), token_hash],
@@ -177,7 +174,7 @@ def revoke_session(db: sqlite_utils.Database, token_hash: str) -> bool:
     return cursor.rowcount == 1
 
 
-def revoke_sessions_of(db: sqlite_utils.Database, account_id: int) -> int:
+def revoke_sessions_of(db: Database, account_id: int) -> int:
     cursor = db.execute(
         "UPDATE sessions SET revoked_at = ? WHERE reviewer_id = ? AND revoked_at IS NULL",
         [utcnow(), account_id],
@@ -188,13 +185,13 @@ def revoke_sessions_of(db: sqlite_utils.Database, account_id: int) -> int:
 # ---------------------------------------------------------------- secrets
 
 
-def secret(db: sqlite_utils.Database, name: str) -> str:
+def secret(db: Database, name: str) -> str:
     """The installation's secret ``name``, made (random, 32 bytes) on first use."""
     row = db.execute("SELECT value FROM secrets WHERE name = ?", [name]).fetchone()
     if row:
         return row[0]
     db.execute(
-        "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [name, random_secrets.token_urlsafe(32), utcnow()],
     )
     return db.execute("SELECT value FROM secrets WHERE name = ?", [name]).fetchone()[0]

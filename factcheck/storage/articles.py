@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite_utils
-
-from factcheck.storage import events, utcnow
+from factcheck.storage import Database, events, utcnow
 from factcheck.storage.blind import seen_status_sql
 from factcheck.types import Document
 
@@ -23,22 +21,22 @@ ARTICLE_FIELDS = (
 )
 
 
-def find_by_hash(db: sqlite_utils.Database, content_hash: str) -> dict | None:
+def find_by_hash(db: Database, content_hash: str) -> dict | None:
     rows = list(db.query("SELECT * FROM articles WHERE content_hash = ?", [content_hash]))
     return rows[0] if rows else None
 
 
-def any_stored(db: sqlite_utils.Database) -> bool:
-    return db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0] == 1
+def any_stored(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
 
 
-def get(db: sqlite_utils.Database, article_id: int) -> dict | None:
+def get(db: Database, article_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
     return rows[0] if rows else None
 
 
 def insert(
-    db: sqlite_utils.Database, document: Document, *, content_hash: str, extractor: str, actor: str
+    db: Database, document: Document, *, content_hash: str, extractor: str, actor: str
 ) -> int:
     """Insert an article and its event; call inside a transaction."""
     row = {
@@ -56,8 +54,8 @@ def insert(
     }
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    article_id = events.inserted_id(
-        db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values()))
+    article_id = events.insert_id(
+        db, f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values())
     )
     summary = {k: v for k, v in row.items() if k != "text"} | {"chars": len(document.text)}
     events.record(
@@ -72,7 +70,7 @@ def insert(
     return article_id
 
 
-def list_with_counts(db: sqlite_utils.Database, viewer_id: int | None = None) -> list[dict]:
+def list_with_counts(db: Database, viewer_id: int | None = None) -> list[dict]:
     """Every article (without its text) with sentence, claim, reviewed and published counts;
     ``viewer_id`` counts claims by the status blind review lets that viewer see."""
     fields = ", ".join(f"a.{name}" for name in ARTICLE_FIELDS)
@@ -81,9 +79,11 @@ def list_with_counts(db: sqlite_utils.Database, viewer_id: int | None = None) ->
         SELECT {fields},
                count(c.id) AS sentences,
                coalesce(sum(c.check_worthy), 0) AS claims,
-               coalesce(sum(c.check_worthy AND ({status}) IN ('verdict', 'published')), 0)
+               coalesce(sum(CASE WHEN c.check_worthy = 1
+                                 AND ({status}) IN ('verdict', 'published') THEN 1 END), 0)
                    AS reviewed,
-               coalesce(sum(c.check_worthy AND c.status = 'published'), 0) AS published
+               coalesce(sum(CASE WHEN c.check_worthy = 1 AND c.status = 'published'
+                                 THEN 1 END), 0) AS published
         FROM articles a LEFT JOIN claims c ON c.article_id = a.id
         GROUP BY a.id ORDER BY a.id
     """

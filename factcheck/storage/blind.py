@@ -21,7 +21,7 @@ def blinded_sql(viewer_id: int | None) -> str:
     mode is on, the claim is not published, and the viewer has saved no verdict on it.
     ``viewer_id`` None: a viewer who sees everything (editors, local administration)."""
     if viewer_id is None:
-        return "0"
+        return "FALSE"
     return f"""(c.status <> 'published' AND {BLIND_MODE} AND NOT EXISTS (SELECT 1 FROM verdicts v
         WHERE v.claim_id = c.id AND v.reviewer_id = {int(viewer_id)} AND v.is_final = 0))"""
 

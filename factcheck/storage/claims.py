@@ -6,10 +6,8 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-import sqlite_utils
-
 from factcheck.errors import ConflictError, NotFoundError
-from factcheck.storage import events, utcnow
+from factcheck.storage import Database, events, utcnow
 from factcheck.types import SentenceClaim
 
 JSON_COLUMNS = ("quantities", "entities", "reasons")
@@ -21,7 +19,7 @@ def text_hash(text: str) -> str:
 
 
 def insert_many(
-    db: sqlite_utils.Database, article_id: int, claims: Iterable[SentenceClaim], *, actor: str
+    db: Database, article_id: int, claims: Iterable[SentenceClaim], *, actor: str
 ) -> list[int]:
     """Insert an article's sentences with one event each; call inside a transaction."""
     now = utcnow()
@@ -50,8 +48,8 @@ def insert_many(
         }
         columns = ", ".join(f'"{name}"' for name in row)
         marks = ", ".join("?" for _ in row)
-        claim_id = events.inserted_id(
-            db.execute(f"INSERT INTO claims ({columns}) VALUES ({marks})", list(row.values()))
+        claim_id = events.insert_id(
+            db, f"INSERT INTO claims ({columns}) VALUES ({marks})", list(row.values())
         )
         ids.append(claim_id)
         events.record(
@@ -78,7 +76,7 @@ def _decode(row: dict) -> dict:
     return row
 
 
-def get(db: sqlite_utils.Database, claim_id: int) -> dict:
+def get(db: Database, claim_id: int) -> dict:
     rows = list(db.query("SELECT * FROM claims WHERE id = ?", [claim_id]))
     if not rows:
         raise NotFoundError(f"no claim with id {claim_id}")
@@ -86,7 +84,7 @@ def get(db: sqlite_utils.Database, claim_id: int) -> dict:
 
 
 def list_claims(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     article_id: int | None = None,
     min_score: float | None = None,
@@ -109,7 +107,7 @@ def list_claims(
 
 
 def update(
-    db: sqlite_utils.Database,
+    db: Database,
     claim_id: int,
     changes: dict,
     *,

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import sqlite_utils
-
-from factcheck.storage import chunks, events, placeholders, utcnow
+from factcheck.storage import Database, chunks, events, placeholders, utcnow
 
 SOURCE_COLUMNS = (
     "kind",
@@ -34,6 +32,7 @@ SOURCE_COLUMNS = (
     "imported_at",
     "imported_by",
 )
+NO_LIMIT = 2**62  # LIMIT for "all rows" that both engines accept (SQLite's -1 is not SQL)
 PASSAGE_COLUMNS = ("source_id", "idx", "field", "text", "start", "end", "text_hash")
 LIST_COLUMNS = (
     "id",
@@ -50,7 +49,7 @@ LIST_COLUMNS = (
 )
 
 
-def source_ids_by_hash(db: sqlite_utils.Database, hashes: Sequence[str]) -> dict[str, int]:
+def source_ids_by_hash(db: Database, hashes: Sequence[str]) -> dict[str, int]:
     """content hash -> source id, for those of ``hashes`` already stored."""
     found: dict[str, int] = {}
     for chunk in chunks(list(dict.fromkeys(hashes))):
@@ -64,7 +63,7 @@ def source_ids_by_hash(db: sqlite_utils.Database, hashes: Sequence[str]) -> dict
     return found
 
 
-def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[dict]) -> int:
+def insert_source(db: Database, source: dict, passages: Sequence[dict]) -> int:
     """Insert one source and its passages; call inside a transaction. Returns the source id."""
     row = {name: source.get(name) for name in SOURCE_COLUMNS}
     row["extra"] = json.dumps(source.get("extra") or {}, ensure_ascii=False, sort_keys=True)
@@ -72,10 +71,10 @@ def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[di
     row["imported_by"] = row["imported_by"] or "cli"
     columns = ", ".join(f'"{name}"' for name in row)
     marks = ", ".join("?" for _ in row)
-    source_id = events.inserted_id(
-        db.execute(f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values()))
+    source_id = events.insert_id(
+        db, f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values())
     )
-    db.conn.executemany(
+    db.executemany(
         'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -86,7 +85,7 @@ def insert_source(db: sqlite_utils.Database, source: dict, passages: Sequence[di
     return source_id
 
 
-def record_import(db: sqlite_utils.Database, *, actor: str, summary: dict) -> int:
+def record_import(db: Database, *, actor: str, summary: dict) -> int:
     """The one event of an import of one file (counts, first and last new id)."""
     return events.record(
         db,
@@ -98,17 +97,17 @@ def record_import(db: sqlite_utils.Database, *, actor: str, summary: dict) -> in
     )
 
 
-def get_source(db: sqlite_utils.Database, source_id: int) -> dict | None:
+def get_source(db: Database, source_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
     return _decode(rows[0]) if rows else None
 
 
-def passages_of(db: sqlite_utils.Database, source_id: int) -> list[dict]:
+def passages_of(db: Database, source_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM passages WHERE source_id = ? ORDER BY idx", [source_id]))
 
 
 def list_sources(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     kind: str | None = None,
     verdict: str | None = None,
@@ -129,10 +128,10 @@ def list_sources(
         f"SELECT {columns}, (SELECT count(*) FROM passages p WHERE p.source_id = s.id) AS passages "
         f"FROM sources s {clause} ORDER BY s.id LIMIT ? OFFSET ?"
     )
-    return list(db.query(sql, [*params, -1 if limit is None else limit, offset]))
+    return list(db.query(sql, [*params, NO_LIMIT if limit is None else limit, offset]))
 
 
-def iter_passages(db: sqlite_utils.Database, *, fields: Sequence[str] | None = None) -> list[dict]:
+def iter_passages(db: Database, *, fields: Sequence[str] | None = None) -> list[dict]:
     """Every passage (id, source_id, field, text, text_hash), optionally of some fields only."""
     clause, params = "", []
     if fields:
@@ -142,7 +141,7 @@ def iter_passages(db: sqlite_utils.Database, *, fields: Sequence[str] | None = N
     return list(db.query(sql, params))
 
 
-def counts(db: sqlite_utils.Database) -> dict:
+def counts(db: Database) -> dict:
     """Row counts of the corpus tables (sources, passages, embeddings, matches)."""
     return {
         table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -150,7 +149,7 @@ def counts(db: sqlite_utils.Database) -> dict:
     }
 
 
-def stats(db: sqlite_utils.Database) -> dict:
+def stats(db: Database) -> dict:
     """Counts by kind, publisher, verdict, passage field, import file, and vectors by model."""
 
     def grouped(sql: str) -> list[dict]:
@@ -163,11 +162,11 @@ def stats(db: sqlite_utils.Database) -> dict:
         ),
         "publishers": grouped(
             "SELECT coalesce(publisher, '') AS publisher, count(*) AS sources FROM sources "
-            "GROUP BY publisher ORDER BY 2 DESC"
+            "GROUP BY coalesce(publisher, '') ORDER BY 2 DESC"
         ),
         "verdicts": grouped(
             "SELECT coalesce(verdict, '') AS verdict, count(*) AS sources FROM sources "
-            "GROUP BY verdict ORDER BY 2 DESC"
+            "GROUP BY coalesce(verdict, '') ORDER BY 2 DESC"
         ),
         "fields": grouped(
             "SELECT field, count(*) AS passages, round(avg(length(text)), 1) AS avg_chars "

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import sqlite_utils
 
-from factcheck.storage import chunks, placeholders, utcnow
+from factcheck.storage import Database, chunks, placeholders, utcnow
 
 
-def get_many(db: sqlite_utils.Database, hashes: Sequence[str], model: str) -> dict[str, np.ndarray]:
+def get_many(db: Database, hashes: Sequence[str], model: str) -> dict[str, np.ndarray]:
     """The cached vectors of ``model`` for those of ``hashes`` that have one."""
     found: dict[str, np.ndarray] = {}
     for chunk in chunks(list(dict.fromkeys(hashes))):
@@ -24,23 +23,19 @@ def get_many(db: sqlite_utils.Database, hashes: Sequence[str], model: str) -> di
     return found
 
 
-def put_many(
-    db: sqlite_utils.Database, hashes: Sequence[str], vectors: np.ndarray, model: str
-) -> int:
+def put_many(db: Database, hashes: Sequence[str], vectors: np.ndarray, model: str) -> int:
     """Store vectors (one row each, float32); an existing (hash, model) is kept. Returns rows added."""
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
     now = utcnow()
     dim = int(vectors.shape[1])
-    before = db.conn.total_changes
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO embeddings (text_hash, model, dim, vector, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+    return db.executemany(
+        "INSERT INTO embeddings (text_hash, model, dim, vector, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(h, model, dim, vector.tobytes(), now) for h, vector in zip(hashes, vectors)],
     )
-    return db.conn.total_changes - before
 
 
-def models(db: sqlite_utils.Database) -> dict[str, int]:
+def models(db: Database) -> dict[str, int]:
     """Each model with cached vectors and how many it has, most first."""
     rows = db.execute(
         "SELECT model, count(*) FROM embeddings GROUP BY model ORDER BY 2 DESC, 1"
@@ -48,19 +43,19 @@ def models(db: sqlite_utils.Database) -> dict[str, int]:
     return {model: count for model, count in rows}
 
 
-def count(db: sqlite_utils.Database, model: str | None = None) -> int:
+def count(db: Database, model: str | None = None) -> int:
     if model is None:
         return db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
     return db.execute("SELECT count(*) FROM embeddings WHERE model = ?", [model]).fetchone()[0]
 
 
-def dimension(db: sqlite_utils.Database, model: str) -> int | None:
+def dimension(db: Database, model: str) -> int | None:
     """The vector size stored for ``model``, or None when it has no vectors."""
     row = db.execute("SELECT dim FROM embeddings WHERE model = ? LIMIT 1", [model]).fetchone()
     return int(row[0]) if row else None
 
 
-def missing_passage_hashes(db: sqlite_utils.Database, model: str) -> list[str]:
+def missing_passage_hashes(db: Database, model: str) -> list[str]:
     """Distinct passage text hashes with no vector for ``model`` yet."""
     rows = db.execute(
         "SELECT DISTINCT p.text_hash FROM passages p WHERE NOT EXISTS "

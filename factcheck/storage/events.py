@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlite_utils
-
 from factcheck.errors import DatabaseError
-from factcheck.storage import utcnow
+from factcheck.storage import Database, utcnow
 
 
 def _dump(value: Any) -> str | None:
@@ -18,15 +16,21 @@ def _dump(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def inserted_id(cursor: sqlite3.Cursor) -> int:
-    """The rowid of the row that the INSERT run on ``cursor`` wrote."""
-    if cursor.lastrowid is None:  # sqlite3 sets it after every successful INSERT
+def insert_id(db: Database, sql: str, params: Sequence | Mapping) -> int:
+    """Run ``sql`` (one ``INSERT`` into a table with an ``id``) and return the new row's id,
+    read with ``RETURNING id`` (both engines; there is no last-row-id on PostgreSQL)."""
+    if db.in_transaction:
+        rows = db.execute(f"{sql} RETURNING id", params).fetchall()
+    else:  # SQLite would leave a RETURNING statement's implicit transaction open
+        with db.atomic():
+            rows = db.execute(f"{sql} RETURNING id", params).fetchall()
+    if len(rows) != 1:
         raise DatabaseError("the INSERT reported no row id")
-    return cursor.lastrowid
+    return int(rows[0][0])
 
 
 def record(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     actor: str,
     action: str,
@@ -38,7 +42,8 @@ def record(
     article_id: int | None = None,
 ) -> int:
     """Append one event; call it inside the transaction that makes the change."""
-    cursor = db.execute(
+    return insert_id(
+        db,
         "INSERT INTO events (at, actor, action, entity, entity_id, claim_id, article_id, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -53,16 +58,15 @@ def record(
             _dump(after),
         ],
     )
-    return inserted_id(cursor)
 
 
-def for_claim(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def for_claim(db: Database, claim_id: int) -> list[dict]:
     """A claim's history, oldest first, with before/after decoded."""
     rows = db.query("SELECT * FROM events WHERE claim_id = ? ORDER BY id", [claim_id])
     return [_decoded(row) for row in rows]
 
 
-def for_entity(db: sqlite_utils.Database, entity: str, entity_id: int) -> list[dict]:
+def for_entity(db: Database, entity: str, entity_id: int) -> list[dict]:
     """The history of one row of ``entity``, oldest first."""
     rows = db.query(
         "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id", [entity, entity_id]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-import sqlite_utils
-
+from factcheck.storage import Database
 from factcheck.storage.blind import BLIND_MODE
 from factcheck.storage.review import EFFECTIVE_VERDICT
 
@@ -28,7 +27,7 @@ def _ids(claim_ids: Iterable[int]) -> str:
 
 
 def claim_rows(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     article_id: int | None = None,
     statuses: tuple[str, ...] | None = None,
@@ -48,7 +47,7 @@ def claim_rows(
         params.extend(statuses)
     if reviewer:
         clauses.append(
-            "EXISTS (SELECT 1 FROM reviewers r WHERE r.name = ? COLLATE NOCASE AND ("
+            "EXISTS (SELECT 1 FROM reviewers r WHERE lower(r.name) = lower(?) AND ("
             "EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.reviewer_id = r.id) "
             "OR EXISTS (SELECT 1 FROM assignments s WHERE s.claim_id = c.id "
             "AND s.reviewer_id = r.id)))"
@@ -67,7 +66,7 @@ def claim_rows(
     return list(db.query(sql, params))
 
 
-def verdict_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[dict]:
+def verdict_rows(db: Database, claim_ids: Iterable[int]) -> list[dict]:
     """The claims' verdicts (individual ones in saving order, then the final one)."""
     sql = f"""
         SELECT v.claim_id, r.name AS reviewer, v.label, v.scale, v.ordinal, v.confidence,
@@ -78,7 +77,7 @@ def verdict_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[di
     return list(db.query(sql, [_ids(claim_ids)]))
 
 
-def assignment_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[dict]:
+def assignment_rows(db: Database, claim_ids: Iterable[int]) -> list[dict]:
     """Who is assigned to each claim, in assignment order."""
     sql = f"""
         SELECT s.claim_id, r.name AS reviewer FROM assignments s
@@ -87,7 +86,7 @@ def assignment_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list
     return list(db.query(sql, [_ids(claim_ids)]))
 
 
-def citation_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[dict]:
+def citation_rows(db: Database, claim_ids: Iterable[int]) -> list[dict]:
     """The claims' citations: a corpus passage's source (URL, title, passage text) or an
     external URL and title, with quote, stance, who cited it and whether the published verdict
     cites it (``in_final``)."""
@@ -103,7 +102,7 @@ def citation_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[d
     return list(db.query(sql, [_ids(claim_ids)]))
 
 
-def event_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[dict]:
+def event_rows(db: Database, claim_ids: Iterable[int]) -> list[dict]:
     """Every recorded change to the claims (status, verdicts, citations), oldest first."""
     sql = f"""
         SELECT e.id AS event_id, e.at, e.actor, e.action, e.entity, e.entity_id, e.claim_id,
@@ -112,7 +111,7 @@ def event_rows(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> list[dict
     return list(db.query(sql, [_ids(claim_ids)]))
 
 
-def match_rows(db: sqlite_utils.Database, article_id: int | None = None) -> list[dict]:
+def match_rows(db: Database, article_id: int | None = None) -> list[dict]:
     """Matches (claim -> passage with its source), by method, model, claim and rank."""
     where, params = "", []
     if article_id is not None:
@@ -132,7 +131,7 @@ EFFECTIVE_SCALE = """coalesce(
            FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0) END)"""
 
 
-def source_stance_rows(db: sqlite_utils.Database) -> list[dict]:
+def source_stance_rows(db: Database) -> list[dict]:
     """Every cited source's stance on a claim (not 'context'), with the claim's final verdict
     (the editor's, else the one all reviewers agreed on) and its scale, the claim's status and
     whether the published verdict cites it (``in_final``)."""
@@ -147,13 +146,13 @@ def source_stance_rows(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(sql))
 
 
-def blind_mode_claim_ids(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> set[int]:
+def blind_mode_claim_ids(db: Database, claim_ids: Iterable[int]) -> set[int]:
     """Which of the claims belong to an article reviewed blind (its setting, else the global)."""
     sql = f"SELECT c.id FROM claims c WHERE c.id IN {_IDS} AND {BLIND_MODE}"
     return {row[0] for row in db.execute(sql, [_ids(claim_ids)]).fetchall()}
 
 
-def claim_statuses(db: sqlite_utils.Database, claim_ids: Iterable[int]) -> dict[int, str]:
+def claim_statuses(db: Database, claim_ids: Iterable[int]) -> dict[int, str]:
     """Each claim's status by id."""
     sql = f"SELECT id, status FROM claims WHERE id IN {_IDS}"
     return {row[0]: row[1] for row in db.execute(sql, [_ids(claim_ids)]).fetchall()}

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlite_utils
-
 from factcheck.config import default
-from factcheck.storage import chunks, placeholders, utcnow
+from factcheck.storage import Database, chunks, placeholders, utcnow
 
 # --------------------------------------------------------------------------- the corpus
 
 
-def corpus_signature(db: sqlite_utils.Database) -> tuple[int, int, int]:
+def corpus_signature(db: Database) -> tuple[int, int, int]:
     """(count, max id, sum of ids) of the passages: changes whenever a passage comes or goes."""
     row = db.execute(
         "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) FROM passages"
@@ -24,7 +22,7 @@ def corpus_signature(db: sqlite_utils.Database) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def corpus_rows(db: sqlite_utils.Database, source_ids: Sequence[int] | None = None) -> list[dict]:
+def corpus_rows(db: Database, source_ids: Sequence[int] | None = None) -> list[dict]:
     """Every passage with the source fields retrieval uses, in source then passage order."""
     sql = (
         "SELECT p.id, p.source_id, p.idx, p.field, p.text, s.external_id, s.claimant, "
@@ -40,7 +38,7 @@ def corpus_rows(db: sqlite_utils.Database, source_ids: Sequence[int] | None = No
     return rows
 
 
-def passage_cards(db: sqlite_utils.Database, passage_ids: Sequence[int]) -> dict[int, dict]:
+def passage_cards(db: Database, passage_ids: Sequence[int]) -> dict[int, dict]:
     """passage id -> passage text and its source's title, url, publisher, date, verdict, kind."""
     out: dict[int, dict] = {}
     for chunk in chunks(list(dict.fromkeys(passage_ids))):
@@ -57,7 +55,7 @@ def passage_cards(db: sqlite_utils.Database, passage_ids: Sequence[int]) -> dict
 # --------------------------------------------------------------------------- claims
 
 
-def check_worthy_ids(db: sqlite_utils.Database, article_id: int | None = None) -> list[int]:
+def check_worthy_ids(db: Database, article_id: int | None = None) -> list[int]:
     """Ids of the check-worthy claims (of one article, or all), in id order."""
     if article_id is None:
         rows = db.execute("SELECT id FROM claims WHERE check_worthy = 1 ORDER BY id")
@@ -70,7 +68,7 @@ def check_worthy_ids(db: sqlite_utils.Database, article_id: int | None = None) -
 
 
 def claims_for_matching(
-    db: sqlite_utils.Database, claim_ids: Sequence[int], context_sentences: int = 2
+    db: Database, claim_ids: Sequence[int], context_sentences: int = 2
 ) -> list[dict]:
     """Claims with their speaker, the article's date and the sentences just before them."""
     claims: list[dict] = []
@@ -107,7 +105,7 @@ def claims_for_matching(
     return claims
 
 
-def claim_texts(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> dict[int, str]:
+def claim_texts(db: Database, claim_ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in chunks(list(dict.fromkeys(claim_ids))):
         out.update(
@@ -121,15 +119,13 @@ def claim_texts(db: sqlite_utils.Database, claim_ids: Sequence[int]) -> dict[int
 # --------------------------------------------------------------------------- matches
 
 
-def replace_for_claims(
-    db: sqlite_utils.Database, claim_ids: Sequence[int], rows: Sequence[dict]
-) -> int:
+def replace_for_claims(db: Database, claim_ids: Sequence[int], rows: Sequence[dict]) -> int:
     """Delete the matches of ``claim_ids`` and insert ``rows`` (claim_id, passage_id, score,
     rank, method, model). Call inside a transaction (one per batch). Returns rows stored."""
     now = utcnow()
     for chunk in chunks(list(claim_ids)):
         db.execute(f"DELETE FROM matches WHERE claim_id IN ({placeholders(chunk)})", list(chunk))
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -148,9 +144,7 @@ def replace_for_claims(
     return len(rows)
 
 
-def for_claim(
-    db: sqlite_utils.Database, claim_id: int, strong: float = default("match_strong")
-) -> list[dict]:
+def for_claim(db: Database, claim_id: int, strong: float = default("match_strong")) -> list[dict]:
     """A claim's matched passages, best match per passage, in the matching method's order
     (``rank``; for dense search that is the score order), then best score: passage_id,
     text, field, source_id, title, url, publisher, date, verdict, verdict_raw, kind, score,
@@ -173,7 +167,7 @@ def for_claim(
     return rows
 
 
-def count(db: sqlite_utils.Database, claim_ids: Sequence[int] | None = None) -> int:
+def count(db: Database, claim_ids: Sequence[int] | None = None) -> int:
     if claim_ids is None:
         return db.execute("SELECT count(*) FROM matches").fetchone()[0]
     return sum(
@@ -187,23 +181,25 @@ def count(db: sqlite_utils.Database, claim_ids: Sequence[int] | None = None) -> 
 # --------------------------------------------------------------------------- claim groups
 
 
-def groups(db: sqlite_utils.Database) -> dict[int, int]:
+def groups(db: Database) -> dict[int, int]:
     """claim id -> group id of every grouped claim."""
     return dict(db.execute("SELECT claim_id, group_id FROM claim_groups").fetchall())
 
 
-def replace_groups(db: sqlite_utils.Database, rows: Sequence[dict]) -> int:
+def replace_groups(db: Database, rows: Sequence[dict]) -> int:
     """Store (claim_id, group_id, similarity, model) rows, replacing those claims' rows."""
     now = utcnow()
-    db.conn.executemany(
-        "INSERT OR REPLACE INTO claim_groups (claim_id, group_id, similarity, model, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+    db.executemany(
+        "INSERT INTO claim_groups (claim_id, group_id, similarity, model, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET "
+        "group_id = excluded.group_id, similarity = excluded.similarity, "
+        "model = excluded.model, created_at = excluded.created_at",
         [(r["claim_id"], r["group_id"], r.get("similarity"), r["model"], now) for r in rows],
     )
     return len(rows)
 
 
-def group_members(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def group_members(db: Database, claim_id: int) -> list[dict]:
     """The other claims in ``claim_id``'s group with their article, status and verdicts:
     ``final_label`` (the editor's or agreed final verdict) and ``labels`` (individual ones)."""
     sql = """
@@ -214,7 +210,8 @@ def group_members(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
                (SELECT v.scale FROM verdicts v WHERE v.claim_id = c.id
                  ORDER BY v.is_final DESC, v.updated_at DESC LIMIT 1) AS scale,
                (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT v.label FROM verdicts v
-                 WHERE v.claim_id = c.id AND v.is_final = 0 ORDER BY v.label)) AS labels
+                 WHERE v.claim_id = c.id AND v.is_final = 0 ORDER BY v.label) AS distinct_labels)
+                 AS labels
         FROM claim_groups g
         JOIN claim_groups g2 ON g2.group_id = g.group_id AND g2.claim_id != g.claim_id
         JOIN claims c ON c.id = g2.claim_id
@@ -225,7 +222,7 @@ def group_members(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
     return list(db.query(sql, [claim_id]))
 
 
-def group_sizes(db: sqlite_utils.Database) -> dict[int, int]:
+def group_sizes(db: Database) -> dict[int, int]:
     """group id -> number of claims, for groups of two or more."""
     return dict(
         db.execute(

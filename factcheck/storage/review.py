@@ -6,60 +6,44 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-
 from factcheck.errors import ConflictError, NotFoundError
-from factcheck.storage import accounts, events, utcnow
+from factcheck.storage import Database, accounts, events, utcnow
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage.blind import BLIND_VERSION, blinded_sql, seen_status_sql, seen_updated_sql
 from factcheck.types import Document, SentenceClaim
 
 
-@contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """Like ``db.atomic()``, but a new transaction begins IMMEDIATE: it takes the write lock
-    first, so its reads are current and a concurrent writer waits instead of failing."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    try:
-        db.conn.commit()
-    except BaseException:
-        db.conn.rollback()
-        raise
+def write_transaction(db: Database) -> AbstractContextManager[Any]:
+    """``db.atomic()`` for a transaction that writes: on SQLite a new one begins IMMEDIATE (it
+    takes the write lock first, so its reads are current and a concurrent writer waits instead
+    of failing); on PostgreSQL the compare-and-set of :func:`lock_claim` orders writers (see
+    :mod:`factcheck.storage.engine`)."""
+    return db.write_transaction()
 
 
 # ---------------------------------------------------------------- reviewers
 
 
-def get_reviewer(db: sqlite_utils.Database, name: str) -> dict | None:
+def get_reviewer(db: Database, name: str) -> dict | None:
     """The account called ``name`` (case-insensitive, without its password hash), or None."""
     return accounts.get(db, name)
 
 
-def insert_reviewer(db: sqlite_utils.Database, name: str, role: str, *, actor: str) -> dict:
+def insert_reviewer(db: Database, name: str, role: str, *, actor: str) -> dict:
     """A new account without a password (imported labels, local use)."""
     return accounts.insert(db, name, role, actor=actor)
 
 
-def set_reviewer_role(db: sqlite_utils.Database, reviewer: dict, role: str, *, actor: str) -> dict:
+def set_reviewer_role(db: Database, reviewer: dict, role: str, *, actor: str) -> dict:
     return accounts.update(db, reviewer, actor=actor, action="reviewer.role", role=role)
 
 
-def list_reviewers(db: sqlite_utils.Database) -> list[dict]:
+def list_reviewers(db: Database) -> list[dict]:
     """Every account (without password hashes), by name."""
     return accounts.list_all(db)
 
@@ -67,16 +51,18 @@ def list_reviewers(db: sqlite_utils.Database) -> list[dict]:
 # ---------------------------------------------------------------- claims (version, status)
 
 
-def lock_claim(db: sqlite_utils.Database, claim_id: int, expected_version: int | None) -> dict:
+def lock_claim(db: Database, claim_id: int, expected_version: int | None) -> dict:
     """Compare-and-set: bump the claim's version (first write of the transaction); the new row.
 
-    With ``expected_version`` None the bump is unconditional.
+    With ``expected_version`` None the bump is unconditional. On PostgreSQL a concurrent
+    writer of the claim waits here for the row lock, then finds the version changed.
     """
-    cursor = db.execute(
-        "UPDATE claims SET version = version + 1, updated_at = ? "
-        "WHERE id = ? AND (? IS NULL OR version = ?)",
-        [utcnow(), claim_id, expected_version, expected_version],
-    )
+    sql = "UPDATE claims SET version = version + 1, updated_at = ? WHERE id = ?"
+    params: list[Any] = [utcnow(), claim_id]
+    if expected_version is not None:
+        sql += " AND version = ?"
+        params.append(expected_version)
+    cursor = db.execute(sql, params)
     if cursor.rowcount != 1:
         current = claim_store.get(db, claim_id)  # NotFoundError when missing
         raise ConflictError(
@@ -87,7 +73,7 @@ def lock_claim(db: sqlite_utils.Database, claim_id: int, expected_version: int |
 
 
 def set_status(
-    db: sqlite_utils.Database, claim: dict, status: str, *, actor: str, reason: str | None = None
+    db: Database, claim: dict, status: str, *, actor: str, reason: str | None = None
 ) -> dict:
     """Change a locked claim's status (no second version bump) and record it."""
     db.execute("UPDATE claims SET status = ? WHERE id = ?", [status, claim["id"]])
@@ -109,23 +95,21 @@ def set_status(
 # ---------------------------------------------------------------- assignments
 
 
-def insert_assignment(
-    db: sqlite_utils.Database, claim: dict, reviewer: dict, *, actor: str
-) -> bool:
+def insert_assignment(db: Database, claim: dict, reviewer: dict, *, actor: str) -> bool:
     """Assign a reviewer to a claim; False when already assigned (nothing recorded)."""
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO assignments (claim_id, reviewer_id, assigned_by, assigned_at) "
-        "VALUES (?, ?, ?, ?)",
+    inserted = db.execute(
+        "INSERT INTO assignments (claim_id, reviewer_id, assigned_by, assigned_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         [claim["id"], reviewer["id"], actor, utcnow()],
-    )
-    if cursor.rowcount != 1:
+    ).fetchall()
+    if len(inserted) != 1:
         return False
     events.record(
         db,
         actor=actor,
         action="claim.assigned",
         entity="assignments",
-        entity_id=cursor.lastrowid,
+        entity_id=inserted[0][0],
         after={"reviewer": reviewer["name"]},
         claim_id=claim["id"],
         article_id=claim["article_id"],
@@ -133,7 +117,7 @@ def insert_assignment(
     return True
 
 
-def assignees(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def assignees(db: Database, claim_id: int) -> list[dict]:
     """The reviewers assigned to a claim, in assignment order."""
     sql = (
         "SELECT r.id, r.name, r.role, s.assigned_by, s.assigned_at FROM assignments s "
@@ -150,20 +134,20 @@ VERDICT_SELECT = (
 )
 
 
-def verdicts_of(db: sqlite_utils.Database, claim_id: int) -> list[dict]:
+def verdicts_of(db: Database, claim_id: int) -> list[dict]:
     """A claim's verdicts: individual ones in saving order, then the final one."""
     sql = f"{VERDICT_SELECT} WHERE v.claim_id = ? ORDER BY v.is_final, v.created_at, v.id"
     return list(db.query(sql, [claim_id]))
 
 
-def get_verdict(db: sqlite_utils.Database, claim_id: int, reviewer_id: int) -> dict | None:
+def get_verdict(db: Database, claim_id: int, reviewer_id: int) -> dict | None:
     """A reviewer's individual verdict on a claim, or None."""
     sql = f"{VERDICT_SELECT} WHERE v.claim_id = ? AND v.reviewer_id = ? AND v.is_final = 0"
     rows = list(db.query(sql, [claim_id, reviewer_id]))
     return rows[0] if rows else None
 
 
-def get_final(db: sqlite_utils.Database, claim_id: int) -> dict | None:
+def get_final(db: Database, claim_id: int) -> dict | None:
     """The editor's final verdict on a claim, or None."""
     rows = list(db.query(f"{VERDICT_SELECT} WHERE v.claim_id = ? AND v.is_final = 1", [claim_id]))
     return rows[0] if rows else None
@@ -173,7 +157,7 @@ VERDICT_FIELDS = ("label", "scale", "ordinal", "confidence", "rationale")
 
 
 def upsert_verdict(
-    db: sqlite_utils.Database,
+    db: Database,
     claim: dict,
     reviewer: dict,
     values: dict,
@@ -203,8 +187,8 @@ def upsert_verdict(
         }
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        verdict_id = events.inserted_id(
-            db.execute(f"INSERT INTO verdicts ({columns}) VALUES ({marks})", list(row.values()))
+        verdict_id = events.insert_id(
+            db, f"INSERT INTO verdicts ({columns}) VALUES ({marks})", list(row.values())
         )
     else:
         verdict_id = before["id"]
@@ -236,9 +220,7 @@ def _verdict_summary(row: dict | None) -> dict | None:
     return {key: row[key] for key in keys}
 
 
-def link_citations(
-    db: sqlite_utils.Database, claim_id: int, verdict_id: int, created_by: str
-) -> int:
+def link_citations(db: Database, claim_id: int, verdict_id: int, created_by: str) -> int:
     """Attach a reviewer's not yet attached citations of a claim to their verdict."""
     cursor = db.execute(
         "UPDATE citations SET verdict_id = ? WHERE claim_id = ? AND created_by = ? "
@@ -251,7 +233,7 @@ def link_citations(
 # ---------------------------------------------------------------- citations and evidence
 
 
-def get_passage(db: sqlite_utils.Database, passage_id: int) -> dict:
+def get_passage(db: Database, passage_id: int) -> dict:
     """A corpus passage with its source's title, url and publisher."""
     sql = (
         "SELECT p.*, s.title AS source_title, s.url AS source_url, s.publisher, "
@@ -271,7 +253,7 @@ CITATION_SELECT = (
 )
 
 
-def citations_of(db: sqlite_utils.Database, claim_id: int, owner: str | None = None) -> list[dict]:
+def citations_of(db: Database, claim_id: int, owner: str | None = None) -> list[dict]:
     """A claim's citations (only ``owner``'s when given), oldest first."""
     if owner is None:
         return list(db.query(f"{CITATION_SELECT} WHERE c.claim_id = ? ORDER BY c.id", [claim_id]))
@@ -279,23 +261,21 @@ def citations_of(db: sqlite_utils.Database, claim_id: int, owner: str | None = N
     return list(db.query(sql, [claim_id, owner]))
 
 
-def get_citation(db: sqlite_utils.Database, citation_id: int) -> dict:
+def get_citation(db: Database, citation_id: int) -> dict:
     rows = list(db.query(f"{CITATION_SELECT} WHERE c.id = ?", [citation_id]))
     if not rows:
         raise NotFoundError(f"no citation with id {citation_id}; reload the claim")
     return rows[0]
 
 
-def passage_citation(
-    db: sqlite_utils.Database, claim_id: int, passage_id: int, owner: str
-) -> dict | None:
+def passage_citation(db: Database, claim_id: int, passage_id: int, owner: str) -> dict | None:
     """``owner``'s citation of a passage for a claim, or None."""
     sql = f"{CITATION_SELECT} WHERE c.claim_id = ? AND c.passage_id = ? AND c.created_by = ?"
     rows = list(db.query(sql, [claim_id, passage_id, owner]))
     return rows[0] if rows else None
 
 
-def count_citations(db: sqlite_utils.Database, claim_id: int, *, in_final: bool = False) -> int:
+def count_citations(db: Database, claim_id: int, *, in_final: bool = False) -> int:
     sql = "SELECT count(*) FROM citations WHERE claim_id = ?"
     if in_final:
         sql += " AND in_final = 1"
@@ -303,7 +283,7 @@ def count_citations(db: sqlite_utils.Database, claim_id: int, *, in_final: bool 
 
 
 def choose_final_citations(
-    db: sqlite_utils.Database, claim: dict, citation_ids: list[int] | None, *, actor: str
+    db: Database, claim: dict, citation_ids: list[int] | None, *, actor: str
 ) -> int:
     """Mark the citations the published verdict cites (None: every citation of the claim)."""
     db.execute("UPDATE citations SET in_final = 0 WHERE claim_id = ?", [claim["id"]])
@@ -342,13 +322,13 @@ CITATION_FIELDS = (
 )
 
 
-def insert_citation(db: sqlite_utils.Database, claim: dict, values: dict, *, actor: str) -> dict:
+def insert_citation(db: Database, claim: dict, values: dict, *, actor: str) -> dict:
     row = {name: values.get(name) for name in CITATION_FIELDS}
     row |= {"claim_id": claim["id"], "created_by": actor, "created_at": utcnow()}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    citation_id = events.inserted_id(
-        db.execute(f"INSERT INTO citations ({columns}) VALUES ({marks})", list(row.values()))
+    citation_id = events.insert_id(
+        db, f"INSERT INTO citations ({columns}) VALUES ({marks})", list(row.values())
     )
     events.record(
         db,
@@ -364,7 +344,7 @@ def insert_citation(db: sqlite_utils.Database, claim: dict, values: dict, *, act
 
 
 def update_citation(
-    db: sqlite_utils.Database, citation: dict, changes: dict, *, actor: str, claim: dict
+    db: Database, citation: dict, changes: dict, *, actor: str, claim: dict
 ) -> dict:
     sets = ", ".join(f"{name} = ?" for name in changes)
     db.execute(f"UPDATE citations SET {sets} WHERE id = ?", [*changes.values(), citation["id"]])
@@ -382,7 +362,7 @@ def update_citation(
     return get_citation(db, citation["id"])
 
 
-def delete_citation(db: sqlite_utils.Database, citation: dict, *, actor: str, claim: dict) -> None:
+def delete_citation(db: Database, citation: dict, *, actor: str, claim: dict) -> None:
     db.execute("DELETE FROM citations WHERE id = ?", [citation["id"]])
     before = {name: citation[name] for name in (*CITATION_FIELDS, "created_by", "created_at")}
     events.record(
@@ -397,9 +377,7 @@ def delete_citation(db: sqlite_utils.Database, citation: dict, *, actor: str, cl
     )
 
 
-def get_dismissal(
-    db: sqlite_utils.Database, claim_id: int, passage_id: int, owner: str
-) -> dict | None:
+def get_dismissal(db: Database, claim_id: int, passage_id: int, owner: str) -> dict | None:
     rows = list(
         db.query(
             "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND passage_id = ? "
@@ -410,14 +388,18 @@ def get_dismissal(
     return rows[0] if rows else None
 
 
-def dismissals_of(db: sqlite_utils.Database, claim_id: int, owner: str | None = None) -> list[dict]:
+def dismissals_of(db: Database, claim_id: int, owner: str | None = None) -> list[dict]:
     """A claim's dismissed evidence (only ``owner``'s when given)."""
-    sql = "SELECT * FROM evidence_dismissals WHERE claim_id = ? AND (? IS NULL OR dismissed_by = ?)"
-    return list(db.query(sql + " ORDER BY id", [claim_id, owner, owner]))
+    sql = "SELECT * FROM evidence_dismissals WHERE claim_id = ?"
+    params: list[Any] = [claim_id]
+    if owner is not None:
+        sql += " AND dismissed_by = ?"
+        params.append(owner)
+    return list(db.query(sql + " ORDER BY id", params))
 
 
 def insert_dismissal(
-    db: sqlite_utils.Database, claim: dict, passage_id: int, reason: str | None, *, actor: str
+    db: Database, claim: dict, passage_id: int, reason: str | None, *, actor: str
 ) -> dict:
     row = {
         "claim_id": claim["id"],
@@ -426,12 +408,11 @@ def insert_dismissal(
         "dismissed_by": actor,
         "dismissed_at": utcnow(),
     }
-    dismissal_id = events.inserted_id(
-        db.execute(
-            "INSERT INTO evidence_dismissals (claim_id, passage_id, reason, dismissed_by, "
-            "dismissed_at) VALUES (?, ?, ?, ?, ?)",
-            list(row.values()),
-        )
+    dismissal_id = events.insert_id(
+        db,
+        "INSERT INTO evidence_dismissals (claim_id, passage_id, reason, dismissed_by, "
+        "dismissed_at) VALUES (?, ?, ?, ?, ?)",
+        list(row.values()),
     )
     events.record(
         db,
@@ -446,9 +427,7 @@ def insert_dismissal(
     return {"id": dismissal_id, **row}
 
 
-def delete_dismissal(
-    db: sqlite_utils.Database, dismissal: dict, *, actor: str, claim: dict
-) -> None:
+def delete_dismissal(db: Database, dismissal: dict, *, actor: str, claim: dict) -> None:
     db.execute("DELETE FROM evidence_dismissals WHERE id = ?", [dismissal["id"]])
     events.record(
         db,
@@ -462,7 +441,7 @@ def delete_dismissal(
     )
 
 
-def evidence_of(db: sqlite_utils.Database, claim_id: int, owner: str) -> list[dict]:
+def evidence_of(db: Database, claim_id: int, owner: str) -> list[dict]:
     """A claim's matched passages (best score per passage) with source, and ``owner``'s own
     citation (stance, id) and dismissal of each; nobody else's."""
     sql = """
@@ -470,14 +449,15 @@ def evidence_of(db: sqlite_utils.Database, claim_id: int, owner: str) -> list[di
                s.url AS source_url, s.publisher, s.verdict AS source_verdict,
                max(m.score) AS score, min(m.rank) AS rank,
                group_concat(DISTINCT m.method) AS methods,
-               (SELECT ct.stance FROM citations ct WHERE ct.claim_id = m.claim_id
+               (SELECT ct.stance FROM citations ct WHERE ct.claim_id = :claim
                  AND ct.passage_id = p.id AND ct.created_by = :owner) AS stance,
-               (SELECT ct.id FROM citations ct WHERE ct.claim_id = m.claim_id
+               (SELECT ct.id FROM citations ct WHERE ct.claim_id = :claim
                  AND ct.passage_id = p.id AND ct.created_by = :owner) AS citation_id,
-               EXISTS (SELECT 1 FROM evidence_dismissals d WHERE d.claim_id = m.claim_id
-                 AND d.passage_id = p.id AND d.dismissed_by = :owner) AS dismissed
+               CASE WHEN EXISTS (SELECT 1 FROM evidence_dismissals d WHERE d.claim_id = :claim
+                 AND d.passage_id = p.id AND d.dismissed_by = :owner) THEN 1 ELSE 0 END
+                 AS dismissed
         FROM matches m JOIN passages p ON p.id = m.passage_id JOIN sources s ON s.id = p.source_id
-        WHERE m.claim_id = :claim GROUP BY p.id ORDER BY score DESC, p.id
+        WHERE m.claim_id = :claim GROUP BY p.id, s.id ORDER BY score DESC, p.id
     """
     return list(db.query(sql, {"claim": claim_id, "owner": owner}))
 
@@ -489,7 +469,7 @@ def scope_of(article_id: int | None) -> str:
     return "global" if article_id is None else f"article:{article_id}"
 
 
-def get_setting(db: sqlite_utils.Database, key: str, article_id: int | None = None) -> Any:
+def get_setting(db: Database, key: str, article_id: int | None = None) -> Any:
     """The article's value of ``key`` if set, else the global one, else None."""
     scopes = [scope_of(article_id), "global"] if article_id is not None else ["global"]
     for scope in scopes:
@@ -502,7 +482,7 @@ def get_setting(db: sqlite_utils.Database, key: str, article_id: int | None = No
 
 
 def put_setting(
-    db: sqlite_utils.Database, key: str, value: Any, *, actor: str, article_id: int | None = None
+    db: Database, key: str, value: Any, *, actor: str, article_id: int | None = None
 ) -> None:
     scope = scope_of(article_id)
     row = db.execute(
@@ -567,7 +547,7 @@ def queue_columns(viewer_id: int | None) -> str:
     CASE WHEN {hidden} THEN 0 ELSE (SELECT count(*) FROM verdicts v WHERE v.claim_id = c.id
             AND v.is_final = 0) END AS verdicts,
     CASE WHEN {hidden} THEN NULL ELSE {EFFECTIVE_VERDICT} END AS verdict,
-    CASE WHEN {hidden} THEN 0 ELSE {NEEDS_ADJUDICATION} END AS needs_adjudication"""
+    CASE WHEN NOT {hidden} AND {NEEDS_ADJUDICATION} THEN 1 ELSE 0 END AS needs_adjudication"""
 
 
 QUEUE_COLUMNS = f"""
@@ -580,7 +560,7 @@ QUEUE_COLUMNS = f"""
     (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) AS citations,
     (SELECT count(*) FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0) AS verdicts,
     {EFFECTIVE_VERDICT} AS verdict,
-    {NEEDS_ADJUDICATION} AS needs_adjudication"""
+    CASE WHEN {NEEDS_ADJUDICATION} THEN 1 ELSE 0 END AS needs_adjudication"""
 
 SORTS = {
     "score": ("c.score",),
@@ -597,6 +577,13 @@ def sort_columns(sort: str, viewer_id: int | None = None) -> tuple[str, ...]:
     if sort == "updated":
         return (seen_updated_sql(viewer_id),)
     return SORTS[sort]
+
+
+def sort_order(columns: tuple[str, ...], descending: bool) -> str:
+    """ORDER BY terms with NULLs where SQLite puts them (first ascending, last descending):
+    both engines sort the queue alike."""
+    direction = "DESC NULLS LAST" if descending else "ASC NULLS FIRST"
+    return ", ".join(f"{column} {direction}" for column in columns)
 
 
 @dataclass(frozen=True)
@@ -634,7 +621,7 @@ def _where(
     if filters.article_id is not None:
         add("c.article_id = ?", filters.article_id)
     status = seen_status_sql(viewer_id)
-    shown = "1" if viewer_id is None else f"NOT {blinded_sql(viewer_id)}"
+    shown = "TRUE" if viewer_id is None else f"NOT {blinded_sql(viewer_id)}"
     if with_status and filters.statuses:
         add(f"{status} IN ({', '.join('?' for _ in filters.statuses)})", *filters.statuses)
     if filters.min_score is not None:
@@ -646,7 +633,7 @@ def _where(
     if filters.assignee:
         add(
             "EXISTS (SELECT 1 FROM assignments s JOIN reviewers r ON r.id = s.reviewer_id "
-            "WHERE s.claim_id = c.id AND r.name = ? COLLATE NOCASE"
+            "WHERE s.claim_id = c.id AND lower(r.name) = lower(?)"
             + ("" if viewer_id is None else f" AND (r.id = {int(viewer_id)} OR {shown})")
             + ")",
             filters.assignee,
@@ -660,13 +647,14 @@ def _where(
         )
     if filters.needs_adjudication is not None:
         add(
-            f"(CASE WHEN {shown} THEN {NEEDS_ADJUDICATION} ELSE 0 END) = ?",
+            f"(CASE WHEN {shown} AND {NEEDS_ADJUDICATION} THEN 1 ELSE 0 END) = ?",
             int(filters.needs_adjudication),
         )
     if filters.search:
         pattern = "%" + _escape_like(filters.search) + "%"
         add(
-            "(c.text LIKE ? ESCAPE '\\' OR coalesce(c.speaker, '') LIKE ? ESCAPE '\\')",
+            "(lower(c.text) LIKE lower(?) ESCAPE '\\' "
+            "OR lower(coalesce(c.speaker, '')) LIKE lower(?) ESCAPE '\\')",
             pattern,
             pattern,
         )
@@ -678,7 +666,7 @@ def _escape_like(text: str) -> str:
 
 
 def queue_rows(
-    db: sqlite_utils.Database,
+    db: Database,
     filters: QueueFilters,
     *,
     sort: str = "score",
@@ -694,8 +682,7 @@ def queue_rows(
     so the per-row subqueries run for the page and not for every row before the offset.
     """
     where, params = _where(filters, viewer_id=viewer_id)
-    direction = "DESC" if descending else "ASC"
-    order = ", ".join(f"{column} {direction}" for column in sort_columns(sort, viewer_id))
+    order = sort_order(sort_columns(sort, viewer_id), descending)
     extra = (
         ", (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match"
         if sort == "match"
@@ -724,7 +711,7 @@ def queue_rows(
 
 
 def queue_counts(
-    db: sqlite_utils.Database, filters: QueueFilters, viewer_id: int | None = None
+    db: Database, filters: QueueFilters, viewer_id: int | None = None
 ) -> dict[str, int]:
     """Claims per status (as the viewer sees it) matching every filter except the status one."""
     where, params = _where(filters, with_status=False, viewer_id=viewer_id)
@@ -735,14 +722,14 @@ def queue_counts(
     return {status: n for status, n in db.execute(sql, params).fetchall()}
 
 
-def needs_adjudication(db: sqlite_utils.Database, claim_id: int) -> bool:
+def needs_adjudication(db: Database, claim_id: int) -> bool:
     row = db.execute(
         f"SELECT {NEEDS_ADJUDICATION} FROM claims c WHERE c.id = ?", [claim_id]
     ).fetchone()
     return bool(row and row[0])
 
 
-def adjudication_rows(db: sqlite_utils.Database) -> list[dict]:
+def adjudication_rows(db: Database) -> list[dict]:
     """Claims whose reviewers disagree and that have no final verdict, oldest change first."""
     sql = (
         f"SELECT {QUEUE_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id "
@@ -752,7 +739,7 @@ def adjudication_rows(db: sqlite_utils.Database) -> list[dict]:
 
 
 def annotation_rows(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     scale: str | None = None,
     include_final: bool = False,
@@ -782,7 +769,7 @@ def annotation_rows(
 # ---------------------------------------------------------------- imported labels
 
 
-def imported_article(db: sqlite_utils.Database, name: str, *, actor: str) -> int:
+def imported_article(db: Database, name: str, *, actor: str) -> int:
     """The id of the 'imported' article called ``name``, created (without text) when missing."""
     content_hash = hashlib.sha256(f"imported:{name}".encode()).hexdigest()
     row = db.execute("SELECT id FROM articles WHERE content_hash = ?", [content_hash]).fetchone()
@@ -794,7 +781,7 @@ def imported_article(db: sqlite_utils.Database, name: str, *, actor: str) -> int
     )
 
 
-def find_claim_by_text(db: sqlite_utils.Database, text: str) -> int | None:
+def find_claim_by_text(db: Database, text: str) -> int | None:
     """The oldest claim with exactly this (stripped) text, or None."""
     row = db.execute(
         "SELECT id FROM claims WHERE text_hash = ? ORDER BY id LIMIT 1",
@@ -803,9 +790,7 @@ def find_claim_by_text(db: sqlite_utils.Database, text: str) -> int | None:
     return row[0] if row else None
 
 
-def insert_imported_claim(
-    db: sqlite_utils.Database, article_id: int, text: str, *, actor: str
-) -> int:
+def insert_imported_claim(db: Database, article_id: int, text: str, *, actor: str) -> int:
     """A check-worthy claim with no span in its (textless) imported article."""
     row = db.execute(
         "SELECT coalesce(max(sentence_index) + 1, 0) FROM claims WHERE article_id = ?", [article_id]
@@ -827,7 +812,7 @@ def insert_imported_claim(
 # ---------------------------------------------------------------- blind review and drafts
 
 
-def blinded_claim_ids(db: sqlite_utils.Database, viewer_id: int, claim_ids: list[int]) -> set[int]:
+def blinded_claim_ids(db: Database, viewer_id: int, claim_ids: list[int]) -> set[int]:
     """Which of ``claim_ids`` hide others' work from the viewer (see :func:`blinded_sql`)."""
     sql = (
         f"SELECT c.id FROM claims c WHERE c.id IN (SELECT value FROM json_each(?)) "
@@ -837,14 +822,14 @@ def blinded_claim_ids(db: sqlite_utils.Database, viewer_id: int, claim_ids: list
     return {row[0] for row in db.execute(sql, [ids]).fetchall()}
 
 
-def get_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int) -> dict | None:
+def get_draft(db: Database, claim_id: int, reviewer_id: int) -> dict | None:
     row = db.execute(
         "SELECT value FROM drafts WHERE claim_id = ? AND reviewer_id = ?", [claim_id, reviewer_id]
     ).fetchone()
     return json.loads(row[0]) if row else None
 
 
-def put_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int, value: str) -> None:
+def put_draft(db: Database, claim_id: int, reviewer_id: int, value: str) -> None:
     """Keep a draft (not an audited change: nothing is decided until the verdict is saved)."""
     db.execute(
         "INSERT INTO drafts (claim_id, reviewer_id, value, updated_at) VALUES (?, ?, ?, ?) "
@@ -854,5 +839,5 @@ def put_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int, value:
     )
 
 
-def delete_draft(db: sqlite_utils.Database, claim_id: int, reviewer_id: int) -> None:
+def delete_draft(db: Database, claim_id: int, reviewer_id: int) -> None:
     db.execute("DELETE FROM drafts WHERE claim_id = ? AND reviewer_id = ?", [claim_id, reviewer_id])

@@ -6,13 +6,12 @@ the queue never disagree on what a filter means.
 
 from __future__ import annotations
 
-import sqlite_utils
-
-from factcheck.storage.review import QueueFilters, _where, sort_columns
+from factcheck.storage import Database
+from factcheck.storage.review import QueueFilters, _where, sort_columns, sort_order
 
 
 def queue_ids(
-    db: sqlite_utils.Database,
+    db: Database,
     filters: QueueFilters,
     *,
     sort: str = "score",
@@ -22,11 +21,10 @@ def queue_ids(
     """Every claim id of the queue in queue order (ids only: cheap even for 10,000 claims);
     ``viewer_id`` filters on what blind review lets that viewer see (None: everything)."""
     where, params = _where(filters, viewer_id=viewer_id)
-    direction = "DESC" if descending else "ASC"
     columns = sort_columns(sort, viewer_id)
     if sort == "match":  # the alias only exists in the full queue select
         columns = ("(SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id)",)
-    order = ", ".join(f"{column} {direction}" for column in columns)
+    order = sort_order(columns, descending)
     sql = (
         f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id {where} "
         f"ORDER BY {order}, c.id"
@@ -34,7 +32,7 @@ def queue_ids(
     return [row[0] for row in db.execute(sql, params).fetchall()]
 
 
-def article_choices(db: sqlite_utils.Database) -> list[dict]:
+def article_choices(db: Database) -> list[dict]:
     """Articles for a filter: id and title (or source), in id order."""
     return list(
         db.query(
@@ -44,7 +42,7 @@ def article_choices(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def claim_types(db: sqlite_utils.Database) -> list[str]:
+def claim_types(db: Database) -> list[str]:
     rows = db.execute(
         "SELECT DISTINCT claim_type FROM claims WHERE claim_type IS NOT NULL "
         "AND check_worthy = 1 ORDER BY claim_type"
@@ -52,17 +50,17 @@ def claim_types(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in rows]
 
 
-def verdict_labels(db: sqlite_utils.Database) -> list[str]:
+def verdict_labels(db: Database) -> list[str]:
     rows = db.execute("SELECT DISTINCT label FROM verdicts ORDER BY label").fetchall()
     return [row[0] for row in rows]
 
 
-def article_text(db: sqlite_utils.Database, article_id: int) -> str:
+def article_text(db: Database, article_id: int) -> str:
     row = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
     return row[0] if row else ""
 
 
-def evidence_state(db: sqlite_utils.Database, claim_id: int, owner: str) -> dict[int, dict]:
+def evidence_state(db: Database, claim_id: int, owner: str) -> dict[int, dict]:
     """``owner``'s own citation and dismissal of each passage of this claim, by passage id
     (another reviewer's stance on the same card is theirs, never shown as the owner's)."""
     state: dict[int, dict] = {}
@@ -83,7 +81,7 @@ def evidence_state(db: sqlite_utils.Database, claim_id: int, owner: str) -> dict
     return state
 
 
-def ready_to_publish(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
+def ready_to_publish(db: Database, limit: int = 200) -> list[dict]:
     """Claims with an agreed or adjudicated verdict, not yet published, oldest change first."""
     sql = """
         SELECT c.id, c.text, c.status, c.version, c.updated_at, a.title AS article_title,
