@@ -7,4 +7,6 @@ Out: verdicts, citations, statuses and audit events in the database; the queue a
 - :mod:`~factcheck.review.workflow`: every review action, checked and recorded.
 - :mod:`~factcheck.review.scales`: verdict rating scales (presets and custom).
 - :mod:`~factcheck.review.labels`: import reviewers' labels from a file.
+- :mod:`~factcheck.review.tokens`: API tokens of accounts (the HTTP API's sign-in).
+- :mod:`~factcheck.review.views`: the claim as an account may see it, as stable JSON.
 """

@@ -1,0 +1,199 @@
+"""Request and response bodies of the HTTP API (pydantic models: validation and OpenAPI).
+
+Bounds here only keep requests to a sane size and the database's integer range; the library
+checks the meaning (labels, stances, statuses, dates) and says what is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from factcheck.vocab import STANCES
+
+MAX_ID = 2**63 - 1  # SQLite's (and PostgreSQL's bigint) largest integer
+MAX_TEXT = 20_000  # the workflow's limit on a rationale, quote or note
+MAX_SENTENCES = 1000
+MAX_SENTENCE = 5000
+MAX_URL = 2048
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Stance = Literal[STANCES]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """A request body: unknown fields are refused (a typo is not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="a stable machine-readable code, e.g. `conflict`")
+    message: str = Field(description="what went wrong and what to do, for a person")
+    details: list[dict[str, Any]] | None = Field(
+        None, description="for `invalid_request`: each invalid field (loc, msg, type)"
+    )
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {"code": ..., "message": ...}}``."""
+
+    error: ErrorDetail
+
+
+# ---------------------------------------------------------------- who is calling
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    schema_version: int
+
+
+# ---------------------------------------------------------------- scoring
+
+
+class ScoreRequest(Strict):
+    sentences: list[Annotated[str, Field(max_length=MAX_SENTENCE)]] = Field(
+        min_length=1, max_length=MAX_SENTENCES, description="the sentences to score, in order"
+    )
+    threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="score from which a sentence is check-worthy (default: FACTCHECK_THRESHOLD)",
+    )
+
+
+class ScoredSentence(BaseModel):
+    index: int
+    text: str
+    score: float
+    check_worthy: bool
+    reasons: list[str]
+
+
+class ScoreResponse(BaseModel):
+    threshold: float
+    results: list[ScoredSentence]
+
+
+# ---------------------------------------------------------------- articles
+
+
+class ArticleRequest(Strict):
+    text: str | None = Field(None, description="the article's text (plain, Markdown or HTML)")
+    url: str | None = Field(
+        None,
+        max_length=MAX_URL,
+        description="an http(s) URL to fetch instead (public addresses only, unless "
+        "FACTCHECK_ALLOW_PRIVATE_URLS is set on the server)",
+    )
+    title: str | None = Field(None, max_length=500, description="a title to store")
+
+
+class Match(BaseModel):
+    passage_id: int
+    source_id: int
+    score: float
+    strength: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    verdict: str | None = None
+    text: str
+
+
+class ExtractedClaim(BaseModel):
+    id: int
+    text: str
+    score: float
+    claim_type: str | None = None
+    speaker: str | None = None
+    reasons: list[str]
+    matches: list[Match]
+
+
+class ArticleResponse(BaseModel):
+    article_id: int
+    created: bool = Field(description="false: the same text was ingested before; nothing added")
+    title: str | None = None
+    source: str
+    sentences: int
+    matched: int | None = Field(None, description="matches stored (null: not matched)")
+    match_error: str | None = None
+    message: str
+    claims: list[ExtractedClaim] = Field(description="the article's check-worthy claims")
+
+
+# ---------------------------------------------------------------- review
+
+
+class CitationRequest(Strict):
+    passage_id: Id | None = Field(None, description="a matched passage (an evidence card)")
+    url: str | None = Field(None, max_length=MAX_URL, description="or an external source's URL")
+    stance: Stance
+    title: str | None = Field(None, max_length=MAX_TEXT, description="the external source's")
+    quote: str | None = Field(None, max_length=MAX_TEXT)
+    note: str | None = Field(None, max_length=MAX_TEXT)
+
+
+class Citation(BaseModel):
+    id: int
+    created_by: str
+    stance: str
+    passage_id: int | None = None
+    url: str | None = None
+    title: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    accessed_at: str | None = None
+    in_final: bool
+    created_at: str | None = None
+
+
+class VerdictRequest(Strict):
+    label: str = Field(min_length=1, max_length=200, description="a label of the claim's scale")
+    version: int = Field(
+        ge=0,
+        le=MAX_ID,
+        description="the claim's `version` as you read it (GET /api/claims/{id}); if someone "
+        "changed the claim since, the answer is 409 Conflict: read it again",
+    )
+    scale: str | None = Field(None, max_length=200, description="default: the claim's scale")
+    confidence: float | None = Field(None, ge=0.0, le=1.0, allow_inf_nan=False)
+    rationale: str = Field("", max_length=MAX_TEXT)
+
+
+class PublishRequest(Strict):
+    version: int = Field(ge=0, le=MAX_ID, description="the claim's `version` as you read it")
+    citations: list[Id] | None = Field(
+        None,
+        max_length=1000,
+        description="the citations the published verdict cites (default: every citation)",
+    )
+
+
+class ClaimState(BaseModel):
+    id: int
+    status: str
+    version: int
+
+
+class ClaimPage(BaseModel):
+    total: int = Field(description="claims matching the filters")
+    counts: dict[str, int] = Field(description="claims per status (the status filter ignored)")
+    limit: int
+    offset: int
+    rows: list[dict[str, Any]]

@@ -1,0 +1,135 @@
+"""Scoring, adding articles and searching through the HTTP API, against a running server:
+`POST /api/score` (ClaimBuster-style), `POST /api/articles` (text or URL, fetched under the
+CLI's rules; claims extracted and matched) and `GET /api/search`. The check-worthiness scorer
+is the real one; the embedder is the word-hashing fake of tests/api_server.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factcheck.corpus.importer import ImportOptions, import_paths
+from tests.api_server import error_of, running
+from tests.local_server import Site
+
+ARTICLE = (
+    "The city council approved a budget of 12 million euros on Monday. "
+    "Unemployment in the region fell to 4.1% in March, the statistics office said. "
+    "It was a sunny day."
+)
+PAGE = f"<html><head><title>Council news</title></head><body><p>{ARTICLE}</p></body></html>"
+
+
+@pytest.fixture
+def api(db_path, monkeypatch):
+    with running(db_path, monkeypatch) as server:
+        server.ann = server.as_new("Ann", "checker")
+        yield server
+
+
+@pytest.fixture
+def corpus(api, tmp_path):
+    path = tmp_path / "refs.jsonl"
+    rows = [
+        {"claim": "Unemployment fell to 4.1% in March.", "verdict": "true", "title": "Jobs"},
+        {"claim": "The moon is made of cheese.", "verdict": "false", "title": "Moon"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    import_paths(api.db, [path], ImportOptions(format="jsonl"), settings=api.settings)
+    return api
+
+
+@pytest.fixture
+def site():
+    server = Site()
+    yield server
+    server.close()
+
+
+def test_score_gives_each_sentence_a_score_and_reasons(api):
+    sentences = ["Unemployment fell to 4.1% in March.", "Hello there!"]
+    answer = api.ann.post("/api/score", json={"sentences": sentences})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["threshold"] == 0.5
+    first, second = body["results"]
+    assert (first["index"], first["text"]) == (0, sentences[0])
+    assert first["check_worthy"] and first["score"] > second["score"]
+    assert not second["check_worthy"]
+    assert first["reasons"][0].startswith("model score") and "quantity: 4.1%" in first["reasons"]
+    strict = api.ann.post("/api/score", json={"sentences": sentences, "threshold": 1.0})
+    assert not any(r["check_worthy"] for r in strict.json()["results"])
+    error_of(api.ann.post("/api/score", json={"sentences": []}), 422)
+    error_of(api.ann.post("/api/score", json={"sentences": ["x"] * 1001}), 422)
+    error_of(api.ann.post("/api/score", json={"sentences": ["x"], "threshold": 2}), 422)
+    viewer = api.as_new("Vic", "viewer")  # scoring stores nothing: any account may
+    assert viewer.post("/api/score", json={"sentences": sentences}).status_code == 200
+
+
+def test_an_article_text_is_extracted_matched_and_stored_once(corpus):
+    api = corpus
+    answer = api.ann.post("/api/articles", json={"text": ARTICLE, "title": "Council"})
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["created"] and body["title"] == "Council" and body["sentences"] == 3
+    texts = [claim["text"] for claim in body["claims"]]
+    assert any("4.1%" in text for text in texts) and not any("sunny" in t for t in texts)
+    jobs = next(claim for claim in body["claims"] if "4.1%" in claim["text"])
+    assert jobs["matches"] and jobs["matches"][0]["title"] == "Jobs"
+    assert body["matched"] >= 1 and body["match_error"] is None
+    stored = api.db.execute("SELECT count(*) FROM claims WHERE check_worthy = 1").fetchone()[0]
+    assert stored == len(body["claims"])
+    events = {
+        e["actor"] for e in api.db.query("SELECT actor FROM events WHERE entity = 'articles'")
+    }
+    assert events == {"Ann"}
+
+    again = api.ann.post("/api/articles", json={"text": ARTICLE})
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.json()["article_id"] == body["article_id"]
+    assert api.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_an_article_needs_exactly_one_of_text_and_url(api):
+    both = api.ann.post("/api/articles", json={"text": ARTICLE, "url": "https://x.example/a"})
+    assert "give one of" in error_of(both, 400, "bad_input")
+    error_of(api.ann.post("/api/articles", json={}), 400, "bad_input")
+    error_of(api.ann.post("/api/articles", json={"text": "   "}), 400, "bad_input")
+
+
+def test_urls_are_fetched_under_the_cli_rules(api, site, db_path, monkeypatch, tmp_path):
+    url = site.route("/news", PAGE)
+    refused = api.ann.post("/api/articles", json={"url": url})
+    assert "allow-private-urls" in error_of(refused, 422, "fetch_failed")
+    assert site.requests == []  # refused before connecting
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The treasury holds 5 tonnes of gold.", encoding="utf-8")
+    for local in (str(secret), f"file://{secret}", "-"):
+        answer = api.ann.post("/api/articles", json={"url": local})
+        assert "http:// or https://" in error_of(answer, 400, "bad_input")
+    assert api.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    api.close()
+
+    with running(db_path, monkeypatch, allow_private_urls=True) as allowed:
+        client = allowed.client(allowed.account("Bo", "checker"))
+        answer = client.post("/api/articles", json={"url": url})
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["source"] == url and answer.json()["title"] == "Council news"
+        missing = client.post("/api/articles", json={"url": site.base + "/gone"})
+        assert "404" in error_of(missing, 422, "fetch_failed")
+
+
+def test_search_ranks_the_reference_corpus(corpus):
+    api = corpus
+    answer = api.ann.get("/api/search", params={"q": "unemployment fell in March", "top_k": 1})
+    assert answer.status_code == 200, answer.text
+    (best,) = answer.json()
+    assert best["title"] == "Jobs" and best["rank"] == 1 and 0 < best["score"] <= 1
+    error_of(api.ann.get("/api/search", params={"q": ""}), 422)
+    error_of(api.ann.get("/api/search", params={"q": "x", "method": "magic"}), 422)
+
+
+def test_search_without_a_corpus_says_how_to_make_one(api):
+    answer = api.ann.get("/api/search", params={"q": "anything"})
+    assert "corpus import" in error_of(answer, 400, "bad_input")
