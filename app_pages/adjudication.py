@@ -5,11 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    CLAIM_PAGE,
     can,
     database,
     flash,
-    open_claim,
-    plural,
     require_reviewer,
     safe_md,
     short_time,
@@ -58,7 +57,13 @@ def _adjudicate(row: dict) -> None:
 
 def _publish(row: dict) -> None:
     try:
-        review.publish(database(), actor, row["id"], expected_version=row["version"])
+        review.publish(
+            database(),
+            actor,
+            row["id"],
+            expected_version=row["version"],
+            citations=list(ss.get(f"fc_pub_sources_{row['id']}") or []),
+        )
     except ConflictError as error:
         flash(f"Not published: {error}.", "error")
     except FactcheckError as error:
@@ -83,12 +88,61 @@ def _settings() -> None:
         flash("Review settings saved.")
 
 
+def source_label(citation: dict) -> str:
+    """A citation as the editor chooses it: stance, source, who cited it."""
+    source = citation["title"] or citation["source_title"] or citation["url"] or ""
+    return f"{citation['stance']} · {source} · by {citation['created_by']}"
+
+
+def _selected(table_key: str, rows: list[dict]) -> dict:
+    """The row picked in the table ``table_key`` (the first one when none is, or it is gone)."""
+    picked = (ss.get(table_key) or {}).get("selection", {}).get("rows") or [0]
+    return rows[picked[0]] if picked[0] < len(rows) else rows[0]
+
+
+def _open_link(cid: int) -> None:
+    st.page_link(
+        CLAIM_PAGE,
+        label=f"Open claim {cid}",
+        icon=":material/open_in_new:",
+        query_params={"claim": str(cid)},
+    )
+
+
 # ---------------------------------------------------------------- disagreements
+# One table and one decision form for the row picked in it (a form per claim meant hundreds of
+# widgets, seconds to draw).
 disagreements = view["disagreements"]
 st.subheader(f"Disagreements · {len(disagreements)}")
 if not disagreements:
     st.caption("No claim waits for adjudication.")
-for row in disagreements:
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "id": row["id"],
+                    "claim": row["text"],
+                    "verdicts": " · ".join(
+                        f"{v['reviewer']}: {v['label']}" for v in row["verdicts"]
+                    ),
+                    "article": row["article_title"] or "",
+                }
+                for row in disagreements
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height=min(400, 38 + 35 * len(disagreements)),
+        key="fc_desk_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "claim": st.column_config.TextColumn("claim", width="large"),
+        },
+    )
+    row = _selected("fc_desk_table", disagreements)
     cid = row["id"]
     with st.container(border=True, key=f"fc_adj_{cid}"):
         st.markdown(f"**Claim {cid}:** {safe_md(row['text'])}")
@@ -108,50 +162,92 @@ for row in disagreements:
             ),
             hide_index=True,
             width="stretch",
+            key="fc_adj_verdicts",
         )
         if editor:
-            cols = st.columns([2, 2, 4, 1, 1])
-            cols[0].selectbox(
-                "Final verdict",
-                row["labels"],
-                key=f"fc_adj_label_{cid}",
-                index=None,
-                placeholder=f"on the {row['scale']} scale",
-            )
-            cols[1].slider("Confidence", 0.0, 1.0, 0.8, 0.05, key=f"fc_adj_conf_{cid}")
-            cols[2].text_input("Rationale", key=f"fc_adj_rationale_{cid}")
-            cols[3].button(
-                "Decide", key=f"fc_adj_go_{cid}", type="primary", on_click=_adjudicate, args=(row,)
-            )
-        if st.button("Open the claim", key=f"fc_adj_open_{cid}"):
-            open_claim(cid)
+            with st.form(f"fc_adj_form_{cid}", border=False):
+                cols = st.columns([2, 2, 4, 1], vertical_alignment="bottom")
+                cols[0].selectbox(
+                    "Final verdict",
+                    row["labels"],
+                    key=f"fc_adj_label_{cid}",
+                    index=None,
+                    placeholder=f"on the {row['scale']} scale",
+                )
+                cols[1].slider("Confidence", 0.0, 1.0, 0.8, 0.05, key=f"fc_adj_conf_{cid}")
+                cols[2].text_input("Rationale", key=f"fc_adj_rationale_{cid}")
+                cols[3].form_submit_button(
+                    "Decide",
+                    key=f"fc_adj_go_{cid}",
+                    type="primary",
+                    on_click=_adjudicate,
+                    args=(row,),
+                )
+        _open_link(cid)
 
 # ---------------------------------------------------------------- ready to publish
 ready = view["ready"]
 st.subheader(f"Ready to publish · {len(ready)}")
 if not ready:
     st.caption("No agreed or adjudicated verdict waits for publishing.")
-for row in ready:
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "id": row["id"],
+                    "claim": row["text"],
+                    "verdict": row["verdict"] or "",
+                    "sources": row["citations"],
+                    "article": row["article_title"] or "",
+                }
+                for row in ready
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height=min(400, 38 + 35 * len(ready)),
+        key="fc_ready_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "claim": st.column_config.TextColumn("claim", width="large"),
+            "sources": st.column_config.NumberColumn("cited sources", width="small"),
+        },
+    )
+    row = _selected("fc_ready_table", ready)
     cid = row["id"]
     with st.container(border=True, key=f"fc_ready_{cid}"):
-        cols = st.columns([6, 2, 1, 1])
-        cols[0].markdown(f"**Claim {cid}:** {safe_md(row['text'])}")
-        cols[1].markdown(
-            f"{safe_md(row['verdict'] or '')} · {plural(row['citations'], 'cited source')}"
+        st.markdown(
+            f"**Claim {cid}:** {safe_md(row['text'])} · :orange-badge[{safe_md(row['verdict'] or '')}]"
         )
         if editor:
-            cols[2].button(
-                "Publish",
-                key=f"fc_pub_{cid}",
-                on_click=_publish,
-                args=(row,),
-                disabled=row["citations"] == 0,
-                help="needs a cited source"
-                if row["citations"] == 0
-                else "cites every cited source; open the claim to choose them",
-            )
-        if cols[3].button("Open", key=f"fc_ready_open_{cid}"):
-            open_claim(cid)
+            try:
+                sources = {c["id"]: c for c in review.claim_detail(db, cid, actor)["citations"]}
+            except FactcheckError as error:
+                st.error(str(error))
+                sources = {}
+            with st.form(f"fc_pub_form_{cid}", border=False):
+                st.multiselect(
+                    "Sources the published verdict cites",
+                    list(sources),
+                    default=list(sources),
+                    key=f"fc_pub_sources_{cid}",
+                    format_func=lambda i: source_label(sources[i]),
+                    placeholder="choose at least one cited source",
+                )
+                st.form_submit_button(
+                    "Publish",
+                    key=f"fc_pub_{cid}",
+                    type="primary",
+                    icon=":material/publish:",
+                    on_click=_publish,
+                    args=(row,),
+                    disabled=not sources,
+                    help="needs a cited source" if not sources else "cites the sources chosen",
+                )
+        _open_link(cid)
 
 # ---------------------------------------------------------------- settings
 if can("configure"):

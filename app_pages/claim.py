@@ -28,6 +28,7 @@ from factcheck.review import workflow as review
 from factcheck.vocab import EVIDENCE_CHOICES, OPEN_STATUSES, STANCES
 
 STANCE_LABELS = {choice: choice.capitalize() for choice in EVIDENCE_CHOICES}
+FIRST_CARDS = 5  # evidence cards drawn at once; "Show N more" draws the rest
 NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
 
 ss = st.session_state
@@ -217,6 +218,10 @@ def _remove_citation(citation_id: int) -> None:
         flash(str(error), "error")
     else:
         flash("Citation removed.")
+
+
+def _more_cards() -> None:
+    ss["fc_all_cards"] = {*ss.get("fc_all_cards", ()), cid}
 
 
 def status_line(view: dict) -> str:
@@ -497,7 +502,12 @@ with right:
             others_on.setdefault(c["passage_id"], []).append(c)
     if not cards:
         st.caption("No matched passages: cite an external source below.")
-    for card in cards:
+    # the best FIRST_CARDS (and any the reviewer uses) drawn at once, the rest on demand
+    everything = cid in ss.get("fc_all_cards", ())
+    shown = [
+        card for i, card in enumerate(cards) if everything or i < FIRST_CARDS or card["choice"]
+    ]
+    for card in shown:
         pid = card["passage_id"]
         with st.container(border=True, key=f"fc_card_{pid}"):
             title = safe_md(card.get("title") or "Untitled source")
@@ -545,6 +555,15 @@ with right:
                         f"{safe_md(c['created_by'])}: {c['stance']}" for c in others_on[pid]
                     )
                 )
+
+    if len(shown) < len(cards):
+        st.button(
+            f"Show {len(cards) - len(shown)} more",
+            key="fc_more_cards",
+            on_click=_more_cards,
+            icon=":material/expand_more:",
+            help="the other matched passages, by similarity",
+        )
 
     if may_review:
         with st.expander("Cite an external source", icon=":material/link:", key="fc_ext_box"):

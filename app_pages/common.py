@@ -4,6 +4,7 @@ signed-in account, safe rendering of untrusted text, the queue's state, keyboard
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
@@ -13,7 +14,7 @@ from factcheck.config import Settings, load_settings
 from factcheck.errors import FactcheckError
 from factcheck.review import accounts
 from factcheck.review.permissions import ACTIONS, WHAT, allowed
-from factcheck.storage import open_db
+from factcheck.storage import open_db, shown_location
 from factcheck.storage.review import SORTS, QueueFilters
 from factcheck.text import escape_markdown as safe_md  # the pages' name for it
 from factcheck.vocab import OPEN_STATUSES, STATUSES
@@ -86,28 +87,48 @@ def close_database() -> None:
             pass
 
 
-@st.cache_resource(show_spinner="Loading the demo article…")
-def _demo_loaded(db_path: str) -> str | None:
-    """Load the demo if the database is empty; why its claims were not matched, if they were not."""
-    from factcheck.demo import ensure_demo
-
-    db = open_db(db_path)
-    try:
-        result = ensure_demo(db, settings())
-        return result.match_error if result else None
-    finally:
-        db.close()
+@st.cache_resource(show_spinner=False)
+def _demo_state(db_path: str) -> dict:
+    """Per database path and server: a lock (one session loads the demo, others wait), whether
+    it was checked, and why its claims were not matched."""
+    return {"lock": threading.Lock(), "checked": False, "match_error": None}
 
 
 def load_demo_once() -> None:
-    """On first start with an empty database, load the demo (once per database path)."""
-    try:
-        match_error = _demo_loaded(str(settings().db_path))
-    except FactcheckError as error:
-        st.warning(f"Demo not loaded: {error}")
-    else:
-        if match_error:
-            st.warning(f"Demo claims not matched: {safe_md(match_error)}")
+    """On first start with an empty database, load the demo (once per database path), its
+    progress shown on the page; nothing to do (or draw) on a database with articles."""
+    from factcheck.demo import ensure_demo, is_empty
+
+    state = _demo_state(str(settings().db_path))
+    if not state["checked"]:
+        if state["lock"].locked():
+            with st.spinner("Another window is loading the demo article…"):
+                state["lock"].acquire()
+        else:
+            state["lock"].acquire()
+        try:
+            if not state["checked"]:
+                db = open_db(settings().db_path)
+                try:
+                    if is_empty(db):
+                        with st.status("Loading the demo article…", expanded=True) as box:
+                            bar = st.progress(0.0, text="starting")
+                            result = ensure_demo(
+                                db,
+                                settings(),
+                                lambda message, done: bar.progress(done, text=safe_md(message)),
+                            )
+                            box.update(label="Demo loaded", state="complete", expanded=False)
+                        state["match_error"] = result.match_error if result else None
+                except FactcheckError as error:
+                    st.warning(f"Demo not loaded: {error}")
+                finally:
+                    db.close()
+                state["checked"] = True
+        finally:
+            state["lock"].release()
+    if state["match_error"]:
+        st.warning(f"Demo claims not matched: {safe_md(state['match_error'])}")
 
 
 # ---------------------------------------------------------------- widget values across pages
@@ -407,7 +428,9 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 def database_caption() -> None:
     with st.sidebar:
         st.caption("Database")
-        st.code(str(settings().db_path), language=None, wrap_lines=True)
+        # plain text, not st.code: the code block's highlighter costs ~0.2 s of browser time
+        # on every page load
+        st.text(shown_location(settings().db_path), width="stretch")
 
 
 # ---------------------------------------------------------------- queue state (for J/K, S)

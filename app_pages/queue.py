@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    CLAIM_PAGE,
     QUEUE_DEFAULTS,
     came_from_another_page,
     can,
@@ -18,6 +19,7 @@ from app_pages.common import (
     queue_state_from_url,
     queue_url,
     require_reviewer,
+    safe_md,
     set_queue_state,
 )
 from factcheck import workbench
@@ -34,6 +36,9 @@ SORTS = {
     "match": "best match score",
     "position": "position in the article",
 }
+# The O key's button: out of sight (its shortcut still works), the link is what one clicks.
+# (A comment, not a docstring: Streamlit's magic would draw a bare string on the page.)
+HIDDEN_SHORTCUT_CSS = ".st-key-fc_q_open { display: none; }"
 STATUS_LABELS = {
     "new": "new",
     "in_review": "in review",
@@ -120,30 +125,43 @@ if not rows and ss["fc_q_page"] > 0 and view["total"]:  # a page past the end (a
 articles = {a["id"]: a["title"] for a in options["articles"]}
 if ss["fc_q_article"] not in (None, *articles):
     ss["fc_q_article"] = None
+# The filters used most on the page; the others in "More filters" (a popover: drawn when
+# opened, which keeps the page load short), its label counting those that are set.
+more_set = sum(
+    ss[key] != QUEUE_DEFAULTS[key]
+    for key in ("fc_q_article", "fc_q_score", "fc_q_type", "fc_q_assignee", "fc_q_verdict")
+) + bool(ss["fc_q_strong"])
 with st.container(border=True, key="fc_queue_filters"):
-    top = st.columns([2, 3, 2])
-    # a None value shows the placeholder (not format_func's text): give both the same words
-    top[0].selectbox(
-        "Article",
-        [None, *articles],
-        key="fc_q_article",
-        placeholder="All articles",
-        format_func=lambda i: "All articles" if i is None else f"{i}: {articles[i]}",
-    )
-    top[1].multiselect(
+    top = st.columns([3, 3, 2, 1, 2], vertical_alignment="bottom")
+    top[0].multiselect(
         "Status",
         options["statuses"],
         key="fc_q_status",
         format_func=STATUS_LABELS.get,
         placeholder="Any status",
     )
-    top[2].text_input("Search", key="fc_q_search", placeholder="words in the claim or speaker")
-    middle = st.columns([2, 2, 2, 2, 2])
-    middle[0].slider("Score", 0.0, 1.0, key="fc_q_score", step=0.05)
+    top[1].text_input("Search", key="fc_q_search", placeholder="words in the claim or speaker")
+    top[2].selectbox("Sort by", list(SORTS), key="fc_q_sort", format_func=SORTS.get)
+    top[3].toggle("Descending", key="fc_q_desc")
+    more = top[4].popover(
+        f"More filters · {more_set} set" if more_set else "More filters",
+        icon=":material/filter_list:",
+        key="fc_q_more",
+        width="stretch",
+    )
+    # a None value shows the placeholder (not format_func's text): give both the same words
+    more.selectbox(
+        "Article",
+        [None, *articles],
+        key="fc_q_article",
+        placeholder="All articles",
+        format_func=lambda i: "All articles" if i is None else f"{i}: {articles[i]}",
+    )
+    more.slider("Score", 0.0, 1.0, key="fc_q_score", step=0.05)
     types = options["claim_types"]
     if ss["fc_q_type"] not in (None, *types):
         ss["fc_q_type"] = None
-    middle[1].selectbox(
+    more.selectbox(
         "Claim type",
         [None, *types],
         key="fc_q_type",
@@ -153,7 +171,7 @@ with st.container(border=True, key="fc_queue_filters"):
     names = options["assignees"]
     if ss["fc_q_assignee"] not in (None, *names):
         ss["fc_q_assignee"] = None
-    middle[2].selectbox(
+    more.selectbox(
         "Assignee",
         [None, *names],
         key="fc_q_assignee",
@@ -163,22 +181,21 @@ with st.container(border=True, key="fc_queue_filters"):
     labels = options["verdicts"]
     if ss["fc_q_verdict"] not in (None, *labels):
         ss["fc_q_verdict"] = None
-    middle[3].selectbox(
+    more.selectbox(
         "Verdict",
         [None, *labels],
         key="fc_q_verdict",
         placeholder="Any verdict",
         format_func=lambda v: "Any verdict" if v is None else v,
     )
-    middle[4].toggle(
+    more.toggle(
         "Has a strong match",
         key="fc_q_strong",
         help=f"a matched passage scoring at least {strong:.2f}",
     )
-    bottom = st.columns([2, 1, 1, 4])
-    bottom[0].selectbox("Sort by", list(SORTS), key="fc_q_sort", format_func=SORTS.get)
-    bottom[1].toggle("Descending", key="fc_q_desc")
-    bottom[2].selectbox("Per page", list(workbench.PAGE_SIZES), key="fc_q_size")
+    more.selectbox("Per page", list(workbench.PAGE_SIZES), key="fc_q_size")
+    if ss["fc_q_article"] is not None:  # the article a link chose stays in sight
+        st.caption(f"Article: {safe_md(articles[ss['fc_q_article']])}")
 
 counts = view["counts"]
 metrics = st.columns(len(counts) + 1)
@@ -253,15 +270,20 @@ nav[2].button(
     on_click=_page,
     args=(1,),
 )
-if nav[3].button(
-    "Open claim",
-    key="fc_q_open",
-    shortcut="O",
-    type="primary",
-    icon=":material/open_in_new:",
-    help="the first selected claim, or the first of the page",
-):
-    open_claim(selected_ids[0] if selected_ids else rows[0]["id"])
+# "Open claim" is a link to the claim page: one run of that page (a button would rerun the
+# queue, then switch). The O key presses a button kept out of sight that does the same.
+target = selected_ids[0] if selected_ids else rows[0]["id"]
+with nav[3].container(key="fc_q_open_link"):
+    st.page_link(
+        CLAIM_PAGE,
+        label=f"Open claim {target}",
+        icon=":material/open_in_new:",
+        query_params={"claim": str(target)},
+        help="the first selected claim, or the first of the page (key O)",
+    )
+if nav[3].button("Open claim", key="fc_q_open", shortcut="O"):
+    open_claim(target)
+st.html(f"<style>{HIDDEN_SHORTCUT_CSS}</style>")
 
 # ---------------------------------------------------------------- bulk actions
 may_assign, may_triage = can("assign"), can("triage")

@@ -15,7 +15,8 @@ each after one warm-up, as the checker Carl (blind review on) unless said otherw
 
 - queue: open ``/queue`` (``/`` in apps whose default page is the queue): a page load, a new
   Streamlit session;
-- claim: on the queue, tick a row of the first ten and press "Open claim";
+- claim: on the queue, tick a row of the first ten and click "Open claim" (a link, or in
+  older apps a button);
 - next claim: press J on the claim page;
 - back: press Q on the claim page, back to the queue (no page load);
 - editor's desk: the editor Edna clicks "Editor's desk" in the sidebar (from the queue).
@@ -92,6 +93,8 @@ STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 STALE = '[data-stale="true"]'
 SKELETON = '[data-testid="stSkeleton"]'  # a part still loading (e.g. the data grid's code)
 PROGRESS = '[data-testid="stSpinner"], [data-testid="stProgress"], [data-testid="stStatus"]'
+# "Open claim": a link (apps since the link) or a button (before); the visible one is clicked
+OPEN_CLAIM = ".st-key-fc_q_open_link a:visible, .st-key-fc_q_open button:visible"
 TIMEOUT_MS = 120_000
 CONTEXTS: list = []  # open browser contexts, for screenshots after a failure
 
@@ -515,7 +518,7 @@ class AppUnderTest:
             select_row(page, row)
             mark(page)
             self.claim.start()
-            key(page, "fc_q_open").locator("button, a").first.click()
+            page.locator(OPEN_CLAIM).first.click()
             settle_claim(page, self.first_rows[row])
             if timed and "claim" in self.pages:
                 self.claim.stop(page)

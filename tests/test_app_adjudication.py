@@ -30,7 +30,8 @@ def test_the_editor_adjudicates_then_publishes(db, disagreement):
     at = open_app("Eve", "editor", page=DESK)
     assert not at.exception
     assert "Disagreements · 1" in texts(at.subheader)
-    verdicts = at.dataframe[0].value
+    assert list(at.dataframe[0].value["id"]) == [claim_id]  # the table of disagreements
+    verdicts = at.dataframe[1].value  # the picked claim's verdicts
     assert set(zip(verdicts["reviewer"], verdicts["label"])) == {
         ("Ann", "False"),
         ("Bob", "Half True"),
@@ -59,6 +60,70 @@ def test_the_editor_adjudicates_then_publishes(db, disagreement):
     at.button(key=f"fc_pub_{claim_id}").click().run()
     assert claim_store.get(db, claim_id)["status"] == "published"
     assert "Ready to publish · 0" in texts(at.subheader)
+
+
+def test_the_desk_is_one_table_and_one_form_for_the_picked_row(db, disagreement):
+    """A second disagreement: the table lists both, the form is the picked one's (only one
+    form is drawn), and deciding it leaves the other on the desk."""
+    first = disagreement["claim"]
+    second = disagreement["claims"][1]
+    review.assign(db, "Eve", [second], ["Ann", "Bob"])
+    review.save_verdict(db, "Ann", second, "True")
+    review.save_verdict(db, "Bob", second, "False")
+    at = open_app("Eve", "editor", page=DESK)
+    assert "Disagreements · 2" in texts(at.subheader)
+    table = at.dataframe[0].value
+    assert set(table["id"]) == {first, second}
+    assert len([s for s in at.selectbox if s.key.startswith("fc_adj_label_")]) == 1
+    row = list(table["id"]).index(second)
+    at.session_state["fc_desk_table"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    (label,) = [s for s in at.selectbox if s.key.startswith("fc_adj_label_")]
+    assert label.key == f"fc_adj_label_{second}"
+    assert set(at.dataframe[1].value["label"]) == {"True", "False"}
+    label.set_value("Half True")
+    at.button(key=f"fc_adj_go_{second}").click().run()
+    assert not at.exception
+    assert any(f"Final verdict saved for claim {second}" in s for s in texts(at.success))
+    assert claim_store.get(db, second)["status"] == "verdict"
+    assert claim_store.get(db, first)["status"] == "awaiting_second_review"
+    assert "Disagreements · 1" in texts(at.subheader)
+    assert list(at.dataframe[0].value["id"]) == [first]
+
+
+def test_the_editor_chooses_the_sources_the_published_verdict_cites(db, disagreement):
+    claim_id = disagreement["claim"]
+    passages = disagreement["passages"]
+    review.cite_passage(db, "Bob", claim_id, passages[1], "supports")
+    review.cite_passage(db, "Bob", claim_id, passages[2], "context")
+    review.adjudicate(db, "Eve", claim_id, "Mostly False")
+    at = open_app("Eve", "editor", page=DESK)
+    assert "Ready to publish · 1" in texts(at.subheader)
+    sources = at.multiselect(key=f"fc_pub_sources_{claim_id}")
+    cited = {c["id"]: c for c in db.query("SELECT * FROM citations WHERE claim_id = ?", [claim_id])}
+    assert sorted(sources.value) == sorted(cited)  # all by default, of both reviewers
+    assert any("by Ann" in o for o in sources.options)
+    assert any("by Bob" in o for o in sources.options)
+    anns = [i for i, c in cited.items() if c["created_by"] == "Ann"]
+    sources.set_value(anns)
+    at.button(key=f"fc_pub_{claim_id}").click().run()
+    assert not at.exception
+    assert any(f"Claim {claim_id} published." in s for s in texts(at.success))
+    final = {
+        row["id"]: row["in_final"]
+        for row in db.query("SELECT id, in_final FROM citations WHERE claim_id = ?", [claim_id])
+    }
+    assert final == {i: int(i in anns) for i in cited}
+
+
+def test_publishing_with_no_source_chosen_is_refused(db, disagreement):
+    claim_id = disagreement["claim"]
+    review.adjudicate(db, "Eve", claim_id, "Mostly False")
+    at = open_app("Eve", "editor", page=DESK)
+    at.multiselect(key=f"fc_pub_sources_{claim_id}").set_value([])
+    at.button(key=f"fc_pub_{claim_id}").click().run()
+    assert any("cites no source" in e for e in texts(at.error))
+    assert claim_store.get(db, claim_id)["status"] == "verdict"
 
 
 def test_checkers_and_viewers_do_not_reach_the_desk(db, disagreement):

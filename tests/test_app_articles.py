@@ -25,9 +25,13 @@ def _articles(db):
 
 
 def test_the_demo_is_loaded_on_first_start(db_path):
-    at = open_app("Ann")
+    at = open_app("Ann", page=QUEUE)  # (the root URL's redirect would draw the queue anew)
     assert not at.exception
     assert texts(at.title) == ["Claims queue"]
+    (status,) = at.status  # the progress, shown while it loaded, folded up when done
+    assert status.label == "Demo loaded"
+    assert [p.value for p in status.get("progress")] == [100]
+    assert status.state == "complete" and not status.proto.expanded
     from factcheck.storage import open_db
 
     db = open_db(db_path)

@@ -376,3 +376,31 @@ def test_seen_before_hides_a_repeat_that_is_blind_for_the_viewer(db, desk):
     assert not bob.exception
     assert "Pants on Fire" not in _everything(bob)
     assert any("repeats 1 other claim" in m for m in texts(bob.markdown))
+
+
+def test_five_evidence_cards_at_first_the_rest_on_demand(db):
+    """The best five cards are drawn at once; "Show N more" draws the rest; a card the
+    reviewer uses is always drawn."""
+    (claim_id,) = add_article(db, ["Inflation reached 9% in May, the bank said."], title="Prices")
+    passages = add_sources(db, 8)
+    add_matches(db, [claim_id], passages, 8)
+
+    def cards(at) -> list[str]:
+        return [c.key for c in at.segmented_control if c.key.startswith(f"fc_ev_{claim_id}_")]
+
+    at = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
+    assert not at.exception
+    assert any("8 matched passages" in m for m in texts(at.markdown))
+    assert len(cards(at)) == 5
+    more = at.button(key="fc_more_cards")
+    assert more.label == "Show 3 more"
+    more.click().run()
+    assert len(cards(at)) == 8
+    assert not [b for b in at.button if b.key == "fc_more_cards"]
+    at.segmented_control(key=cards(at)[-1]).set_value("context").run()  # the last card, cited
+    assert not at.exception
+
+    again = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)  # a new session: 5 + the cited one
+    assert len(cards(again)) == 6
+    assert cards(again)[-1].endswith("_context")
+    assert again.button(key="fc_more_cards").label == "Show 2 more"

@@ -47,9 +47,7 @@ def test_the_default_queue_of_a_signed_in_checker(db, desk):
     assert "Signed in as **Ann** (checker)" in texts(at.sidebar.success)
     assert review.ensure_reviewer(db, "Ann")["role"] == "checker"
     assert not at.query_params  # the default queue is plain /queue
-    assert str(db.conn.execute("PRAGMA database_list").fetchone()[2]) in [
-        c.value for c in at.sidebar.code
-    ]  # the database path is shown
+    assert db.location in [c.value for c in at.sidebar.text]  # the database (path or URL) is shown
     assert _ids(at) == [
         desk["economy"][0],
         desk["crime"][0],
@@ -177,6 +175,25 @@ def test_open_claim_and_paging(db, desk):
     assert texts(at.title) == [f"Claim {desk['economy'][2]}"]
     at.switch_page(QUEUE).run()  # filters survive the round trip
     assert at.selectbox(key="fc_q_size").value == 25
+
+
+def test_open_claim_is_a_link_to_the_picked_claim(db, desk):
+    """ "Open claim" links to the claim page with ?claim= (one run of that page, no queue
+    rerun first): the first claim of the page, or the first selected one."""
+    at = open_app("Ann")
+    first = int(at.dataframe[0].value["id"].iloc[0])
+
+    def link():
+        (found,) = [link for link in at.page_link if link.label.startswith("Open claim")]
+        return found
+
+    assert link().label == f"Open claim {first}"
+    assert link().proto.page == "claim" and link().proto.query_string == f"claim={first}"
+    at.session_state["fc_queue_table"] = {"selection": {"rows": [2], "columns": []}}
+    at.run()
+    picked = int(at.dataframe[0].value["id"].iloc[2])
+    assert link().proto.query_string == f"claim={picked}"
+    assert at.button(key="fc_q_open").proto.shortcut.upper() == "O"  # the key does the same
 
 
 def test_an_empty_filter_result_says_so(db, desk):

@@ -397,3 +397,17 @@ def test_package_docstring_says_what_enters_and_leaves(folder: Path) -> None:
         f"{init.relative_to(ROOT)}: write a docstring of a few lines saying what enters the "
         f"package and what leaves it (now: {docstring!r})"
     )
+
+
+def test_page_scripts_draw_no_stray_strings() -> None:
+    """Streamlit's magic draws every bare expression of a page script: a string under an
+    assignment (meant as its docstring) would appear on the page. Only the module docstring."""
+    root = Path(__file__).resolve().parent.parent
+    pages = [p for p in sorted((root / "app_pages").glob("*.py")) if p.stem != "common"]
+    found = []
+    for script in [root / "app.py", *pages]:  # common.py is imported, not run as a page
+        body = ast.parse(script.read_text(encoding="utf-8")).body
+        for node in body[1:]:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                found.append(f"{script.name}:{node.lineno}")
+    assert found == []

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from streamlit.string_util import to_snake_case
 
 from factcheck import __version__, resources
 from factcheck.cli import STREAMLIT_ENV, cli
@@ -106,7 +107,7 @@ def test_every_declared_dependency_is_pinned_in_requirements():
     }
     project = PYPROJECT["project"]
     declared = project["dependencies"] + project["optional-dependencies"]["dev"]
-    names = {d.split(">")[0].split("<")[0].split("=")[0].strip().lower() for d in declared}
+    names = {re.split(r"[<>=!~\[;]", d)[0].strip().lower() for d in declared}  # no extras
     assert sorted(names - pins) == []
     assert (ROOT / "requirements.txt").read_text(encoding="utf-8").find("torch==") < 300
 
@@ -272,9 +273,8 @@ def test_app_settings_match_the_checkouts_streamlit_config():
     """The variables stand for .streamlit/config.toml (``server.maxUploadSize`` ->
     ``STREAMLIT_SERVER_MAX_UPLOAD_SIZE``), so `factcheck app` behaves like `make run`."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    snake = re.compile(r"(?<!^)(?=[A-Z])")
-    wanted = {
-        f"STREAMLIT_{section}_{snake.sub('_', key)}".upper(): str(value).lower()
+    wanted = {  # Streamlit's own naming: runner.postScriptGC -> STREAMLIT_RUNNER_POST_SCRIPT_GC
+        f"STREAMLIT_{section}_{to_snake_case(key)}".upper(): str(value).lower()
         for section, options in config.items()
         for key, value in options.items()
     }

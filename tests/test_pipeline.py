@@ -162,3 +162,29 @@ def test_the_demo_goes_through_add_article(db, settings, recorded):
     assert call["source"].endswith(demo.DEMO_ARTICLE)
     assert call["corpus_name"] == "demo reference corpus"
     assert result.match_error == "no model"
+
+
+def test_the_demo_reports_its_progress(db, settings, recorded, monkeypatch):
+    """Each step of loading the demo is told (what, and how much of the load is done): the
+    corpus files, the article's own steps, then done at 1.0; the bar only moves forward."""
+    article_steps = ["extracting claims", "saving", "matching claims against the corpus"]
+    adding = pipeline.add_article  # the recorder
+
+    def add_article(db, settings, **kwargs):
+        for message in article_steps:
+            kwargs["progress"](message)
+        return adding(db, settings, **kwargs)
+
+    monkeypatch.setattr(pipeline, "add_article", add_article)
+    heard = []
+    demo.load_demo(db, settings, progress=lambda message, done: heard.append((message, done)))
+    assert [message for message, _done in heard] == [
+        "importing the demo fact-check sources",
+        "importing the demo official sources",
+        *article_steps,
+        "demo loaded",
+    ]
+    fractions = [done for _message, done in heard]
+    assert fractions[0] == 0 and fractions[-1] == 1.0
+    assert all(a < b for a, b in zip(fractions, fractions[1:]))
+    assert db.execute("SELECT count(*) FROM sources").fetchone()[0] > 0  # the corpus is in
