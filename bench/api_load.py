@@ -25,7 +25,10 @@ be refused. Checked afterwards, against the database:
   ``citation.added``/``citation.updated`` event per citation that added one or changed its
   stance (by these reviewers): the counts reconcile.
 
-Prints requests per second and p50/p95/p99 latency per endpoint. Goal (issue 12): p95 <= 200 ms
+Prints requests per second and p50/p95/p99 latency per endpoint. By default every reviewer
+fires their next request as soon as the last is answered (a stress test: 20 such threads ask
+more of the server than 20 people); ``--think S`` makes each pause about S seconds between
+claims, as a person reading would. Goal (issue 12): p95 <= 200 ms
 for reads and <= 300 ms for saves at 20 reviewers on PostgreSQL on this 2-core machine (the
 load generator runs on the same two cores: its threads take CPU from the server).
 
@@ -34,7 +37,8 @@ over the same database at once, each signed in as a checker, for ``--browser-sec
 open the queue, open a claim by its link, press J for the next one; click-to-settled times.
 
     python bench/api_load.py [--engines sqlite,postgresql] [--postgres-url URL]
-        [--reviewers 20] [--claims 1000] [--cards 5] [--seconds 120] [--hot 20]
+        [--reviewers 20] [--claims 1000] [--cards 5] [--seconds 120] [--hot 20] [--workers 1]
+        [--think 0]
         [--browsers 5] [--browser-seconds 60]
 
 Without ``--postgres-url`` (or FACTCHECK_TEST_POSTGRES_URL) the bench starts a throwaway
@@ -171,13 +175,22 @@ def free_port() -> int:
 class ApiServer:
     """``factcheck serve`` on ``db_target`` (a path or a postgresql:// URL)."""
 
-    def __init__(self, db_target: str, log_path: Path):
+    def __init__(self, db_target: str, log_path: Path, workers: int = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log_path.open("w")
         env = os.environ | {"FACTCHECK_DB": db_target, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "factcheck", "serve", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "factcheck",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -229,7 +242,13 @@ class Tally:
 
 
 def work(
-    base_url: str, token: str, pool: list[int], hot: list[int], until: float, seed: int
+    base_url: str,
+    token: str,
+    pool: list[int],
+    hot: list[int],
+    until: float,
+    seed: int,
+    think: float = 0.0,
 ) -> Tally:
     rng = random.Random(seed)
     tally = Tally()
@@ -251,6 +270,8 @@ def work(
         step = 0
         while time.monotonic() < until:
             step += 1
+            if think and step > 1:  # a person reads before the next claim (0: back to back)
+                time.sleep(rng.uniform(0.5, 1.5) * think)
             claim_id = rng.choice(hot) if rng.random() < 0.5 else rng.choice(pool)
             if step % 10 == 0:
                 call("GET /api/claims", "GET", "/api/claims", params={"limit": 50})
@@ -304,14 +325,14 @@ def run_load(engine: str, db_target: str, args, started_at: str) -> dict:
     token_of = issue_tokens(db_target, names)
     pool = claim_pool(db_target, args.claims)
     hot = random.Random(11).sample(pool, min(args.hot, len(pool)))
-    server = ApiServer(db_target, OUT / f"api_load_{engine}.log")
+    server = ApiServer(db_target, OUT / f"api_load_{engine}.log", args.workers)
     try:
         server.wait()
         until = time.monotonic() + args.seconds
         results: dict[str, Tally] = {}
 
         def reviewer(name: str, seed: int) -> None:
-            results[name] = work(server.url, token_of[name], pool, hot, until, seed)
+            results[name] = work(server.url, token_of[name], pool, hot, until, seed, args.think)
 
         threads = [
             threading.Thread(target=reviewer, args=(name, seed)) for seed, name in enumerate(names)
@@ -543,6 +564,13 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--hot", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1, help="factcheck serve --workers")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a reviewer pauses between claims (0: requests back to back)",
+    )
     parser.add_argument("--browsers", type=int, default=5)
     parser.add_argument("--browser-seconds", type=float, default=60)
     args = parser.parse_args()
@@ -552,7 +580,9 @@ def main() -> None:
         parser.error(f"unknown engine {', '.join(sorted(unknown))}; choose sqlite, postgresql")
     print(
         f"load bench: {args.reviewers} reviewers, {args.claims} claims x {args.cards} cards, "
-        f"{args.hot} hot claims, {args.seconds:.0f} s; load average "
+        f"{args.hot} hot claims, {args.seconds:.0f} s, {args.workers} server worker(s), "
+        f"think time {args.think:g} s; "
+        "load average "
         f"{os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs"
     )
     sound = True

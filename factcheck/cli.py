@@ -412,8 +412,15 @@ def app_command(port, db_path, streamlit_args):
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="HTTP port."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (uvicorn workers); more use more CPU cores.",
+)
 @db_option
-def serve_command(host, port, db_path):
+def serve_command(host, port, workers, db_path):
     """Serve the HTTP API (FastAPI with uvicorn): OpenAPI at /openapi.json, docs at /docs.
 
     Calls need `Authorization: Bearer TOKEN` with a token from `factcheck users token NAME`;
@@ -421,7 +428,7 @@ def serve_command(host, port, db_path):
     """
     from factcheck.api import serve
 
-    serve(settings_from(db_path=db_path), host=host, port=port)
+    serve(settings_from(db_path=db_path), host=host, port=port, workers=workers)
 
 
 def run_streamlit(command: Sequence[str], env: dict[str, str]) -> int:
@@ -763,7 +770,7 @@ def review_show(claim_id, actor, fmt, db_path):
     from factcheck import workbench
 
     db = open_database(db_path)
-    data = claim_json(workbench.claim_view(db, claim_id, actor))
+    data = claim_json(workbench.claim_view(db, claim_id, actor, with_queue=False))
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return

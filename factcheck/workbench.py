@@ -303,9 +303,12 @@ def claim_view(
     sort: str = "score",
     descending: bool = True,
     whole_article: bool = False,
+    with_queue: bool = True,
 ) -> dict:
     """Everything the claim page shows: :func:`review.claim_detail` (blind mode applied),
-    the article context, evidence cards, the history, and the queue's previous/next claim.
+    the article context, evidence cards, the history, and the queue's previous/next claim
+    (``with_queue`` False: ``queue`` is None, for callers that do not page through the queue,
+    such as the HTTP API and `review show`, saving a pass over the queue's ids).
 
     Without ``claim_id`` the queue's first claim is shown.
     """
@@ -347,7 +350,9 @@ def claim_view(
         "history": history,
         "queue": neighbours(
             db, claim["id"], filters, sort=sort, descending=descending, viewer=viewer
-        ),
+        )
+        if with_queue
+        else None,
         "scale_description": scale.description,
         "external_citations": [c for c in detail["citations"] if c["passage_id"] is None],
     }

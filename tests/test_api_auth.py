@@ -175,3 +175,45 @@ def test_openapi_and_docs_work_offline(api):
         asset = httpx.get(api.base + link)
         assert asset.status_code == 200 and len(asset.content) > 100, link
     assert httpx.get(api.base + "/", follow_redirects=False).headers["location"] == "/docs"
+
+
+def test_serve_with_two_workers_answers_from_the_command_line(db_path):
+    """`factcheck serve --workers 2`: uvicorn's processes each make the app from the
+    environment (the database given by --db) and honour the same tokens."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    _cli(db_path, "users", "add", "Ann", "--role", "checker", "--no-password")
+    token = _cli(db_path, "users", "token", "Ann").stdout.strip()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    command = [sys.executable, "-m", "factcheck", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(
+        [*command, "--db", str(db_path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                reply = httpx.get(
+                    f"http://127.0.0.1:{port}/api/me",
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=5,
+                )
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()[-2000:]
+                assert time.monotonic() < deadline, "factcheck serve --workers 2 did not answer"
+                time.sleep(0.2)
+        assert reply.status_code == 200 and reply.json()["name"] == "Ann"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

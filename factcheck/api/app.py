@@ -13,6 +13,7 @@ request that needs them (the library's own loaders cache them), and shared by ev
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from factcheck import __version__
 from factcheck.api import errors, routes
-from factcheck.config import Settings, load_settings
+from factcheck.config import Settings, env_name, load_settings
 from factcheck.storage import open_db
 
 DOCS_ASSETS = "/docs/assets"
@@ -140,8 +141,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the API with uvicorn until interrupted."""
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the API with uvicorn until interrupted. With ``workers`` > 1, uvicorn starts that
+    many processes, each making the app from the environment (``settings.db_path`` is put
+    there as FACTCHECK_DB; the other settings come from the environment anyway)."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    create_app(settings)  # migrate once, and fail here (not in every worker) on a bad setting
+    os.environ[env_name("db_path")] = str(settings.db_path)
+    uvicorn.run(
+        "factcheck.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

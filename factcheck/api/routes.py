@@ -257,7 +257,7 @@ def get_claim(claim_id: ClaimId, db: Db, account: Caller) -> dict[str, Any]:
     """The claim as the caller may see it: what `factcheck review show --format json`
     prints (see `factcheck review show --help` for the layout). Pass `claim.version` back
     when saving a verdict or publishing."""
-    return claim_json(workbench.claim_view(db, claim_id, _name(account)))
+    return claim_json(workbench.claim_view(db, claim_id, _name(account), with_queue=False))
 
 
 @router.post(
