@@ -385,3 +385,45 @@ def test_settings_show_a_url_without_its_password(monkeypatch):
         "s3cret" not in shown.output
         and "postgresql://desk:***@db.example/factcheck" in shown.output
     )
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(db, db_path, monkeypatch):
+    """The last-admin rule reads a count, then writes: two such changes at once must not both
+    pass it (on PostgreSQL they would, at READ COMMITTED, without the accounts lock)."""
+    from factcheck.errors import PermissionDeniedError
+    from factcheck.review import accounts
+    from factcheck.storage import accounts as account_store
+
+    accounts.add_account(db, None, "Ada", "admin", "a long password")
+    accounts.add_account(db, None, "Bob", "admin", "a long password")
+    update, slow = account_store.update, threading.Event()
+
+    def slow_update(*args, **kwargs):
+        row = update(*args, **kwargs)
+        if not slow.is_set():  # the first change waits before its commit
+            slow.set()
+            time.sleep(0.4)
+        return row
+
+    monkeypatch.setattr(account_store, "update", slow_update)
+    outcome: dict = {}
+
+    def demote(name: str) -> None:
+        conn = open_db(db_path, migrate=False)
+        try:
+            accounts.set_role(conn, None, name, "editor")
+            outcome[name] = "demoted"
+        except PermissionDeniedError:
+            outcome[name] = "refused"
+        finally:
+            conn.close()
+
+    first = threading.Thread(target=demote, args=("Ada",))
+    first.start()
+    assert slow.wait(10)
+    second = threading.Thread(target=demote, args=("Bob",))
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert outcome == {"Ada": "demoted", "Bob": "refused"}
+    assert [a["name"] for a in accounts.list_accounts(db) if a["role"] == "admin"] == ["Bob"]

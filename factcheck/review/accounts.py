@@ -125,6 +125,7 @@ def add_account(
     check_role(role)
     digest = _hash_password(password) if password is not None else None
     with write_transaction(db):
+        db.serialize(ACCOUNTS_LOCK)
         by = "cli" if actor is None else _admin(db, actor)["name"]
         if store.get(db, cleaned) is not None:
             raise InputError(f"an account called {cleaned!r} exists already")
@@ -137,6 +138,7 @@ def create_first_admin(db: Database, name: str, password: str) -> dict:
     cleaned = clean_name(name)
     digest = _hash_password(password)
     with write_transaction(db):
+        db.serialize(ACCOUNTS_LOCK)
         if not needs_first_admin(db):
             raise PermissionDeniedError("an admin exists already; sign in as that admin")
         if store.get(db, cleaned) is not None:
@@ -151,6 +153,11 @@ def list_accounts(db: Database, actor: str | None = None) -> list[dict]:
     return store.list_all(db)
 
 
+ACCOUNTS_LOCK = "accounts"
+"""Account changes that check a rule across accounts (the last admin, the first admin) run one
+at a time on every engine (PostgreSQL's READ COMMITTED would let two pass the check at once)."""
+
+
 def _last_admin_guard(db: Database, account: dict, losing: bool) -> None:
     if losing and account["role"] == "admin" and not account["disabled"]:
         if store.count(db, role="admin", active=True) <= 1:
@@ -163,6 +170,7 @@ def set_role(db: Database, actor: str | None, name: str, role: str) -> dict:
     """Change an account's role (admins; ``actor`` None: local administration)."""
     check_role(role)
     with write_transaction(db):
+        db.serialize(ACCOUNTS_LOCK)
         by = _admin(db, actor)["name"] if actor is not None else "cli"
         account = get_account(db, name)
         if account["role"] == role:
@@ -174,6 +182,7 @@ def set_role(db: Database, actor: str | None, name: str, role: str) -> dict:
 def set_disabled(db: Database, actor: str | None, name: str, disabled: bool = True) -> dict:
     """Disable (or enable again) an account; disabling ends its sessions."""
     with write_transaction(db):
+        db.serialize(ACCOUNTS_LOCK)
         by = _admin(db, actor)["name"] if actor is not None else "cli"
         account = get_account(db, name)
         if bool(account["disabled"]) == disabled:

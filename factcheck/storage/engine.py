@@ -30,6 +30,7 @@ import functools
 import re
 import sqlite3
 import threading
+import zlib
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
@@ -85,6 +86,10 @@ class Database(Protocol):
 
     @property
     def in_transaction(self) -> bool: ...
+
+    def serialize(self, name: str) -> None:
+        """Inside a write transaction: run those serialising on ``name`` one at a time."""
+        ...
 
     def close(self) -> None: ...
 
@@ -229,6 +234,9 @@ class SQLiteDatabase(sqlite_utils.Database):
         except BaseException:
             self.conn.rollback()
             raise
+
+    def serialize(self, name: str) -> None:
+        """Nothing to do: a SQLite write transaction holds the database's one write lock."""
 
     @property
     def in_transaction(self) -> bool:
@@ -483,6 +491,12 @@ class PostgresDatabase:
 
     def write_transaction(self) -> AbstractContextManager[PostgresDatabase]:
         return self.atomic()
+
+    def serialize(self, name: str) -> None:
+        """Make write transactions that call this with ``name`` run one at a time (a
+        transaction-level advisory lock), for check-then-write rules that span rows (the last
+        admin): READ COMMITTED alone would let two of them pass the check together."""
+        self.execute("SELECT pg_advisory_xact_lock(?)", [zlib.crc32(name.encode("utf-8"))])
 
     @property
     def in_transaction(self) -> bool:
