@@ -100,6 +100,26 @@ def _selected(table_key: str, rows: list[dict]) -> dict:
     return rows[picked[0]] if picked[0] < len(rows) else rows[0]
 
 
+def _pick(table_key: str, rows: list[dict], records: list[dict], **columns) -> dict:
+    """A one-row-selection table of ``records`` (one per row of ``rows``, with id, claim and
+    article columns), with ``columns`` configured on top; the picked row of ``rows``."""
+    st.dataframe(
+        pd.DataFrame(records),
+        hide_index=True,
+        width="stretch",
+        height=min(400, 38 + 35 * len(rows)),
+        key=table_key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "claim": st.column_config.TextColumn("claim", width="large"),
+            **columns,
+        },
+    )
+    return _selected(table_key, rows)
+
+
 def _open_link(cid: int) -> None:
     st.page_link(
         CLAIM_PAGE,
@@ -117,32 +137,19 @@ st.subheader(f"Disagreements · {len(disagreements)}")
 if not disagreements:
     st.caption("No claim waits for adjudication.")
 else:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "id": row["id"],
-                    "claim": row["text"],
-                    "verdicts": " · ".join(
-                        f"{v['reviewer']}: {v['label']}" for v in row["verdicts"]
-                    ),
-                    "article": row["article_title"] or "",
-                }
-                for row in disagreements
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-        height=min(400, 38 + 35 * len(disagreements)),
-        key="fc_desk_table",
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "id": st.column_config.NumberColumn("id", width="small"),
-            "claim": st.column_config.TextColumn("claim", width="large"),
-        },
+    row = _pick(
+        "fc_desk_table",
+        disagreements,
+        [
+            {
+                "id": row["id"],
+                "claim": row["text"],
+                "verdicts": " · ".join(f"{v['reviewer']}: {v['label']}" for v in row["verdicts"]),
+                "article": row["article_title"] or "",
+            }
+            for row in disagreements
+        ],
     )
-    row = _selected("fc_desk_table", disagreements)
     cid = row["id"]
     with st.container(border=True, key=f"fc_adj_{cid}"):
         st.markdown(f"**Claim {cid}:** {safe_md(row['text'])}")
@@ -191,32 +198,21 @@ st.subheader(f"Ready to publish · {len(ready)}")
 if not ready:
     st.caption("No agreed or adjudicated verdict waits for publishing.")
 else:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "id": row["id"],
-                    "claim": row["text"],
-                    "verdict": row["verdict"] or "",
-                    "sources": row["citations"],
-                    "article": row["article_title"] or "",
-                }
-                for row in ready
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-        height=min(400, 38 + 35 * len(ready)),
-        key="fc_ready_table",
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "id": st.column_config.NumberColumn("id", width="small"),
-            "claim": st.column_config.TextColumn("claim", width="large"),
-            "sources": st.column_config.NumberColumn("cited sources", width="small"),
-        },
+    row = _pick(
+        "fc_ready_table",
+        ready,
+        [
+            {
+                "id": row["id"],
+                "claim": row["text"],
+                "verdict": row["verdict"] or "",
+                "sources": row["citations"],
+                "article": row["article_title"] or "",
+            }
+            for row in ready
+        ],
+        sources=st.column_config.NumberColumn("cited sources", width="small"),
     )
-    row = _selected("fc_ready_table", ready)
     cid = row["id"]
     with st.container(border=True, key=f"fc_ready_{cid}"):
         st.markdown(
