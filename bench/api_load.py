@@ -48,6 +48,7 @@ server with ``.ci/postgres.sh start`` and stops it at the end.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import os
 import random
@@ -85,6 +86,7 @@ READS = ("GET /api/claims/{id}", "GET /api/claims")
 OUT = ROOT / "bench" / "out"
 
 
+@functools.cache
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     assert spec and spec.loader
@@ -165,11 +167,7 @@ def claim_pool(db_target: str, claims: int) -> list[int]:
 
 
 def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return _load("review_browser").free_port()
 
 
 class ApiServer:
