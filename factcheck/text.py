@@ -299,3 +299,17 @@ def html_safe_json(text: str) -> str:
     element early and line separators do not break older JavaScript parsers. ``json.loads``
     reads back exactly the same data."""
     return text.translate(_HTML_UNSAFE_JSON)
+
+
+def http_url(value, what: str = "url") -> str:
+    """``value`` stripped, when it is an http:// or https:// address with a host
+    (:class:`~factcheck.errors.InputError` naming ``what`` otherwise)."""
+    from urllib.parse import urlparse
+
+    from factcheck.errors import InputError
+
+    text = str(value or "").strip()
+    parsed = urlparse(text)
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        raise InputError(f"{what} must start with http:// or https://, got {text[:200]!r}")
+    return text

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -28,6 +27,7 @@ from factcheck.storage import Database, open_db, schema_version
 from factcheck.storage import claims as claim_store
 from factcheck.storage import matches as match_store
 from factcheck.storage.review import SORTS, QueueFilters
+from factcheck.text import http_url
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -138,14 +138,6 @@ def score(body: schemas.ScoreRequest, request: Request, account: Caller) -> dict
     }
 
 
-def _http_url(url: str) -> str:
-    text = url.strip()
-    parsed = urlparse(text)
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
-        raise InputError(f"url must be an http:// or https:// address, got {text[:200]!r}")
-    return text
-
-
 def _match(row: dict) -> dict:
     keys = schemas.Match.model_fields
     return {key: row.get(key) for key in keys}
@@ -171,7 +163,7 @@ def add_article(
     `factcheck ingest`): its sentences are scored, the check-worthy ones stored as claims
     and matched against the reference corpus (checkers and above)."""
     settings = settings_of(request)
-    url = _http_url(body.url) if body.url else None
+    url = http_url(body.url) if body.url else None
     result = workbench.add_article(
         db, settings, actor=_name(account), text=body.text, url=url, title=body.title
     )

@@ -231,7 +231,8 @@ def local_account(db: Database) -> dict:
 # ---------------------------------------------------------------- signing in
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a session or API token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -297,7 +298,7 @@ def _new_session(db: Database, account: dict, settings: Settings) -> str:
     token = _signer(db, settings).sign(raw).decode("ascii")
     expires = datetime.now(UTC) + timedelta(hours=settings.session_hours)
     store.insert_session(
-        db, account["id"], _token_hash(token), expires.isoformat(timespec="microseconds")
+        db, account["id"], token_hash(token), expires.isoformat(timespec="microseconds")
     )
     return token
 
@@ -311,7 +312,7 @@ def account_for_token(db: Database, token: str | None, settings: Settings) -> di
         _signer(db, settings).unsign(token, max_age=int(settings.session_hours * 3600))
     except (BadSignature, SignatureExpired):
         return None
-    session = store.get_session(db, _token_hash(token))
+    session = store.get_session(db, token_hash(token))
     if session is None or session["revoked_at"] is not None:
         return None
     if session["expires_at"] <= datetime.now(UTC).isoformat(timespec="microseconds"):
@@ -327,7 +328,7 @@ def sign_out(db: Database, token: str | None) -> bool:
     if not token:
         return False
     with write_transaction(db):
-        return store.revoke_session(db, _token_hash(token))
+        return store.revoke_session(db, token_hash(token))
 
 
 # ---------------------------------------------------------------- an identity provider

@@ -9,7 +9,6 @@ disabling the account stops it at once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from factcheck.errors import AuthenticationError, InputError, NotFoundError, PermissionDeniedError
@@ -26,10 +25,6 @@ TOKEN_PREFIX = "fc_"
 SHOWN_CHARS = 10  # of a token kept in clear to tell tokens apart (the prefix and 7 more)
 MAX_LABEL = 80
 MAX_TOKEN = 200  # longer is not a token of ours: refused unhashed
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _by(db: Database, actor: str | None) -> str:
@@ -65,7 +60,7 @@ def issue_token(
             account,
             label=cleaned,
             prefix=token[:SHOWN_CHARS],
-            token_hash=_hash(token),
+            token_hash=accounts.token_hash(token),
             actor=by,
         )
     return row, token
@@ -96,7 +91,7 @@ def authenticate(db: Database, token: str | None) -> dict:
     token = (token or "").strip()
     if not token:
         raise AuthenticationError("no API token: send the header Authorization: Bearer TOKEN")
-    found = store.by_hash(db, _hash(token)) if len(token) <= MAX_TOKEN else None
+    found = store.by_hash(db, accounts.token_hash(token)) if len(token) <= MAX_TOKEN else None
     if found is None or found["revoked_at"] is not None:
         raise AuthenticationError(
             "unknown or revoked API token; an admin issues one with `factcheck users token NAME`"

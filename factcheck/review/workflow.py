@@ -20,7 +20,6 @@ import math
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlparse
 
 from factcheck.config import load_settings
 from factcheck.errors import FactcheckError, InputError, NotFoundError, PermissionDeniedError
@@ -33,6 +32,7 @@ from factcheck.storage import claims as claim_store
 from factcheck.storage import review as store
 from factcheck.storage.blind import BLIND_VERSION
 from factcheck.storage.review import SORTS, QueueFilters, write_transaction
+from factcheck.text import http_url
 from factcheck.vocab import (
     MANUAL_STATUSES,
     OPEN_STATUSES,
@@ -610,11 +610,7 @@ def cite_passage(
 
 
 def _url(url: str) -> str:
-    text = str(url or "").strip()
-    parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise InputError(f"source URL must start with http:// or https://, got {text!r}")
-    return text
+    return http_url(url, "source URL")
 
 
 def _accessed(value) -> str:

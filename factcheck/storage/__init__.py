@@ -97,6 +97,12 @@ def database_key(db: Database) -> str:
     return database_file(db) if db.engine == SQLITE else db.location
 
 
+def one_row(db: Database, sql: str, params: list) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    rows = list(db.query(sql, params))  # read to the end: the connection is free again
+    return rows[0] if rows else None
+
+
 def utcnow() -> str:
     """The current time as an ISO 8601 UTC string with seconds and microseconds."""
     return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import secrets as random_secrets
 
-from factcheck.storage import Database, events, utcnow
+from factcheck.storage import Database, events, one_row, utcnow
 
 PUBLIC_COLUMNS = "id, name, role, disabled, created_at, updated_at"
 """An account as others may see it: never its password hash."""
 
 
-def _one(db: Database, sql: str, params: list) -> dict | None:
-    rows = list(db.query(sql, params))
-    return rows[0] if rows else None
-
-
 def get(db: Database, name: str) -> dict | None:
     """The account called ``name`` (case-insensitive), without its hash, or None."""
-    return _one(db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE lower(name) = lower(?)", [name])
+    return one_row(
+        db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE lower(name) = lower(?)", [name]
+    )
 
 
 def get_by_id(db: Database, account_id: int) -> dict | None:
-    return _one(db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE id = ?", [account_id])
+    return one_row(db, f"SELECT {PUBLIC_COLUMNS} FROM reviewers WHERE id = ?", [account_id])
 
 
 def password_hash(db: Database, account_id: int) -> str | None:
@@ -163,7 +160,7 @@ def insert_session(db: Database, account_id: int, token_hash: str, expires_at: s
 
 
 def get_session(db: Database, token_hash: str) -> dict | None:
-    return _one(db, "SELECT * FROM sessions WHERE token_hash = ?", [token_hash])
+    return one_row(db, "SELECT * FROM sessions WHERE token_hash = ?", [token_hash])
 
 
 def revoke_session(db: Database, token_hash: str) -> bool:

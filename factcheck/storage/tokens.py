@@ -3,18 +3,13 @@ records its event (call inside a transaction); a token's hash never leaves this 
 
 from __future__ import annotations
 
-from factcheck.storage import Database, events, utcnow
+from factcheck.storage import Database, events, one_row, utcnow
 
 PUBLIC_COLUMNS = (
     "t.id, t.reviewer_id, r.name AS account, t.label, t.prefix, t.created_at, t.created_by, "
     "t.revoked_at"
 )
 """A token as it is listed: never its hash."""
-
-
-def _one(db: Database, sql: str, params: list) -> dict | None:
-    rows = list(db.query(sql, params))
-    return rows[0] if rows else None
 
 
 def insert(
@@ -48,7 +43,7 @@ def insert(
 
 def get(db: Database, token_id: int) -> dict | None:
     """The token with id ``token_id`` (without its hash), or None."""
-    return _one(
+    return one_row(
         db,
         f"SELECT {PUBLIC_COLUMNS} FROM api_tokens t JOIN reviewers r ON r.id = t.reviewer_id "
         "WHERE t.id = ?",
@@ -58,7 +53,7 @@ def get(db: Database, token_id: int) -> dict | None:
 
 def by_hash(db: Database, token_hash: str) -> dict | None:
     """The token whose hash is ``token_hash`` (revoked or not), or None."""
-    return _one(
+    return one_row(
         db,
         f"SELECT {PUBLIC_COLUMNS} FROM api_tokens t JOIN reviewers r ON r.id = t.reviewer_id "
         "WHERE t.token_hash = ?",
