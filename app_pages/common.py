@@ -94,39 +94,45 @@ def _demo_state(db_path: str) -> dict:
     return {"lock": threading.Lock(), "checked": False, "match_error": None}
 
 
-def load_demo_once() -> None:
-    """On first start with an empty database, load the demo (once per database path), its
-    progress shown on the page; nothing to do (or draw) on a database with articles."""
+def _load_demo_now(state: dict) -> None:
+    """Load the demo into an empty database, its progress on the page."""
     from factcheck.demo import ensure_demo, is_empty
 
+    db = None
+    try:
+        db = open_db(settings().db_path)
+        if not is_empty(db):
+            return
+        with st.status("Loading the demo article…", expanded=True) as box:
+            bar = st.progress(0.0, text="starting")
+            result = ensure_demo(
+                db, settings(), lambda message, done: bar.progress(done, text=safe_md(message))
+            )
+            box.update(label="Demo loaded", state="complete", expanded=False)
+        state["match_error"] = result.match_error if result else None
+    except FactcheckError as error:
+        st.warning(f"Demo not loaded: {error}")
+    finally:
+        if db is not None:
+            db.close()
+
+
+def load_demo_once() -> None:
+    """On first start with an empty database, load the demo (once per database path and
+    server: another window waits meanwhile); nothing to do (or draw) on a database with
+    articles."""
     state = _demo_state(str(settings().db_path))
     if not state["checked"]:
-        if state["lock"].locked():
+        lock = state["lock"]
+        if not lock.acquire(blocking=False):
             with st.spinner("Another window is loading the demo article…"):
-                state["lock"].acquire()
-        else:
-            state["lock"].acquire()
+                lock.acquire()
         try:
             if not state["checked"]:
-                db = open_db(settings().db_path)
-                try:
-                    if is_empty(db):
-                        with st.status("Loading the demo article…", expanded=True) as box:
-                            bar = st.progress(0.0, text="starting")
-                            result = ensure_demo(
-                                db,
-                                settings(),
-                                lambda message, done: bar.progress(done, text=safe_md(message)),
-                            )
-                            box.update(label="Demo loaded", state="complete", expanded=False)
-                        state["match_error"] = result.match_error if result else None
-                except FactcheckError as error:
-                    st.warning(f"Demo not loaded: {error}")
-                finally:
-                    db.close()
+                _load_demo_now(state)
                 state["checked"] = True
         finally:
-            state["lock"].release()
+            lock.release()
     if state["match_error"]:
         st.warning(f"Demo claims not matched: {safe_md(state['match_error'])}")
 
