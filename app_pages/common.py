@@ -65,12 +65,22 @@ def settings() -> Settings:
         st.stop()
 
 
+@st.cache_resource(show_spinner=False)
+def _migrated(location: str) -> bool:
+    """Create or migrate the database once per server process (not on every rerun: the
+    migration check and the planner-statistics check read the database each time)."""
+    open_db(location).close()
+    return True
+
+
 def database():
     """This rerun's connection (opened on first use, closed by app.py when the run ends)."""
     db = st.session_state.get(DB_KEY)
     if db is None:
+        location = settings().db_path
         try:
-            db = open_db(settings().db_path)
+            _migrated(str(location))
+            db = open_db(location, migrate=False)
         except FactcheckError as error:
             st.error(str(error))
             st.stop()
