@@ -28,6 +28,7 @@ class Document:
     publisher: str | None = None
     published_date: str | None = None
     language: str | None = None
+    format: str = "article"  # vocab.ARTICLE_FORMATS
 
 
 @dataclass
@@ -49,6 +50,10 @@ class SentenceClaim:
     claim_type: str | None = None
     origin: str = "default"
     anchored: bool = True
+    turn: int | None = None  # transcripts: the turn (0-based, in the order spoken)
+    speaker_role: str | None = None  # transcripts: moderator, candidate, audience, speaker
+    time_start: float | None = None  # transcripts with cues (SRT/WebVTT): seconds
+    time_end: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

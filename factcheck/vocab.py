@@ -49,6 +49,16 @@ EVIDENCE_MEANINGS = {
 """What each evidence choice means (the stance prompt tells the LLM), in EVIDENCE_CHOICES order."""
 
 # ---------------------------------------------------------------- extraction
+ARTICLE_FORMATS = ("article", "transcript")
+"""How a text is read: prose (sentences, speakers from attribution) or a transcript (turns
+"SPEAKER: text", CheckThat!/ClaimBuster TSV, SRT or WebVTT; each claim keeps its turn's speaker)."""
+
+SPEAKER_ROLES = ("moderator", "candidate", "audience", "speaker")
+"""Roles of a transcript's speakers, where the transcript says them."""
+
+MATCH_BANDS = ("strong", "suggested", "weak")
+"""Bands of a claim's stored candidates, by calibrated confidence."""
+
 EXTRACTORS = ("default", "llm")
 """Claim extractors: the offline model and rules, or an OpenAI-compatible LLM."""
 

@@ -1,0 +1,7 @@
+-- 0009 (PostgreSQL): match bands and calibrated confidence. Mirrors ../0009_match_bands.sql.
+-- Append-only: never edit a migration that has landed; add a new numbered file instead.
+
+ALTER TABLE matches ADD COLUMN band TEXT
+    CHECK (band IS NULL OR band IN ('strong', 'suggested', 'weak'));
+ALTER TABLE matches ADD COLUMN confidence DOUBLE PRECISION
+    CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1);
