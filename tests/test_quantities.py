@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from factcheck.extract import quantities
 from factcheck.extract.quantities import find_quantities
 
 
@@ -133,3 +134,22 @@ def test_offsets_point_at_the_quantity_text():
     sentence = "Up to 70% of the Tajik-Afghan border and 15 ground targets were hit."
     for q in find_quantities(sentence):
         assert sentence[q["start"] : q["end"]] == q["text"]
+
+
+def test_each_number_reads_a_bounded_window_so_long_sentences_stay_linear(monkeypatch):
+    """An 80 KB sentence of numbers once took 54 s: each number re-read every word after it."""
+    real = quantities._WORD
+    read = {"words": 0}
+
+    class CountingWords:
+        def finditer(self, text, position=0):
+            for match in real.finditer(text, position):
+                read["words"] += 1
+                yield match
+
+    monkeypatch.setattr(quantities, "_WORD", CountingWords())
+    sentence = " ".join(f"{n} troops" for n in range(100, 2100))
+    found = quantities.find_quantities(sentence)
+    assert len(found) == 2000
+    assert found[-1]["text"] == "2099 troops"
+    assert read["words"] <= 50 * len(found)  # reading the rest of the sentence: ~4 million
