@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from factcheck.config import Settings
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, IntegrityError
 from factcheck.extract import claims as extract
 from factcheck.ingest import read as sources
 from factcheck.storage import Database
@@ -51,33 +51,36 @@ def ingest_document(
     extractor: str | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Store ``document`` and its scored sentences in one transaction (nothing if seen before)."""
+    """Store ``document`` and its scored sentences in one transaction (nothing if seen before,
+    also when a parallel ingest of the same text stores it first)."""
     digest = content_hash(document.text)
     existing = article_store.find_by_hash(db, digest)
     if existing is not None:
-        return IngestResult(
-            article_id=existing["id"],
-            created=False,
-            source=document.source,
-            title=existing["title"],
-            sentences=0,
-            claims=0,
-            message=f"already ingested as article {existing['id']}; nothing added",
-        )
+        return _already_ingested(existing, document)
     if progress:
         progress("extracting claims")
     sentences = run_extractor(document, settings, extractor=extractor)
     if progress:
         progress("saving")
-    with db.atomic():
-        article_id = article_store.insert(
-            db,
-            document,
-            content_hash=digest,
-            extractor=extractor or settings.extractor,
-            actor=actor,
-        )
-        claim_store.insert_many(db, article_id, sentences, actor=actor)
+    try:
+        with db.write_transaction():
+            existing = article_store.find_by_hash(db, digest)
+            if existing is None:
+                article_id = article_store.insert(
+                    db,
+                    document,
+                    content_hash=digest,
+                    extractor=extractor or settings.extractor,
+                    actor=actor,
+                )
+                claim_store.insert_many(db, article_id, sentences, actor=actor)
+    except IntegrityError:
+        # PostgreSQL: a parallel ingest committed the same text after our check
+        existing = article_store.find_by_hash(db, digest)
+        if existing is None:
+            raise
+    if existing is not None:
+        return _already_ingested(existing, document)
     claims = sum(1 for s in sentences if s.check_worthy)
     return IngestResult(
         article_id=article_id,
@@ -87,6 +90,18 @@ def ingest_document(
         sentences=len(sentences),
         claims=claims,
         message=f"article {article_id}: {claims} claims from {len(sentences)} sentences",
+    )
+
+
+def _already_ingested(existing: dict, document: Document) -> IngestResult:
+    return IngestResult(
+        article_id=existing["id"],
+        created=False,
+        source=document.source,
+        title=existing["title"],
+        sentences=0,
+        claims=0,
+        message=f"already ingested as article {existing['id']}; nothing added",
     )
 
 

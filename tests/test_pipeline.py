@@ -188,3 +188,48 @@ def test_the_demo_reports_its_progress(db, settings, recorded, monkeypatch):
     assert fractions[0] == 0 and fractions[-1] == 1.0
     assert all(a < b for a, b in zip(fractions, fractions[1:]))
     assert db.execute("SELECT count(*) FROM sources").fetchone()[0] > 0  # the corpus is in
+
+
+def test_parallel_ingests_of_the_same_text_all_succeed(db, db_path, settings, monkeypatch):
+    """Three ingests that all passed the first duplicate check: one stores the article, the
+    others say where it is (they failed with a UNIQUE constraint error on content_hash)."""
+    import threading
+
+    from factcheck.storage import open_db
+
+    extract_sentences = pipeline.run_extractor
+    all_extracted = threading.Barrier(3, timeout=30)
+
+    def extract_together(*args, **kwargs):
+        sentences = extract_sentences(*args, **kwargs)
+        all_extracted.wait()  # every thread is past the check outside the transaction
+        return sentences
+
+    monkeypatch.setattr(pipeline, "run_extractor", extract_together)
+    results: list = []
+    errors: list = []
+
+    def ingest() -> None:
+        database = open_db(db_path)
+        try:
+            results.append(pipeline.ingest_document(database, document(), settings, actor="ann"))
+        except Exception as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=ingest) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    created = [r for r in results if r.created]
+    assert len(created) == 1 and len(results) == 3
+    stored = created[0].article_id
+    for result in results:
+        if not result.created:
+            assert result.article_id == stored
+            assert result.message == f"already ingested as article {stored}; nothing added"
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM claims").fetchone()[0] == created[0].sentences
