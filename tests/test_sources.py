@@ -191,6 +191,19 @@ def test_latin1_text_is_accepted(settings):
     assert load(text.encode("latin-1"), settings).text == text
 
 
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_html_nested_past_the_parsers_limit_is_refused_saying_so(settings, depth):
+    """It was refused as "only scripts, styles or markup", which is not what happened."""
+    page = "<div>" * depth + "Prices rose 3% in May." + "</div>" * depth
+    with pytest.raises(InputError, match="test input: the HTML is nested more than 256 elements"):
+        load(page, settings, name="deep.html")
+
+
+def test_html_nested_within_the_limit_is_read(settings):
+    page = "<div>" * 200 + "Prices rose 3% in May." + "</div>" * 200
+    assert load(page, settings, name="deep.html").text == "Prices rose 3% in May."
+
+
 def test_html_meta_charset_is_honoured(settings):
     page = (
         '<html><head><meta charset="windows-1251"></head><body><p>'

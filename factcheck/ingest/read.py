@@ -182,7 +182,10 @@ def load_bytes(
     text = decode_text(data, source=source, settings=settings, charset=charset)
     kind = detect_format(text, name=name, content_type=content_type)
     url = source if source_kind == "url" else None
-    document = CONVERTERS[kind](text, url)
+    try:
+        document = CONVERTERS[kind](text, url)
+    except InputError as error:
+        raise InputError(f"{source}: {error}") from None
     if not document.text.strip():
         raise InputError(
             f"{source}: no readable text found in this {FORMAT_LABELS[kind]}"
@@ -407,6 +410,8 @@ def _meta_str(meta: dict, *keys: str) -> str | None:
 
 # ---------------------------------------------------------------- HTML
 
+HTML_MAX_DEPTH = 256  # libxml2's nesting limit without XML_PARSE_HUGE (kept: it bounds memory)
+
 
 def html_to_document(text: str, url: str | None = None) -> Document:
     """HTML: the main text (trafilatura), with title, date, site name and language."""
@@ -444,9 +449,16 @@ def _parse_html(text: str):
 
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError):
-        return None
+        tree = None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise InputError(
+            f"the HTML is nested more than {HTML_MAX_DEPTH} elements deep; the parser stops "
+            "there and the text inside would be lost, so it is refused (save the page as "
+            "plain text and ingest that)"
+        )
+    return tree
 
 
 def _drop_elements(tree, xpath: str) -> None:
