@@ -196,6 +196,22 @@ def test_claimreview_single_object(db, tmp_path):
     assert fields(db, source["id"])["claim"] == ["The moon landing was filmed in a studio."]
 
 
+@pytest.mark.parametrize(
+    ("rating", "verdict", "value"),
+    [
+        ("False", "false", None),  # imported with no verdict, silently, before
+        ("Pants on Fire!", "pants-on-fire", None),
+        (2, None, 2.0),
+        ([{"@type": "Rating", "alternateName": "Mostly True"}], "mostly-true", None),
+    ],
+)
+def test_claimreview_rating_given_as_text_number_or_list(db, tmp_path, rating, verdict, value):
+    item = dict(CLAIMREVIEW, reviewRating=rating)
+    import_paths(db, [write(tmp_path / "cr.json", json.dumps(item))])
+    [source] = sources(db)
+    assert (source["verdict"], source["rating_value"]) == (verdict, value)
+
+
 def test_claimreview_list_graph_and_api_shapes(db, tmp_path):
     second = dict(
         CLAIMREVIEW,

@@ -776,8 +776,7 @@ def _claimreview_record(item: dict, where: str) -> Record | BadRow:
     claim = _text(item.get("claimReviewed"))
     if not claim:
         return BadRow(where, "a ClaimReview without claimReviewed")
-    rating, reviewed = item.get("reviewRating"), item.get("itemReviewed")
-    rating = rating if isinstance(rating, dict) else {}
+    rating, reviewed = _review_rating(item.get("reviewRating")), item.get("itemReviewed")
     reviewed = reviewed if isinstance(reviewed, dict) else {}
     author = item.get("author")
     organisation = isinstance(author, dict) and author.get("@type") == "Organization"
@@ -811,6 +810,18 @@ def _claimreview_record(item: dict, where: str) -> Record | BadRow:
         kind="fact-check",
         extra=extra,
     )
+
+
+def _review_rating(value: Any) -> dict:
+    """A ClaimReview's ``reviewRating`` as a Rating object: publishers also write the label
+    alone (``"reviewRating": "False"``), a bare number, or a list of Ratings."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, (dict, str))), None)
+    if isinstance(value, str):
+        return {"alternateName": value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"ratingValue": value}
+    return value if isinstance(value, dict) else {}
 
 
 def _as_list(value: Any) -> list:
