@@ -1063,6 +1063,14 @@ def corpus():
     "without a verdict field).",
 )
 @click.option("--skip-bad", is_flag=True, help="Skip malformed rows (listed) instead of failing.")
+@click.option(
+    "--on-existing",
+    type=click.Choice(vocab.ON_EXISTING),
+    default="update",
+    show_default=True,
+    help="A row whose id is already stored with other content: update that source as a "
+    "recorded correction, or refuse the file.",
+)
 @click.option("--embed", "do_embed", is_flag=True, help="Encode the new passages afterwards.")
 @click.option("--model", default=None, help="Embedding model for --embed (default: bundled).")
 @click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who is importing.")
@@ -1079,6 +1087,7 @@ def corpus_import(
     publisher,
     kind,
     skip_bad,
+    on_existing,
     do_embed,
     model,
     actor,
@@ -1102,6 +1111,7 @@ def corpus_import(
         kind=kind,
         skip_bad=skip_bad,
         actor=actor,
+        on_existing=on_existing,
     )
     db = open_db(settings.db_path)
     for result in import_paths(db, paths, options, settings=settings, progress=True):

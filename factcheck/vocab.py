@@ -75,6 +75,10 @@ CORPUS_FORMATS = ("auto", "csv", "tsv", "jsonl", "json", "folder", "claimreview"
 CORPUS_KINDS = ("fact-check", "article", "official", "other")
 """Kinds of reference source."""
 
+ON_EXISTING = ("update", "refuse")
+"""What a corpus import does with a row whose id is stored with other content: update the
+stored source as a recorded correction, or refuse the file."""
+
 MATCH_METHODS = ("dense", "bm25", "hybrid", "rerank")
 """How candidates are ordered (the score shown is always the embedding similarity)."""
 

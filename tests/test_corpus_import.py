@@ -470,3 +470,80 @@ def test_cli_embed_encodes_once(db_path, tmp_path, monkeypatch):
     assert "encoded 4 passages with fake" in result.output and sum(calls) == 4
     again = runner.invoke(cli, ["corpus", "embed", "--db", str(db_path), "--model", "fake"])
     assert "every passage already has a vector for fake" in again.output and sum(calls) == 4
+
+
+def _factcheck_row(verdict: str, title: str, claim: str = "Crime doubled in 2020.") -> str:
+    return json.dumps({"id": "pf-1", "claim": claim, "title": title, "verdict": verdict}) + "\n"
+
+
+def test_reimporting_an_id_with_new_content_corrects_the_source(db, tmp_path):
+    """It added a second source with the same external id."""
+    import_paths(db, [write(tmp_path / "a.jsonl", _factcheck_row("false", "Crime claim"))])
+    [before] = sources(db)
+    claim_passage = store.passages_of(db, before["id"])[0]
+    [result] = import_paths(
+        db, [write(tmp_path / "b.jsonl", _factcheck_row("half-true", "Crime claim, corrected"))]
+    )
+    [after] = sources(db)
+    assert after["id"] == before["id"] and (result.new, result.corrected_ids) == (0, [after["id"]])
+    assert "1 corrected (same id, new content)" in result.message
+    assert (after["verdict"], after["title"]) == ("half-true", "Crime claim, corrected")
+    assert store.passages_of(db, after["id"])[0]["id"] == claim_passage["id"]  # text unchanged
+    assert fields(db, after["id"])["title"] == ["Crime claim, corrected"]
+    [event] = db.execute(
+        "SELECT before, after FROM events WHERE action = 'source.corrected'"
+    ).fetchall()
+    assert json.loads(event[0])["verdict"] == "false"
+    assert json.loads(event[1])["verdict"] == "half-true"
+
+
+def test_reimporting_an_id_can_be_refused_and_changes_nothing(db, tmp_path):
+    import_paths(db, [write(tmp_path / "a.jsonl", _factcheck_row("false", "Crime claim"))])
+    [before] = sources(db)
+    events_before = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    with pytest.raises(InputError, match=r"1 row\(s\) carry an id already stored.*pf-1"):
+        import_paths(
+            db,
+            [write(tmp_path / "b.jsonl", _factcheck_row("true", "Other"))],
+            ImportOptions(on_existing="refuse"),
+        )
+    assert sources(db) == [before]
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
+
+
+def test_a_correction_keeps_a_cited_passage_that_it_removes(db, tmp_path, settings):
+    from factcheck import pipeline
+    from factcheck.types import Document
+
+    import_paths(db, [write(tmp_path / "a.jsonl", _factcheck_row("false", "Crime claim"))])
+    [source] = sources(db)
+    title = next(p for p in store.passages_of(db, source["id"]) if p["field"] == "title")
+    article = pipeline.ingest_document(
+        db, Document("Crime doubled in 2020, the mayor said.", "paste"), settings, actor="ann"
+    )
+    claim_id = db.execute(
+        "SELECT id FROM claims WHERE article_id = ?", [article.article_id]
+    ).fetchone()[0]
+    with db.atomic():
+        db.execute(
+            "INSERT INTO citations (claim_id, passage_id, stance, created_by, created_at) "
+            "VALUES (?, ?, 'refutes', 'ann', '2026-12-06T00:00:00Z')",
+            [claim_id, title["id"]],
+        )
+    import_paths(db, [write(tmp_path / "b.jsonl", _factcheck_row("false", "A new title"))])
+    kept = {p["id"]: p for p in store.passages_of(db, source["id"])}
+    assert title["id"] in kept and kept[title["id"]]["idx"] < 0  # cited: kept, out of order
+    assert [p["text"] for p in kept.values() if p["idx"] >= 0 and p["field"] == "title"] == [
+        "A new title"
+    ]
+
+
+def test_cli_import_on_existing_refuse(db_path, tmp_path):
+    first = write(tmp_path / "a.jsonl", _factcheck_row("false", "Crime claim"))
+    second = write(tmp_path / "b.jsonl", _factcheck_row("true", "Other"))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["corpus", "import", str(first)]).exit_code == 0
+    refused = runner.invoke(cli, ["corpus", "import", str(second), "--on-existing", "refuse"])
+    assert refused.exit_code == 1 and "already stored with other content" in refused.output
+    corrected = runner.invoke(cli, ["corpus", "import", str(second)])
+    assert corrected.exit_code == 0 and "1 corrected" in corrected.output

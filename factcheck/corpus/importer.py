@@ -29,7 +29,7 @@ from factcheck.storage import Database, utcnow
 from factcheck.storage import corpus as store
 from factcheck.storage.claims import text_hash
 from factcheck.text import iso_date, split_sentences
-from factcheck.vocab import CORPUS_FORMATS, CORPUS_KINDS
+from factcheck.vocab import CORPUS_FORMATS, CORPUS_KINDS, ON_EXISTING
 
 DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 WINDOW_CHARS = 800  # a body passage holds whole sentences up to about this many characters
@@ -89,6 +89,7 @@ class ImportOptions:
     kind: str | None = None
     skip_bad: bool = False
     actor: str = "cli"
+    on_existing: str = "update"  # a row whose id is stored with other content: vocab.ON_EXISTING
 
 
 @dataclass
@@ -136,10 +137,13 @@ class ImportResult:
     skipped: list[BadRow] = field(default_factory=list)
     source_ids: list[int] = field(default_factory=list)  # sources added
     present_ids: list[int] = field(default_factory=list)  # the file's sources already stored
+    corrected_ids: list[int] = field(default_factory=list)  # stored ids given new content
 
     @property
     def message(self) -> str:
         text = f"{self.new} new, {self.present} already present"
+        if self.corrected_ids:
+            text += f", {len(self.corrected_ids)} corrected (same id, new content)"
         if self.skipped:
             text += f", {len(self.skipped)} bad rows skipped"
         return text
@@ -201,6 +205,10 @@ def _check_options(options: ImportOptions) -> None:
         raise InputError(
             f"unknown format {options.format!r}; choose one of: {', '.join(CORPUS_FORMATS)}"
         )
+    if options.on_existing not in ON_EXISTING:
+        raise InputError(
+            f"unknown --on-existing {options.on_existing!r}; choose one of: {', '.join(ON_EXISTING)}"
+        )
     if options.kind is not None and options.kind not in CORPUS_KINDS:
         raise InputError(f"unknown kind {options.kind!r}; choose one of: {', '.join(CORPUS_KINDS)}")
     unknown = set(options.fields) - set(FIELD_NAMES)
@@ -225,6 +233,21 @@ def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool
         skipped=list(parsed.bad),
     )
     known = store.source_ids_by_hash(db, [s["content_hash"] for s, _ in parsed.sources])
+    by_id = store.source_ids_by_external_id(
+        db,
+        [
+            s["external_id"]
+            for s, _ in parsed.sources
+            if s["external_id"] and s["content_hash"] not in known
+        ],
+    )
+    if by_id and options.on_existing == "refuse":
+        listed = ", ".join(sorted(by_id)[:5]) + (" ..." if len(by_id) > 5 else "")
+        raise InputError(
+            f"{parsed.path}: {len(by_id)} row(s) carry an id already stored with other content "
+            f"({listed}); nothing was imported (--on-existing update records them as "
+            "corrections of the stored sources)"
+        )
     bar = tqdm(
         parsed.sources,
         desc=f"importing {parsed.path.name}",
@@ -238,6 +261,13 @@ def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool
             result.present += 1
             result.present_ids.append(known[source["content_hash"]])
             continue
+        corrected = by_id.get(source["external_id"]) if source["external_id"] else None
+        if corrected is not None:
+            store.correct_source(db, corrected, source, passages, actor=options.actor)
+            known[source["content_hash"]] = corrected
+            result.corrected_ids.append(corrected)
+            result.present_ids.append(corrected)
+            continue
         known[source["content_hash"]] = store.insert_source(db, source, passages)
         result.source_ids.append(known[source["content_hash"]])
         result.new += 1
@@ -249,6 +279,7 @@ def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool
             "format": result.format,
             "new": result.new,
             "already_present": result.present,
+            "corrected": result.corrected_ids,
             "skipped": [str(b) for b in result.skipped],
             "first_id": result.source_ids[0] if result.source_ids else None,
             "last_id": result.source_ids[-1] if result.source_ids else None,

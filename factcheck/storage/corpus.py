@@ -85,6 +85,90 @@ def insert_source(db: Database, source: dict, passages: Sequence[dict]) -> int:
     return source_id
 
 
+def source_ids_by_external_id(db: Database, external_ids: Sequence[str]) -> dict[str, int]:
+    """external id -> the latest source with it, for those of ``external_ids`` stored."""
+    found: dict[str, int] = {}
+    for chunk in chunks(list(dict.fromkeys(external_ids))):
+        found.update(
+            db.execute(
+                "SELECT external_id, max(id) FROM sources WHERE external_id IN "
+                f"({placeholders(chunk)}) GROUP BY external_id",
+                list(chunk),
+            ).fetchall()
+        )
+    return found
+
+
+def correct_source(
+    db: Database, source_id: int, source: dict, passages: Sequence[dict], *, actor: str
+) -> None:
+    """Replace a stored source's fields and passages with a corrected version (same id), with
+    a ``source.corrected`` event holding the fields before and after; call inside a
+    transaction. A passage whose field and text are unchanged keeps its id (its vectors,
+    matches and citations stay); a removed one is deleted, unless a reviewer cited it: then
+    it is kept, out of the source's order (negative idx), so the citation still shows it."""
+    before = get_source(db, source_id) or {}
+    row = {name: source.get(name) for name in SOURCE_COLUMNS}
+    row["extra"] = json.dumps(source.get("extra") or {}, ensure_ascii=False, sort_keys=True)
+    row["imported_at"] = row["imported_at"] or utcnow()
+    row["imported_by"] = row["imported_by"] or actor
+    sets = ", ".join(f'"{name}" = ?' for name in row)
+    db.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*row.values(), source_id])
+    old = {
+        (p["field"], p["text_hash"]): p["id"]
+        for p in db.query(
+            "SELECT id, field, text_hash FROM passages WHERE source_id = ? ORDER BY idx",
+            [source_id],
+        )
+    }
+    db.execute("UPDATE passages SET idx = -id WHERE source_id = ?", [source_id])
+    for passage in passages:
+        kept = old.pop((passage["field"], passage["text_hash"]), None)
+        if kept is None:
+            db.execute(
+                'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    source_id,
+                    passage["idx"],
+                    passage["field"],
+                    passage["text"],
+                    passage["start"],
+                    passage["end"],
+                    passage["text_hash"],
+                ],
+            )
+        else:
+            db.execute(
+                'UPDATE passages SET idx = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
+                [passage["idx"], passage["text"], passage["start"], passage["end"], kept],
+            )
+    if old:
+        gone = list(old.values())
+        cited = {
+            r[0]
+            for r in db.execute(
+                f"SELECT DISTINCT passage_id FROM citations WHERE passage_id IN "
+                f"({placeholders(gone)})",
+                gone,
+            ).fetchall()
+        }
+        unused = [i for i in gone if i not in cited]
+        if unused:
+            db.execute(f"DELETE FROM passages WHERE id IN ({placeholders(unused)})", unused)
+    after = get_source(db, source_id) or {}
+    changed = sorted(k for k in after if k not in ("imported_at",) and after[k] != before.get(k))
+    events.record(
+        db,
+        actor=actor,
+        action="source.corrected",
+        entity="sources",
+        entity_id=source_id,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+    )
+
+
 def record_import(db: Database, *, actor: str, summary: dict) -> int:
     """The one event of an import of one file (counts, first and last new id)."""
     return events.record(
