@@ -46,7 +46,19 @@ def pages_for(account: dict | None) -> list:
             icon=":material/article:",
             url_path="articles",
         ),
+        st.Page(
+            "app_pages/monitor.py",
+            title="Monitor",
+            icon=":material/rss_feed:",
+            url_path="monitor",
+        ),
         st.Page(QUEUE, title="Claims queue", icon=":material/checklist:", url_path="queue"),
+        st.Page(
+            "app_pages/trending.py",
+            title="Trending",
+            icon=":material/trending_up:",
+            url_path="trending",
+        ),
         st.Page(
             "app_pages/claim.py", title="Claim", icon=":material/fact_check:", url_path="claim"
         ),

@@ -25,10 +25,15 @@ from app_pages.common import (
 from factcheck import workbench
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.review import workflow as review
-from factcheck.vocab import EVIDENCE_CHOICES, OPEN_STATUSES, STANCES
+from factcheck.vocab import EVIDENCE_CHOICES, MATCH_BANDS, OPEN_STATUSES, STANCES
 
 STANCE_LABELS = {choice: choice.capitalize() for choice in EVIDENCE_CHOICES}
 FIRST_CARDS = 5  # evidence cards drawn at once; "Show N more" draws the rest
+BAND_BADGES = {
+    "strong": ":green-badge[strong match]",
+    "suggested": ":blue-badge[suggested]",
+    "weak": ":gray-badge[weak]",
+}
 NUMBER_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
 
 ss = st.session_state
@@ -325,6 +330,18 @@ elif loaded != claim["version"]:
         )
         st.button("Reload the claim", key="fc_reload", on_click=_reload, icon=":material/refresh:")
 
+
+def transcript_facts(claim: dict) -> list[str]:
+    """Speaker (and role), turn and time span of a transcript's claim, for the facts line."""
+    place = workbench.transcript_place(claim) or {}
+    role = f" ({safe_md(place['role'])})" if place.get("role") else ""
+    facts = [f"**Speaker:** {safe_md(place.get('speaker') or 'unknown')}{role}"]
+    facts.append(f"**Turn:** {place.get('turn')}")
+    if place.get("time"):
+        facts.append(f"**Time:** {place['time']}")  # digits and colons we formatted
+    return facts
+
+
 left, right = st.columns([5, 4], gap="large")
 
 # ---------------------------------------------------------------- left: the claim
@@ -332,7 +349,9 @@ with left:
     with st.container(border=True, key="fc_claim_box"):
         st.markdown(f"#### {safe_md(claim['text'])}")
         facts = []
-        if claim.get("speaker"):
+        if claim.get("turn") is not None:  # a transcript's sentence: its turn's speaker
+            facts.extend(transcript_facts(claim))
+        elif claim.get("speaker"):
             cue = f" ({safe_md(claim['attribution'])})" if claim.get("attribution") else ""
             facts.append(f"**Speaker:** {safe_md(claim['speaker'])}{cue}")
         facts.append(f"**Type:** {safe_md(claim.get('claim_type') or 'unknown')}")
@@ -495,17 +514,24 @@ with left:
 # ---------------------------------------------------------------- right: evidence
 with right:
     cards = view["cards"]
-    st.markdown(f"**Evidence** · {plural(len(cards), 'matched passage')}")
+    bands = {b: sum(c["band"] == b for c in cards) for b in MATCH_BANDS}
+    st.markdown(
+        f"**Evidence** · {plural(len(cards), 'candidate')}"
+        + "".join(f" · {n} {b}" for b, n in bands.items() if n)
+    )
     others_on = {}
     for c in view["other_citations"]:
         if c["passage_id"] is not None:
             others_on.setdefault(c["passage_id"], []).append(c)
     if not cards:
-        st.caption("No matched passages: cite an external source below.")
-    # the best FIRST_CARDS (and any the reviewer uses) drawn at once, the rest on demand
+        st.caption("No candidate fact-checks: cite an external source below.")
+    # in the re-ranker's order: the best one even when weak, the strong and suggested ones
+    # (at most FIRST_CARDS) and any the reviewer uses drawn at once; the rest on demand
     everything = cid in ss.get("fc_all_cards", ())
     shown = [
-        card for i, card in enumerate(cards) if everything or i < FIRST_CARDS or card["choice"]
+        card
+        for i, card in enumerate(cards)
+        if everything or (i < FIRST_CARDS and (card["band"] != "weak" or i == 0)) or card["choice"]
     ]
     for card in shown:
         pid = card["passage_id"]
@@ -515,19 +541,22 @@ with right:
                 safe_md(part) for part in (card.get("publisher"), card.get("date")) if part
             )
             score = f"{card['score']:.2f}" if card.get("score") is not None else "–"
+            confidence = card.get("confidence")
+            sure = f"{confidence:.0%}" if confidence is not None else "–"
             st.markdown(f"**{title}**" + (f" · {meta}" if meta else ""))
-            badge = (
-                ":green-badge[strong match]"
-                if card["strength"] == "strong"
-                else ":gray-badge[suggested]"
-            )
+            badge = BAND_BADGES.get(card["band"], BAND_BADGES["weak"])
             verdict = (
                 f" · published verdict: :orange-badge[{safe_md(card['verdict'])}]"
                 if card.get("verdict")
                 else ""
             )
             method = " / ".join(safe_md(p) for p in (card.get("method"), card.get("model")) if p)
-            st.markdown(f"{badge} similarity {score} · {method}{verdict}")
+            st.markdown(
+                f"{badge} #{card.get('rank') or '–'} · confidence {sure} · similarity {score}"
+                f" · {method}{verdict}",
+                help="confidence: the calibrated chance that this is the right fact-check; "
+                "similarity: how close the wording is (cosine)",
+            )
             st.markdown(safe_md(card.get("text")))
             row = st.container(horizontal=True)
             url = safe_url(card.get("url"))
@@ -557,12 +586,15 @@ with right:
                 )
 
     if len(shown) < len(cards):
+        hidden_weak = sum(c["band"] == "weak" for c in cards if c not in shown)
         st.button(
-            f"Show {len(cards) - len(shown)} more",
+            f"Show {len(cards) - len(shown)} more"
+            + (f" ({hidden_weak} weak)" if hidden_weak else ""),
             key="fc_more_cards",
             on_click=_more_cards,
             icon=":material/expand_more:",
-            help="the other matched passages, by similarity",
+            help="the other candidates, in the re-ranker's order: weak ones are unlikely to "
+            "be the right fact-check, but the best of them may still help",
         )
 
     if may_review:

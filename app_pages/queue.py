@@ -33,8 +33,9 @@ SORTS = {
     "score": "check-worthiness score",
     "date": "article date",
     "updated": "last change",
-    "match": "best match score",
+    "match": "best match confidence",
     "position": "position in the article",
+    "spread": "spread (articles repeating it)",
 }
 # The O key's button: out of sight (its shortcut still works), the link is what one clicks.
 # (A comment, not a docstring: Streamlit's magic would draw a bare string on the page.)
@@ -191,7 +192,7 @@ with st.container(border=True, key="fc_queue_filters"):
     more.toggle(
         "Has a strong match",
         key="fc_q_strong",
-        help=f"a matched passage scoring at least {strong:.2f}",
+        help=f"a candidate fact-check with a calibrated confidence of at least {strong:.2f}",
     )
     more.selectbox("Per page", list(workbench.PAGE_SIZES), key="fc_q_size")
     if ss["fc_q_article"] is not None:  # the article a link chose stays in sight
@@ -239,7 +240,11 @@ picked = st.dataframe(
             "score", min_value=0, max_value=1, format="%.2f", width="small"
         ),
         "text": st.column_config.TextColumn("claim", width="large"),
-        "best_match": st.column_config.NumberColumn("best match", format="%.2f"),
+        "best_match": st.column_config.NumberColumn(
+            "best match",
+            format="%.2f",
+            help="calibrated confidence of the best candidate fact-check",
+        ),
         "adjudicate": st.column_config.CheckboxColumn("disagreement"),
         "article_title": st.column_config.TextColumn("article"),
     },

@@ -200,8 +200,20 @@ def settings_command(fmt):
 @click.option(
     "--no-match", is_flag=True, help="Do not match the new claims against the reference corpus."
 )
-def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, actor, no_match):
-    """Ingest articles: files (.txt, .md, .html), URLs, or - for stdin.
+@click.option(
+    "--format",
+    "read_as",
+    type=click.Choice(vocab.READ_AS),
+    default="auto",
+    show_default=True,
+    help="Read sources as articles or as transcripts (speakers' turns: 'NAME: text', "
+    "TSV line/speaker/text, SRT, WebVTT); auto: a transcript when it looks like one.",
+)
+def ingest(
+    sources, db_path, title, extractor, threshold, allow_private_urls, actor, no_match, read_as
+):
+    """Ingest articles or transcripts: files (.txt, .md, .html, .srt, .vtt, .tsv), URLs, or
+    - for stdin.
 
     When a reference corpus exists, the new claims are matched against it.
     """
@@ -226,12 +238,15 @@ def ingest(sources, db_path, title, extractor, threshold, allow_private_urls, ac
                 extractor=extractor,
                 match=not no_match,
                 progress=lambda m: click.echo(f"  {m}…", err=True),
+                read_as=read_as,
             )
         except FactcheckError as error:
             click.echo(f"Error: {error}", err=True)
             failed.append(source)
             continue
         click.echo(f"{source}: {result.message}")
+        for warning in result.warnings:  # e.g. a decoding fallback
+            click.echo(f"Warning: {source}: {warning}", err=True)
         if result.match_error:  # the article is stored; matching can be rerun
             click.echo(
                 "Warning: claims not matched; once fixed, run "
@@ -332,8 +347,12 @@ def score(file, fmt, threshold):
     from factcheck.ingest.read import decode_lines, read_input
 
     settings = settings_from(threshold=threshold)
+    source = "stdin" if file == "-" else file
     lines = decode_lines(
-        read_input(file, settings), source="stdin" if file == "-" else file, settings=settings
+        read_input(file, settings),
+        source=source,
+        settings=settings,
+        warn=lambda warning: click.echo(f"Warning: {source}: {warning}", err=True),
     )
     results = score_sentences(lines, threshold=settings.threshold)
     rows = [
@@ -672,7 +691,8 @@ cards with NAME's own stance, NAME's verdict and citations and, when NAME may se
   needs_adjudication  whether reviewers disagree (false while blind)
   draft            NAME's unsaved draft or null
   evidence         cards: {passage_id, source_id, title, url, publisher, date, verdict,
-                    score, rank, strength, text, stance, citation_id, dismissed}
+                    score (similarity), confidence, band, rank, strength (= band),
+                    text, stance, citation_id, dismissed}
                     (stance, citation_id and dismissed are NAME's own)
   own_citations, other_citations   {id, created_by, stance, passage_id, url, title,
                     quote, note, accessed_at, in_final, created_at}
@@ -735,7 +755,11 @@ def _show_text(data: dict) -> None:
     for card in data["evidence"]:
         mine = "irrelevant (dismissed)" if card["dismissed"] else (card["stance"] or "-")
         score = f"{card['score']:.2f}" if card["score"] is not None else "?"
-        say(f"  passage {card['passage_id']} [{score}, yours: {mine}] {card['title'] or ''}")
+        sure = f"{card['confidence']:.2f}" if card.get("confidence") is not None else "?"
+        say(
+            f"  passage {card['passage_id']} [#{card['rank']} {card.get('band') or '?'}, "
+            f"confidence {sure}, similarity {score}, yours: {mine}] {card['title'] or ''}"
+        )
         say(f"    {_cell(card['text'], width=200)}")
     if data["own_citations"]:
         say("your citations:")
@@ -1118,6 +1142,8 @@ def corpus_import(
         click.echo(f"{result.path}: {result.message} ({result.format})")
         for bad in result.skipped:
             click.echo(f"  skipped {bad}", err=True)
+        for warning in result.warnings:  # e.g. "not valid UTF-8: read as cp1250, a guess ..."
+            click.echo(f"Warning: {result.path}: {warning}", err=True)
     if do_embed:
         _embed_corpus(db, settings, batch_size=64)
 
@@ -1189,28 +1215,37 @@ def corpus_stats(db_path, fmt):
     "--backend",
     type=click.Choice(vocab.EMBED_BACKENDS),
     default=None,
-    help="Embedding backend (default: $FACTCHECK_EMBED_BACKEND, else torch). onnx: "
-    "the same vectors, faster on a CPU; onnx-int8: faster still, approximate "
-    "vectors cached under their own key.",
+    help="Embedding backend (default: $FACTCHECK_EMBED_BACKEND, else onnx). onnx: "
+    "torch's vectors, faster on a CPU; torch: for a GPU; onnx-int8: faster still, "
+    "approximate vectors cached under their own key.",
 )
 def corpus_embed(db_path, model, batch_size, backend):
-    """Encode every passage that has no vector for the model yet (cached in the database)."""
+    """Encode what searching the corpus needs (claims, titles, leads' starts, body windows)
+    that has no vector for the model yet (cached in the database), with progress."""
     settings = settings_from(db_path=db_path, model=model, embed_backend=backend)
     _embed_corpus(open_db(settings.db_path), settings, batch_size=batch_size)
 
 
 def _embed_corpus(db, settings: Settings, *, batch_size: int) -> None:
-    from factcheck.corpus.vectors import cache_key, embed_passages
-    from factcheck.models.embed import detect_device
+    import time
 
-    model, backend = settings.model, settings.embed_backend
-    count = embed_passages(db, model, batch_size=batch_size, progress=True, backend=backend)
+    from factcheck.corpus.vectors import cache_key
+    from factcheck.match.matcher import encode_corpus
+    from factcheck.models.embed import detect_device
+    from factcheck.models.onnx import backend as embed_backend
+
+    model, named = settings.model, settings.embed_backend  # None: the default backend
+    started = time.perf_counter()
+    count = encode_corpus(db, settings, model=model, backend=named, bar=True, batch_size=batch_size)
+    seconds = time.perf_counter() - started
+    backend = embed_backend(named)
     where = detect_device() if backend == "torch" else f"cpu with {backend}"
     key = cache_key(model, backend)
     click.echo(
-        f"encoded {count:,} passages with {key} on {where}"
+        f"encoded {count:,} texts with {key} on {where} in {seconds:,.0f} s "
+        f"({count / max(seconds, 1e-9):,.0f} texts/s)"
         if count
-        else f"every passage already has a vector for {key}"
+        else f"every text of the corpus already has a vector for {key}"
     )
 
 
@@ -1260,7 +1295,18 @@ def search_command(text, db_path, top_k, method, cross_encoder, model, fmt):
     emit(
         rows,
         "table",
-        ["rank", "score", "strength", "publisher", "date", "verdict", "title", "text", "url"],
+        [
+            "rank",
+            "strength",
+            "confidence",
+            "score",
+            "publisher",
+            "date",
+            "verdict",
+            "title",
+            "text",
+            "url",
+        ],
     )
 
 
@@ -1302,6 +1348,82 @@ def match_command(db_path, article_id, match_every, top_k, method, cross_encoder
             raise FactcheckError(f"no article {article_id}; list them with `factcheck articles`")
         result = match_claims(db, match_store.check_worthy_ids(db, article_id), settings, **options)
     click.echo(result.message)
+
+
+@cli.command("matches")
+@db_option
+@click.option("--article", "article_id", type=int, default=None, help="Only this article's claims.")
+@click.option("--claim", "claim_id", type=int, default=None, help="Only this claim.")
+@click.option(
+    "--band",
+    type=click.Choice(vocab.MATCH_BANDS),
+    default=None,
+    help="Only candidates of this band.",
+)
+@format_option
+def matches_command(db_path, article_id, claim_id, band, fmt):
+    """List each claim's stored candidate fact-checks: rank, band, confidence, similarity,
+    the source's own id in its corpus file (e.g. a CheckThat! vclaim_id), title, url, passage.
+
+    Candidates are the matcher's output, shown to every reviewer on the claim page (blind
+    review hides people's work, not these), so there is no --as."""
+    import pandas as pd
+
+    from factcheck.export.tables import to_delimited
+    from factcheck.match.matcher import CANDIDATE_COLUMNS, stored_candidates
+    from factcheck.text import html_safe_json
+
+    rows = stored_candidates(
+        open_database(db_path), article_id=article_id, claim_id=claim_id, band=band
+    )
+    if fmt == "json":
+        click.echo(html_safe_json(json.dumps(rows, ensure_ascii=False, indent=2, default=str)))
+    elif fmt == "csv":
+        frame = pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
+        click.echo(to_delimited(frame).decode("utf-8"), nl=False)
+    else:
+        emit(
+            rows,
+            "table",
+            ["claim_id", "rank", "band", "confidence", "similarity", "external_id", "title"],
+        )
+
+
+@cli.command("trending")
+@db_option
+@click.option(
+    "--since",
+    default=None,
+    metavar="WHEN",
+    help="Only claims seen in this window: 24h, 7d, 2w, or a date (2026-12-01). Default: all.",
+)
+@click.option(
+    "--min-articles",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="Only groups seen in at least this many articles.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most."
+)
+@format_option
+@click.option(
+    "--as",
+    "as_name",
+    default=None,
+    metavar="NAME",
+    help="Show the verdicts this account may see (blind review hides others'). "
+    "Default: everything.",
+)
+def trending_command(db_path, since, min_articles, limit, fmt, as_name):
+    """Claims repeated across articles: near-duplicate groups, most articles first."""
+    from factcheck.match.trending import COLUMNS, trending
+
+    rows = trending(
+        open_database(db_path), as_name, since=since, min_articles=min_articles, limit=limit
+    )
+    emit(rows, fmt, COLUMNS)
 
 
 @cli.command("eval")
@@ -1495,6 +1617,135 @@ def verdicts_import(file, db_path, scale, skip_bad, actor):
     for bad in result.skipped:
         click.echo(f"  skipped {bad}", err=True)
     click.echo(f"{file}: {result.message}")
+
+
+# --------------------------------------------------------------------------- watch
+
+allow_private_option = click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    default=None,
+    help="Allow URLs on loopback or private networks (off by default).",
+)
+
+
+@cli.group()
+def watch():
+    """Watch RSS and Atom feeds: new items are fetched (under the URL rules of `ingest`),
+    ingested and matched, each once; every poll is recorded."""
+
+
+@watch.command("add")
+@click.argument("url")
+@click.option(
+    "--every",
+    default="15m",
+    show_default=True,
+    help="How often to poll: a number and a unit (90s, 15m, 1h, 1h30m, 1d; at least 60s).",
+)
+@click.option("--title", default=None, help="A name for the feed (default: the feed's own).")
+@click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who adds the feed.")
+@allow_private_option
+@db_option
+def watch_add(url, every, title, actor, allow_private_urls, db_path):
+    """Watch the feed at URL (RSS or Atom); it is polled first by the next `watch run`."""
+    from factcheck.monitor import watch as monitor
+
+    settings = settings_from(db_path=db_path, allow_private_urls=allow_private_urls)
+    feed = monitor.add(
+        open_db(settings.db_path), url, settings, actor=actor, every=every, title=title
+    )
+    click.echo(f"watching feed {feed['id']}: {feed['url']} every {feed['every']}")
+
+
+@watch.command("list")
+@db_option
+@format_option
+def watch_list(db_path, fmt):
+    """The watched feeds: interval, last poll, its status and error, items ingested."""
+    from factcheck.monitor import watch as monitor
+
+    rows = monitor.list_feeds(open_database(db_path))
+    emit(
+        rows,
+        fmt,
+        [
+            "id",
+            "url",
+            "title",
+            "every",
+            "active",
+            "last_polled_at",
+            "last_status",
+            "last_error",
+            "items_ingested",
+            "items_failed",
+        ],
+    )
+
+
+@watch.command("run")
+@click.option("--once", is_flag=True, help="Poll every active feed now, once, and exit.")
+@click.option(
+    "--actor", default="watch", show_default=True, help="Who the new articles are ingested by."
+)
+@allow_private_option
+@db_option
+def watch_run(once, actor, allow_private_urls, db_path):
+    """Poll the feeds that are due, and keep polling each at its interval (Ctrl-C stops);
+    with --once, poll every active feed now and exit (status 1 when a feed failed)."""
+    import threading
+
+    from factcheck.monitor import watch as monitor
+
+    settings = settings_from(db_path=db_path, allow_private_urls=allow_private_urls)
+    db = open_db(settings.db_path)
+
+    def report(result):
+        click.echo(result.message, err=result.status == "error")
+
+    if not once:
+        click.echo("watching the feeds; Ctrl-C stops", err=True)
+        try:
+            monitor.run(db, settings, actor=actor, stop=threading.Event(), report=report)
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        return
+    results = monitor.run(db, settings, actor=actor, once=True, report=report)
+    failed = sum(1 for r in results if r.status == "error")
+    click.echo(
+        f"{len(results)} feed{'' if len(results) == 1 else 's'} polled: "
+        f"{sum(r.new for r in results)} new articles, "
+        f"{sum(r.duplicate for r in results)} duplicates, {sum(r.failed for r in results)} "
+        f"items failed, {failed} feeds failed"
+    )
+    if failed:
+        sys.exit(1)
+
+
+@watch.command("remove")
+@click.argument("feed_id", metavar="ID", type=int)
+@click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who removes it.")
+@db_option
+def watch_remove(feed_id, actor, db_path):
+    """Stop watching feed ID (its polls and items are deleted; its articles stay)."""
+    from factcheck.monitor import watch as monitor
+
+    feed = monitor.remove(open_database(db_path), feed_id, actor=actor)
+    click.echo(f"removed feed {feed['id']}: {feed['url']}")
+
+
+@watch.command("pause")
+@click.argument("feed_id", metavar="ID", type=int)
+@click.option("--resume", is_flag=True, help="Resume a paused feed instead.")
+@click.option("--actor", default=DEFAULT_ACTOR, show_default=True, help="Who pauses it.")
+@db_option
+def watch_pause(feed_id, resume, actor, db_path):
+    """Pause feed ID (no polls until resumed with --resume)."""
+    from factcheck.monitor import watch as monitor
+
+    feed = monitor.set_active(open_database(db_path), feed_id, resume, actor=actor)
+    click.echo(f"feed {feed['id']} {'active' if feed['active'] else 'paused'}: {feed['url']}")
 
 
 @cli.command("agreement")

@@ -243,10 +243,13 @@ class Settings(BaseSettings):
     device: OptionalText = setting(
         None, "torch device for the embedding model", shown="auto (cuda, mps, cpu)"
     )
-    embed_backend: str = setting(
-        "torch",
-        "what runs the embedding model: ONNX Runtime on the CPU is faster; `onnx` gives the "
-        "same vectors, `onnx-int8` is faster still but its vectors drift slightly",
+    embed_backend: str | None = setting(
+        None,
+        "what runs the embedding model: `onnx` (ONNX Runtime on the CPU) gives torch's vectors "
+        "faster (torch instead when no graph can be made, unless named; name `torch` on a "
+        "GPU); `onnx-int8` is faster still, but its vectors drift and lose matching accuracy "
+        "on debates; figures in docs/benchmarks.md",
+        shown="`onnx`",
         option="--backend of corpus embed",
         choices=EMBED_BACKENDS,
     )
@@ -258,10 +261,18 @@ class Settings(BaseSettings):
     )
     # matching
     match_suggested: Fraction = setting(
-        0.5, 'lowest match similarity stored and shown ("suggested")'
+        0.3,
+        "calibrated confidence (estimated chance of being the right fact-check) from which a "
+        'candidate is "suggested" rather than "weak"',
     )
-    match_strong: Fraction = setting(0.75, 'similarity from which a match is "strong"')
-    match_top_k: int = setting(5, "matches kept per claim", option="--top-k", ge=1)
+    match_strong: Fraction = setting(
+        0.47,
+        'calibrated confidence from which a candidate is "strong" (the default: where at least '
+        "80% of strong candidates were right on CheckThat! 2021 2B train)",
+    )
+    match_top_k: int = setting(
+        5, "candidates kept per check-worthy claim, weak ones included", option="--top-k", ge=1
+    )
     match_method: str = setting(
         "rerank", "how candidates are ranked", option="--method", choices=MATCH_METHODS
     )

@@ -17,6 +17,7 @@ from factcheck.config import Settings
 from factcheck.errors import FactcheckError, IntegrityError
 from factcheck.extract import claims as extract
 from factcheck.ingest import read as sources
+from factcheck.ingest import transcript
 from factcheck.storage import Database
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
@@ -33,13 +34,29 @@ def content_hash(text: str) -> str:
 
 
 def run_extractor(document: Document, settings: Settings, *, extractor: str | None = None):
-    """The sentences of ``document`` analysed by the chosen extractor."""
+    """The sentences of ``document`` analysed by the chosen extractor.
+
+    A transcript always goes through :func:`factcheck.extract.turns.extract_transcript` (the
+    LLM extractor reads prose; its anchoring knows no turns), whatever extractor is chosen.
+    """
+    if document.format == "transcript":
+        from factcheck.extract.turns import extract_transcript
+
+        turns = document.turns
+        if turns is None:  # a Document made elsewhere: read its text's "Speaker: text" turns
+            turns = transcript.to_document(document.text, flavour="turns").turns or []
+        return extract_transcript(document.text, turns, threshold=settings.threshold)
     name = extractor or settings.extractor
     if name == "llm":
         from factcheck.extract import llm
 
         return llm.extract_claims(document.text, settings)
     return extract.extract(document.text, threshold=settings.threshold)
+
+
+def extractor_for(document: Document, chosen: str) -> str:
+    """The extractor that really reads ``document``: transcripts always the default one."""
+    return "default" if document.format == "transcript" else chosen
 
 
 def ingest_document(
@@ -70,7 +87,7 @@ def ingest_document(
                     db,
                     document,
                     content_hash=digest,
-                    extractor=extractor or settings.extractor,
+                    extractor=extractor_for(document, extractor or settings.extractor),
                     actor=actor,
                 )
                 claim_store.insert_many(db, article_id, sentences, actor=actor)
@@ -82,6 +99,14 @@ def ingest_document(
     if existing is not None:
         return _already_ingested(existing, document)
     claims = sum(1 for s in sentences if s.check_worthy)
+    read_as = ""
+    if document.format == "transcript":
+        speakers = {s.speaker for s in sentences if s.speaker and s.claim_type}
+        turns = len({s.turn for s in sentences if s.turn is not None})
+        read_as = f" (a transcript: {turns} turns, {len(speakers)} speakers"
+        if (extractor or settings.extractor) != "default":
+            read_as += "; transcripts use the default extractor"
+        read_as += ")"
     return IngestResult(
         article_id=article_id,
         created=True,
@@ -89,7 +114,8 @@ def ingest_document(
         title=document.title,
         sentences=len(sentences),
         claims=claims,
-        message=f"article {article_id}: {claims} claims from {len(sentences)} sentences",
+        message=f"article {article_id}: {claims} claims from {len(sentences)} sentences{read_as}",
+        warnings=list(document.warnings),
     )
 
 
@@ -102,6 +128,7 @@ def _already_ingested(existing: dict, document: Document) -> IngestResult:
         sentences=0,
         claims=0,
         message=f"already ingested as article {existing['id']}; nothing added",
+        warnings=list(document.warnings),
     )
 
 
@@ -114,11 +141,13 @@ def ingest_source(
     title: str | None = None,
     extractor: str | None = None,
     progress: Progress | None = None,
+    read_as: str = "auto",
 ) -> IngestResult:
-    """Load ``source`` (a path, a URL, or ``-`` for stdin) and ingest it."""
+    """Load ``source`` (a path, a URL, or ``-`` for stdin) and ingest it (``read_as``: auto,
+    article or transcript, see :func:`factcheck.ingest.read.load_bytes`)."""
     if progress:
         progress(f"loading {source}")
-    document = sources.load_source(source, settings)
+    document = sources.load_source(source, settings, read_as=read_as)
     if title:
         document.title = title
     return ingest_document(
@@ -138,6 +167,7 @@ def add_article(
     match: bool = True,
     progress: Progress | None = None,
     corpus_name: str = "reference corpus",
+    read_as: str = "auto",
 ) -> AddResult:
     """Add one article: read ``source`` (a path, a URL or ``-``) or take ``document``, extract
     and store its claims, then match the new claims against the reference corpus when one
@@ -145,7 +175,8 @@ def add_article(
 
     A failure to read, extract or store raises (nothing is stored); a failure to match does
     not: the article stays stored and the result says why (``match_error``, and in
-    ``message``). ``corpus_name`` names the corpus in the message.
+    ``message``). ``corpus_name`` names the corpus in the message. ``read_as`` (auto,
+    article, transcript) is how ``source`` is read.
     """
     if source is not None and document is None:
         ingested = ingest_source(
@@ -156,6 +187,7 @@ def add_article(
             title=title,
             extractor=extractor,
             progress=progress,
+            read_as=read_as,
         )
     elif document is not None and source is None:
         if title:
@@ -178,5 +210,10 @@ def add_article(
         result.match_error = str(error)
         result.message += f"; claims not matched: {error}"
     else:
-        result.message += f"; {result.matched} matches with the {corpus_name}"
+        bands = match_store.band_counts(db, result.article_id)
+        result.message += f"; {result.matched} matches with the {corpus_name}" + (
+            " (" + ", ".join(f"{n} {band}" for band, n in bands.items()) + ")"
+            if sum(bands.values())
+            else ""
+        )
     return result

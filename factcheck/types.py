@@ -29,6 +29,35 @@ class Document:
     published_date: str | None = None
     language: str | None = None
     format: str = "article"  # vocab.ARTICLE_FORMATS
+    turns: list[Turn] | None = field(default=None, repr=False)  # a transcript's, when read as one
+    warnings: list[str] = field(default_factory=list)  # e.g. "not valid UTF-8: read as cp1252"
+
+
+@dataclass
+class TurnPiece:
+    """A stretch of a transcript turn's text: a paragraph, a subtitle cue, or a TSV row.
+
+    ``start``/``end`` are offsets into the Document's text. ``given``: the piece is one
+    sentence as the source gave it (a TSV row), never split again.
+    """
+
+    start: int
+    end: int
+    given: bool = False
+    line: int | None = None
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+@dataclass
+class Turn:
+    """One speaker's turn in a transcript (``stage``: a stage direction, never a claim)."""
+
+    index: int
+    speaker: str | None
+    role: str | None
+    pieces: list[TurnPiece] = field(default_factory=list)
+    stage: bool = False
 
 
 @dataclass
@@ -54,6 +83,7 @@ class SentenceClaim:
     speaker_role: str | None = None  # transcripts: moderator, candidate, audience, speaker
     time_start: float | None = None  # transcripts with cues (SRT/WebVTT): seconds
     time_end: float | None = None
+    source_line: int | None = None  # transcripts: a TSV row's line column, else the input line
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -61,7 +91,8 @@ class SentenceClaim:
 
 @dataclass
 class IngestResult:
-    """What one ingest did: the article id, whether it was new, and the counts."""
+    """What one ingest did: the article id, whether it was new, and the counts; ``warnings``
+    about reading the input (a decoding fallback), which every caller shows as warnings."""
 
     article_id: int
     created: bool
@@ -70,6 +101,7 @@ class IngestResult:
     sentences: int
     claims: int
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # the Document's: shown beside message
 
 
 @dataclass

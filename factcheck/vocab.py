@@ -53,11 +53,21 @@ ARTICLE_FORMATS = ("article", "transcript")
 """How a text is read: prose (sentences, speakers from attribution) or a transcript (turns
 "SPEAKER: text", CheckThat!/ClaimBuster TSV, SRT or WebVTT; each claim keeps its turn's speaker)."""
 
+READ_AS = ("auto", *ARTICLE_FORMATS)
+"""How a source is read (`factcheck ingest --format`, the app's "Read as", the API's format):
+detected (a transcript when it looks like one), or chosen."""
+
 SPEAKER_ROLES = ("moderator", "candidate", "audience", "speaker")
 """Roles of a transcript's speakers, where the transcript says them."""
 
 MATCH_BANDS = ("strong", "suggested", "weak")
 """Bands of a claim's stored candidates, by calibrated confidence."""
+
+FEED_STATUSES = ("ok", "not-modified", "error")
+"""Outcomes of polling a watched feed (``factcheck watch``)."""
+
+FEED_ITEM_STATUSES = ("ingested", "duplicate", "failed")
+"""What became of a feed's item: a new article, one already stored, or a failure."""
 
 EXTRACTORS = ("default", "llm")
 """Claim extractors: the offline model and rules, or an OpenAI-compatible LLM."""

@@ -16,6 +16,7 @@ from factcheck import pipeline, vocab
 from factcheck.config import Settings, default, load_settings
 from factcheck.errors import ConfigError, InputError, NotFoundError
 from factcheck.ingest import read as sources
+from factcheck.ingest.transcript import clock
 from factcheck.match import matcher as matching
 from factcheck.review import workflow as review
 from factcheck.review.scales import get_scale, list_scales
@@ -31,12 +32,12 @@ Progress = Callable[[str], None]
 
 CONTEXT_CHARS = 1500  # at most this much article text each side of the claim
 WHOLE_ARTICLE_CHARS = 200_000
-UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
+UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm", "srt", "vtt", "tsv", "csv")
 PAGE_SIZES = (25, 50, 100, 200)
 
 
 def strong_match_threshold() -> float:
-    """The similarity from which a match counts as strong (``FACTCHECK_MATCH_STRONG``)."""
+    """The calibrated confidence from which a match is strong (``FACTCHECK_MATCH_STRONG``)."""
     try:
         return load_settings().match_strong
     except ConfigError:
@@ -64,9 +65,11 @@ def add_article(
     url: str | None = None,
     title: str | None = None,
     progress: Progress | None = None,
+    read_as: str = "auto",
 ) -> AddResult:
     """Add a pasted text, an uploaded file (``data`` + ``filename``) or a URL through
-    :func:`factcheck.pipeline.add_article` (ingest, then match against the reference corpus)."""
+    :func:`factcheck.pipeline.add_article` (ingest, then match against the reference corpus);
+    ``read_as``: auto, article or transcript, as ``factcheck ingest --format``."""
     review.account(db, actor, "review")  # viewers read; checkers and above add articles
     given = [value for value in (text, data, url) if value not in (None, "", b"")]
     if len(given) != 1:
@@ -75,25 +78,58 @@ def add_article(
     say = progress or (lambda _message: None)
     if url:
         return pipeline.add_article(
-            db, settings, source=url.strip(), actor=actor, title=title, progress=say
+            db,
+            settings,
+            source=url.strip(),
+            actor=actor,
+            title=title,
+            progress=say,
+            read_as=read_as,
         )
     if text:
         say("reading the pasted text")
         document = sources.load_bytes(
-            text.encode("utf-8"), source="paste", source_kind="paste", settings=settings
+            text.encode("utf-8"),
+            source="paste",
+            source_kind="paste",
+            settings=settings,
+            read_as=read_as,
         )
     else:
         name = filename or "upload"
         if name.rsplit(".", 1)[-1].lower() not in UPLOAD_TYPES:
-            raise InputError(f"{name}: upload a .txt, .md or .html file")
+            raise InputError(f"{name}: upload a .txt, .md, .html, .srt, .vtt, .tsv or .csv file")
         say(f"reading {name}")
         assert data is not None  # exactly one of text, data and url was given
         document = sources.load_bytes(
-            data, source=f"upload:{name}", source_kind="upload", settings=settings, name=name
+            data,
+            source=f"upload:{name}",
+            source_kind="upload",
+            settings=settings,
+            name=name,
+            read_as=read_as,
         )
     return pipeline.add_article(
         db, settings, document=document, actor=actor, title=title, progress=say
     )
+
+
+def transcript_place(claim: dict) -> dict | None:
+    """Where a transcript's claim was said: speaker, role, turn (1-based), the time span as
+    ``hh:mm:ss–hh:mm:ss`` (None without cue times) and its source line; None for articles."""
+    if claim.get("turn") is None:
+        return None
+    start, end = claim.get("time_start"), claim.get("time_end")
+    time = None
+    if start is not None:
+        time = clock(start) + (f"–{clock(end)}" if end is not None and end > start else "")
+    return {
+        "speaker": claim.get("speaker"),
+        "role": claim.get("speaker_role"),
+        "turn": int(claim["turn"]) + 1,
+        "time": time,
+        "line": claim.get("source_line"),
+    }
 
 
 def articles_view(db: Database, viewer: str | None = None) -> list[dict]:
@@ -222,11 +258,12 @@ def article_context(text: str, claim: dict, *, whole: bool = False) -> dict:
 
 
 def evidence_cards(db: Database, claim_id: int, owner: str) -> list[dict]:
-    """The claim's matched passages as cards: passage, source, date, link, score, method,
-    model, strength, the source's published verdict, and ``owner``'s own stance or dismissal."""
+    """The claim's stored candidates as cards in rank order: passage, source, date, link,
+    similarity (``score``), confidence, band (also as ``strength``), method, model, the
+    source's published verdict, and ``owner``'s own stance or dismissal."""
     state = store.evidence_state(db, claim_id, owner)
     cards = []
-    for row in match_store.for_claim(db, claim_id, strong=strong_match_threshold()):
+    for row in match_store.for_claim(db, claim_id):
         found = state.get(row["passage_id"], {})
         card = {
             key: row.get(key)
@@ -241,7 +278,10 @@ def evidence_cards(db: Database, claim_id: int, owner: str) -> list[dict]:
                 "verdict",
                 "verdict_raw",
                 "kind",
+                "external_id",
                 "score",
+                "confidence",
+                "band",
                 "rank",
                 "method",
                 "model",
@@ -414,3 +454,43 @@ def adjudication_view(db: Database, viewer: str) -> dict:
 
 def filters_to_dict(filters: QueueFilters) -> dict:
     return asdict(filters)
+
+
+# ---------------------------------------------------------------- watched feeds (Monitor page)
+
+
+def monitor_view(db: Database, viewer: str) -> dict:
+    """The Monitor page: the feeds, the latest polls, and whether ``viewer`` may manage
+    feeds (editors, admins) or poll them (checkers and above)."""
+    from factcheck.monitor import watch
+    from factcheck.review.permissions import allowed
+
+    reviewer = review.account(db, viewer, "read")
+    return {
+        "feeds": watch.list_feeds(db),
+        "polls": watch.recent_polls(db, limit=30),
+        "can_manage": allowed(reviewer, "manage_feeds"),
+        "can_poll": allowed(reviewer, "review"),
+        "every_forms": watch.EVERY_FORMS,
+    }
+
+
+def add_feed(
+    db: Database, settings: Settings, *, actor: str, url: str, every: str, title: str | None
+) -> dict:
+    """Watch a feed as ``actor`` (an editor or admin); the new feed."""
+    from factcheck.monitor import watch
+
+    review.account(db, actor, "manage_feeds")
+    return watch.add(db, url, settings, actor=actor, every=every, title=title)
+
+
+def poll_feeds_now(
+    db: Database, settings: Settings, *, actor: str, progress: Progress | None = None
+) -> list:
+    """Poll every active feed now as ``actor`` (checkers and above: it adds articles); the
+    :class:`factcheck.monitor.watch.PollResult` of each."""
+    from factcheck.monitor import watch
+
+    review.account(db, actor, "review")
+    return watch.run(db, settings, actor=actor, once=True, progress=progress)

@@ -124,13 +124,14 @@ def add_matches(
     for position, claim_id in enumerate(claim_ids):
         for rank in range(1, per_claim + 1):
             passage_id = passage_ids[(position + rank - 1) % n]
-            rows.append(
-                (claim_id, passage_id, round(0.92 - 0.04 * rank, 3), rank, method, model, now)
-            )
+            score = round(0.92 - 0.04 * rank, 3)  # also the confidence, strong to 0.8
+            band = "strong" if score >= 0.8 else "suggested"
+            rows.append((claim_id, passage_id, score, rank, method, model, score, band, now))
     with db.atomic():
         db.executemany(
             "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "confidence, band, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             rows,
         )
     return len(rows)

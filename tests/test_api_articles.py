@@ -91,6 +91,22 @@ def test_an_article_text_is_extracted_matched_and_stored_once(corpus):
     assert api.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 
 
+def test_a_transcript_keeps_each_claims_speaker_and_turn(api):
+    debate = (
+        "JOE BIDEN: Unemployment reached 14.7% in April.\n\n"
+        "DONALD TRUMP: We built the greatest economy, 3% growth.\n"
+    )
+    answer = api.ann.post("/api/articles", json={"text": debate, "format": "transcript"})
+    assert answer.status_code == 201, answer.text
+    claims = answer.json()["claims"]
+    assert [(c["speaker"], c["turn"], c["text"]) for c in claims] == [
+        ("Joe Biden", 0, "Unemployment reached 14.7% in April."),
+        ("Donald Trump", 1, "We built the greatest economy, 3% growth."),
+    ]
+    refused = api.ann.post("/api/articles", json={"text": debate, "format": "srt"})
+    assert "'auto', 'article' or 'transcript'" in error_of(refused, 422, "invalid_request")
+
+
 def test_an_article_needs_exactly_one_of_text_and_url(api):
     both = api.ann.post("/api/articles", json={"text": ARTICLE, "url": "https://x.example/a"})
     assert "give one of" in error_of(both, 400, "bad_input")
@@ -118,6 +134,19 @@ def test_urls_are_fetched_under_the_cli_rules(api, site, db_path, monkeypatch, t
         assert answer.json()["source"] == url and answer.json()["title"] == "Council news"
         missing = client.post("/api/articles", json={"url": site.base + "/gone"})
         assert "404" in error_of(missing, 422, "fetch_failed")
+
+
+def test_a_page_read_as_cp1252_is_added_with_a_warning(api, site, db_path, monkeypatch):
+    page = PAGE.replace("said", "said “so”").encode("cp1252")
+    url = site.route("/old", page, content_type="text/html")  # no charset, not UTF-8
+    pasted = api.ann.post("/api/articles", json={"text": ARTICLE})
+    assert pasted.status_code == 201 and pasted.json()["warnings"] == []
+    api.close()
+    with running(db_path, monkeypatch, allow_private_urls=True) as allowed:
+        client = allowed.client(allowed.account("Bo", "checker"))
+        answer = client.post("/api/articles", json={"url": url})
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["warnings"] == ["not valid UTF-8: read as cp1252"]
 
 
 def test_search_ranks_the_reference_corpus(corpus):

@@ -83,7 +83,8 @@ def test_paste_an_article_then_review_a_claim_to_the_history(db):
 def test_upload_a_markdown_and_an_html_file(db):
     at = open_app("Ann", page=ARTICLES)
     uploader = at.file_uploader(key="fc_upload_file")
-    assert sorted(uploader.allowed_type) == sorted([".txt", ".md", ".markdown", ".html", ".htm"])
+    articles = [".txt", ".md", ".markdown", ".html", ".htm"]
+    assert sorted(uploader.allowed_type) == sorted([*articles, ".srt", ".vtt", ".tsv", ".csv"])
     markdown = f"# Council news\n\n{ARTICLE}\n".encode()
     uploader.set_value(("council.md", markdown, "text/markdown"))
     at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
@@ -99,6 +100,18 @@ def test_upload_a_markdown_and_an_html_file(db):
     assert set(added) == {"upload:council.md", "upload:tram.html"}
     assert added["upload:council.md"]["title"] == "Council news"
     assert added["upload:tram.html"]["source_kind"] == "upload"
+
+
+def test_an_upload_read_as_cp1252_is_added_with_a_warning(db):
+    at = open_app("Ann", page=ARTICLES)
+    data = ARTICLE.replace("said", "said “so”").encode("cp1252")
+    at.file_uploader(key="fc_upload_file").set_value(("old.txt", data, "text/plain"))
+    at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
+    assert not at.exception
+    assert any("claims from" in s for s in texts(at.success))
+    shown = [text.replace("\\", "") for text in texts(at.warning)]  # Markdown-escaped
+    assert shown == ["not valid UTF-8: read as cp1252"]
+    assert "said “so”" in article_store.get(db, _articles(db)[0]["id"])["text"]
 
 
 def test_the_same_article_twice_adds_nothing(db):
@@ -131,3 +144,44 @@ def test_viewers_read_the_list_but_add_nothing(db):
     assert texts(at.title) == ["Articles"]
     assert not [f for f in at.text_area if f.key == "fc_paste_text"]  # no add form
     assert at.dataframe  # the list (the demo article)
+
+
+def test_paste_a_debate_as_a_transcript_keeps_each_claims_speaker(db):
+    at = open_app("Ann", page=ARTICLES)
+    assert at.radio(key="fc_read_as").value == "auto"
+    at.radio(key="fc_read_as").set_value("transcript")
+    at.text_area(key="fc_paste_text").set_value(
+        "Joe Biden: Unemployment reached 14.7% in April.\n"
+        "Donald Trump: We built the greatest economy, 3% growth.\n"
+    )
+    at.button(key="FormSubmitter:fc_paste_form-Add pasted text").click().run()
+    assert not at.exception
+    assert any("2 turns, 2 speakers" in s for s in texts(at.success)), texts(at.success)
+    (article,) = _articles(db)
+    assert article["format"] == "transcript"
+    rows = list(
+        db.query("SELECT text, speaker, turn FROM claims WHERE article_id = ?", [article["id"]])
+    )
+    assert [(r["speaker"], r["turn"]) for r in rows] == [("Joe Biden", 0), ("Donald Trump", 1)]
+    assert rows[0]["text"] == "Unemployment reached 14.7% in April."
+
+
+def test_upload_a_subtitle_file_reads_it_as_a_transcript(db):
+    at = open_app("Ann", page=ARTICLES)
+    subtitles = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Joe Biden>Unemployment reached 14.7%.\n\n"
+        "00:00:04.000 --> 00:00:06.000\n<v Donald Trump>We had 3% growth.\n"
+    )
+    at.file_uploader(key="fc_upload_file").set_value(("debate.vtt", subtitles.encode(), "text/vtt"))
+    at.button(key="FormSubmitter:fc_upload_form-Add the file").click().run()
+    assert not at.exception
+    (article,) = _articles(db)
+    assert (article["format"], article["title"]) == ("transcript", "debate")
+    rows = db.query(
+        "SELECT speaker, time_start FROM claims WHERE article_id = ? ORDER BY sentence_index",
+        [article["id"]],
+    )
+    assert [(r["speaker"], r["time_start"]) for r in rows] == [
+        ("Joe Biden", 1.0),
+        ("Donald Trump", 4.0),
+    ]

@@ -379,21 +379,23 @@ def test_seen_before_hides_a_repeat_that_is_blind_for_the_viewer(db, desk):
 
 
 def test_five_evidence_cards_at_first_the_rest_on_demand(db):
-    """The best five cards are drawn at once; "Show N more" draws the rest; a card the
-    reviewer uses is always drawn."""
+    """The best five strong or suggested cards are drawn at once; "Show N more" draws the
+    rest (weak ones included); a card the reviewer uses is always drawn."""
     (claim_id,) = add_article(db, ["Inflation reached 9% in May, the bank said."], title="Prices")
     passages = add_sources(db, 8)
     add_matches(db, [claim_id], passages, 8)
+    db.execute("UPDATE matches SET band = 'weak', confidence = 0.1 WHERE rank = 8")
+    db.conn.commit()
 
     def cards(at) -> list[str]:
         return [c.key for c in at.segmented_control if c.key.startswith(f"fc_ev_{claim_id}_")]
 
     at = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
     assert not at.exception
-    assert any("8 matched passages" in m for m in texts(at.markdown))
+    assert any("8 candidates" in m and "1 weak" in m for m in texts(at.markdown))
     assert len(cards(at)) == 5
     more = at.button(key="fc_more_cards")
-    assert more.label == "Show 3 more"
+    assert more.label == "Show 3 more (1 weak)"
     more.click().run()
     assert len(cards(at)) == 8
     assert not [b for b in at.button if b.key == "fc_more_cards"]
@@ -403,4 +405,47 @@ def test_five_evidence_cards_at_first_the_rest_on_demand(db):
     again = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)  # a new session: 5 + the cited one
     assert len(cards(again)) == 6
     assert cards(again)[-1].endswith("_context")
-    assert again.button(key="fc_more_cards").label == "Show 2 more"
+    assert again.button(key="fc_more_cards").label == "Show 2 more"  # the weak one is cited
+
+
+def test_a_transcript_claim_shows_its_speaker_role_turn_and_time(db):
+    from factcheck.extract.turns import extract_transcript
+    from factcheck.ingest import transcript
+    from factcheck.storage import articles as article_store
+
+    class Fixed:
+        def score(self, texts):
+            return [0.9] * len(texts)
+
+    document = transcript.to_document(
+        "WEBVTT\n\n00:00:05.000 --> 00:00:09.000\n<v Moderator>Welcome, everyone.\n\n"
+        "00:01:02.000 --> 00:01:09.500\n<v Kamala Harris>Unemployment rose to 14.7% in April.\n"
+    )
+    claims = extract_transcript(document.text, document.turns, threshold=0.5, scorer=Fixed())
+    with db.atomic():
+        article_id = article_store.insert(
+            db, document, content_hash="vtt", extractor="default", actor="seed"
+        )
+        ids = claim_store.insert_many(db, article_id, claims, actor="seed")
+    at = open_app("Ann", page=CLAIM_PAGE, claim=ids[1])
+    assert not at.exception
+    facts = next(m for m in texts(at.markdown) if "**Speaker:**" in m)
+    assert "**Speaker:** Kamala Harris" in facts and "(moderator)" not in facts
+    assert "**Turn:** 2" in facts and "**Time:** 00:01:02–00:01:09" in facts
+    at = open_app("Ann", page=CLAIM_PAGE, claim=ids[0])
+    facts = next(m for m in texts(at.markdown) if "**Speaker:**" in m)
+    assert "**Speaker:** Moderator (moderator)" in facts and "**Turn:** 1" in facts
+
+
+def test_a_claim_with_only_weak_candidates_shows_the_best_one(db):
+    """Weak candidates are still shown: the best at once, the others behind "Show N more"."""
+    (claim_id,) = add_article(db, ["Pelicans nested on 41 piers in March."], title="Harbour")
+    add_matches(db, [claim_id], add_sources(db, 4), 4)
+    db.execute("UPDATE matches SET band = 'weak', confidence = 0.05 WHERE claim_id = ?", [claim_id])
+    db.conn.commit()
+    at = open_app("Ann", page=CLAIM_PAGE, claim=claim_id)
+    assert not at.exception
+    shown = [c.key for c in at.segmented_control if c.key.startswith(f"fc_ev_{claim_id}_")]
+    assert len(shown) == 1
+    assert any(":gray-badge[weak] #1 · confidence 5%" in m for m in texts(at.markdown))
+    assert at.button(key="fc_more_cards").label == "Show 3 more (3 weak)"

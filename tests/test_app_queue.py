@@ -32,7 +32,10 @@ def desk(db):
     passages = add_sources(db, 2)
     add_matches(db, [economy[0]], passages, 2)  # best match 0.88: strong
     add_matches(db, [crime[0]], passages, 1, method="bm25")
-    db.execute("UPDATE matches SET score = 0.4 WHERE claim_id = ?", [crime[0]])
+    db.execute(
+        "UPDATE matches SET score = 0.4, confidence = 0.2, band = 'weak' WHERE claim_id = ?",
+        [crime[0]],
+    )
     db.conn.commit()
     return {"economy": economy, "crime": crime}
 

@@ -23,8 +23,8 @@ def matched(db):
         add_matches(db, [claims[position]], passages, len(scores))
         for rank, score in enumerate(scores, start=1):
             db.execute(
-                "UPDATE matches SET score = ? WHERE claim_id = ? AND rank = ?",
-                [score, claims[position], rank],
+                "UPDATE matches SET score = ?, confidence = ? WHERE claim_id = ? AND rank = ?",
+                [score, score, claims[position], rank],
             )
     for name, role in (("Ann", "checker"), ("Eve", "editor")):
         review.ensure_reviewer(db, name, role)
@@ -78,11 +78,11 @@ def test_the_best_match_is_read_from_the_index(matched, db):
     plan = " ".join(
         row[3]
         for row in db.execute(
-            "EXPLAIN QUERY PLAN SELECT max(m.score) FROM matches m WHERE m.claim_id = ?",
+            "EXPLAIN QUERY PLAN SELECT max(m.confidence) FROM matches m WHERE m.claim_id = ?",
             [matched[1]],
         )
     )
-    assert "COVERING INDEX matches_claim_score" in plan
+    assert "COVERING INDEX matches_claim_confidence" in plan
 
 
 def test_migration_0006_adds_the_index_to_an_existing_database(tmp_path):

@@ -163,6 +163,64 @@ def test_markdown_and_html_files_keep_their_metadata(db_path, tmp_path):
     assert "12 million euro harbour plan" in claims
 
 
+DEBATE = (
+    'JOE BIDEN: We have lost 200,000 people to this virus. Rumsfeld said "it would be quick."\n\n'
+    "DONALD TRUMP: That is not true. We built the greatest economy in history.\n\n"
+    "JOE BIDEN: Unemployment reached 14.7% in April.\n\n"
+    "DONALD TRUMP: Wrong, Joe.\n"
+)
+
+
+def stored_claims(db_path) -> list[dict]:
+    db = open_db(db_path)
+    try:
+        return list(db.query("SELECT text, speaker, turn, attribution FROM claims ORDER BY id"))
+    finally:
+        db.close()
+
+
+def test_a_debate_of_name_turns_is_read_as_a_transcript(db_path, tmp_path):
+    source = write(tmp_path, "debate.txt", DEBATE)
+    result = invoke("ingest", "--db", str(db_path), "--no-match", source)
+    assert result.exit_code == 0, result.output
+    assert "(a transcript: 4 turns, 2 speakers)" in result.stdout
+    claims = stored_claims(db_path)
+    assert {c["speaker"] for c in claims} == {"Joe Biden", "Donald Trump"}
+    assert not any("BIDEN" in c["text"] or "TRUMP" in c["text"] for c in claims)
+    rumsfeld = next(c for c in claims if c["text"].startswith("Rumsfeld"))
+    assert (rumsfeld["speaker"], rumsfeld["turn"]) == ("Joe Biden", 0)
+    listed = json.loads(invoke("articles", "--db", str(db_path), "--format", "json").stdout)
+    assert [a["format"] for a in listed] == ["transcript"]
+
+
+def test_format_article_reads_the_same_text_as_prose(db_path, tmp_path):
+    source = write(tmp_path, "debate.txt", DEBATE)
+    result = invoke("ingest", "--db", str(db_path), "--no-match", "--format", "article", source)
+    assert result.exit_code == 0, result.output
+    claims = stored_claims(db_path)
+    assert all(c["turn"] is None for c in claims)
+    assert any(c["text"].startswith("JOE BIDEN:") for c in claims)
+
+
+def test_format_transcript_reads_subtitles_and_refuses_prose(db_path, tmp_path, seeded):
+    prose = write(tmp_path, "prose.txt", "The council met on Monday. It approved the plan.")
+    result = invoke("ingest", "--db", str(db_path), "--format", "transcript", prose)
+    assert result.exit_code == 1
+    assert_one_error(result.stderr, f"Error: {prose}: no speaker turns found")
+    assert counts(db_path) == seeded
+    bad = invoke("ingest", "--db", str(db_path), "--format", "speech", prose)
+    assert bad.exit_code == 2 and "'auto', 'article', 'transcript'" in bad.stderr
+    srt = write(tmp_path, "talk.srt", "1\n00:00:01,000 --> 00:00:03,000\nANN LEE: Taxes rose 5%.\n")
+    result = invoke("ingest", "--db", str(db_path), "--no-match", "--format", "transcript", srt)
+    assert result.exit_code == 0, result.output
+    assert stored_claims(db_path)[-1] == {
+        "text": "Taxes rose 5%.",
+        "speaker": "Ann Lee",
+        "turn": 0,
+        "attribution": "transcript turn",
+    }
+
+
 @pytest.mark.model  # scores with the bundled model
 def test_seed_article_is_ingested(db_path, seed_article):
     result = factcheck("ingest", "--db", str(db_path), str(seed_article))
@@ -342,6 +400,23 @@ def test_score_refuses_bad_input(tmp_path, name, content, message):
     result = invoke("score", source)
     assert result.exit_code == 1
     assert_one_error(result.stderr, f"Error: {source}: {message}")
+
+
+def test_score_warns_when_a_file_is_read_as_cp1252(tmp_path, monkeypatch):
+    from factcheck.extract import claims as extract_claims
+
+    class Fixed:
+        def score(self, texts):
+            return [0.5] * len(texts)
+
+    monkeypatch.setattr(extract_claims, "_default_scorer", Fixed)
+    source = write(tmp_path, "old.txt", "Prices rose 5 € — “a record”.\n".encode("cp1252"))
+    result = invoke("score", source)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["text"] == "Prices rose 5 € — “a record”."
+    assert result.stderr.splitlines() == [f"Warning: {source}: not valid UTF-8: read as cp1252"]
+    utf8 = invoke("score", write(tmp_path, "new.txt", "Prices rose 5 €.\n"))
+    assert utf8.exit_code == 0 and utf8.stderr == ""
 
 
 def test_score_missing_file(tmp_path):

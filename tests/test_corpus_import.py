@@ -467,9 +467,10 @@ def test_cli_embed_encodes_once(db_path, tmp_path, monkeypatch):
         cli, ["corpus", "import", str(path), "--db", str(db_path), "--embed", "--model", "fake"]
     )
     assert result.exit_code == 0, result.output
-    assert "encoded 4 passages with fake" in result.output and sum(calls) == 4
+    assert "encoded 4 texts with fake" in result.output and sum(calls) == 4
     again = runner.invoke(cli, ["corpus", "embed", "--db", str(db_path), "--model", "fake"])
-    assert "every passage already has a vector for fake" in again.output and sum(calls) == 4
+    assert "every text of the corpus already has a vector for fake" in again.output
+    assert sum(calls) == 4
 
 
 def _factcheck_row(verdict: str, title: str, claim: str = "Crime doubled in 2020.") -> str:
@@ -547,3 +548,35 @@ def test_cli_import_on_existing_refuse(db_path, tmp_path):
     assert refused.exit_code == 1 and "already stored with other content" in refused.output
     corrected = runner.invoke(cli, ["corpus", "import", str(second)])
     assert corrected.exit_code == 0 and "1 corrected" in corrected.output
+
+
+def test_a_file_not_in_utf8_is_imported_with_a_warning_naming_the_guess(db, settings, tmp_path):
+    """It was decoded by charset-normalizer's guess without a word: here cp1250, which turns
+    "Naïve" into "Naďve"; the warning now says so, and where the guess came from."""
+    path = tmp_path / "refs.csv"
+    path.write_bytes(
+        'claim,verdict\n"Prices rose 5 € — “a record”, the minister said.",false\n'
+        "Naïve claim about the économie,true\n".encode("cp1252")
+    )
+    (result,) = import_paths(db, [path], ImportOptions(), settings=settings)
+    assert result.new == 2 and len(result.warnings) == 1
+    assert result.warnings[0].startswith("not valid UTF-8: read as ")
+    assert result.warnings[0].endswith(", a guess (save the file as UTF-8 to be sure)")
+    logged = db.execute("SELECT after FROM events WHERE action = 'corpus.imported'").fetchone()[0]
+    assert json.loads(logged)["warnings"] == result.warnings
+    utf8 = write(tmp_path / "new.csv", "claim,verdict\nTaxes rose by 3%.,true\n")
+    assert import_paths(db, [utf8], ImportOptions(), settings=settings)[0].warnings == []
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "old.txt").write_bytes("Prices rose 5 € — “a record”.".encode("cp1252"))
+    (read,) = import_paths(db, [folder], ImportOptions(), settings=settings)
+    assert read.warnings == ["file old.txt: not valid UTF-8: read as cp1252"]
+    again = tmp_path / "again.csv"
+    again.write_bytes(path.read_bytes().replace(b"5", b"6"))
+    cli_run = CliRunner().invoke(
+        cli, ["corpus", "import", str(again), "--db", str(settings.db_path)]
+    )
+    assert cli_run.exit_code == 0, cli_run.output
+    assert [line for line in cli_run.stderr.splitlines() if line.startswith("Warning:")] == [
+        f"Warning: {again}: {result.warnings[0]}"
+    ]

@@ -157,6 +157,7 @@ def test_onnx_backends_match_torch_and_int8_gets_its_own_key(
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
     monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(tmp_path / "onnx"))
+    embed.forget_recent()  # vectors remembered from earlier tests would skip the export
     torch_vectors = bundled_model.encode(TEXTS[:3], normalize_embeddings=True)
     monkeypatch.setenv("FACTCHECK_EMBED_BACKEND", "onnx")
     got = vectors.embed_texts(db, TEXTS[:3])
@@ -170,3 +171,55 @@ def test_onnx_backends_match_torch_and_int8_gets_its_own_key(
         False,
         True,
     ]
+
+
+def test_progress_reports_texts_done_of_total_after_each_batch(db, monkeypatch):
+    counter = Counter(monkeypatch, fake=True)
+    heard: list[vectors.EncodingProgress] = []
+    texts = [f"claim number {i}" for i in range(5)]
+    vectors.embed_texts(db, texts, model="fake", batch_size=2, report=heard.append)
+    assert [(p.done, p.total) for p in heard] == [(2, 5), (4, 5), (5, 5)]
+    assert all(p.rate > 0 for p in heard) and heard[-1].eta == 0
+    assert heard[0].message.startswith("encoding texts: 2 of 5, ") and "left" in heard[0].message
+    assert "left" not in heard[-1].message
+    heard.clear()
+    vectors.embed_texts(db, texts, model="fake", batch_size=2, report=heard.append)
+    assert heard == [] and len(counter.calls) == 3  # all cached: nothing encoded, nothing said
+
+
+@pytest.mark.model
+def test_the_default_backend_is_onnx_and_torch_stands_in_when_no_graph_can_be_made(
+    db, bundled_model, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("FACTCHECK_EMBED_BACKEND", raising=False)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the ONNX folder would go")
+    monkeypatch.setenv("FACTCHECK_ONNX_DIR", str(blocked / "onnx"))
+    monkeypatch.setattr(embed, "_onnx_failed", [])
+    embed.forget_recent()
+    torch_vectors = bundled_model.encode(TEXTS[:3], normalize_embeddings=True)
+    got = vectors.embed_texts(db, TEXTS[:3])  # the default (onnx) cannot export: torch runs
+    assert np.allclose(got, torch_vectors, atol=1e-5)
+    assert vectors.models_in_db(db) == {embed.BUNDLED_MODEL: 3}  # the same key as onnx's
+    monkeypatch.setenv("FACTCHECK_EMBED_BACKEND", "onnx")  # named: no stand-in
+    with pytest.raises(ModelError, match="FACTCHECK_ONNX_DIR"):
+        vectors.embed_texts(db, ["a text not cached yet"])
+
+
+@pytest.mark.model
+def test_recent_texts_are_encoded_once_per_process(bundled_model, monkeypatch):
+    embed.forget_recent()
+    first = embed.encode(TEXTS[:2])
+    given: list[list[str]] = []
+    real = embed._encode
+    monkeypatch.setattr(
+        embed, "_encode", lambda texts, **kw: given.append(texts) or real(texts, **kw)
+    )
+    again = embed.encode([TEXTS[1], TEXTS[2], TEXTS[0]])
+    assert given == [[TEXTS[2]]]  # only the new text reaches the model
+    assert np.array_equal(again[[2, 0]], first)
+    direct = bundled_model.encode([TEXTS[2]], normalize_embeddings=True)
+    assert np.allclose(again[1], direct[0], atol=1e-5)
+    monkeypatch.setattr(embed, "MEMO_SIZE", 1)
+    embed.encode(["one more text"])
+    assert list(embed._memo) == [(embed.BUNDLED_MODEL, "one more text")]  # the oldest dropped

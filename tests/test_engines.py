@@ -329,7 +329,7 @@ def test_queue_sorts_missing_matches_last_on_both_engines(db):
             db,
             [claims[1]["id"]],
             [{"claim_id": claims[1]["id"], "passage_id": passage, "score": 0.8, "rank": 1,
-              "method": "dense"}],
+              "method": "dense", "confidence": 0.7, "band": "strong"}],
         )  # fmt: skip
     rows = review_store.queue_rows(db, review_store.QueueFilters(), sort="match")
     assert [r["id"] for r in rows][0] == claims[1]["id"]  # the match first, then no match

@@ -82,8 +82,9 @@ def test_the_demo_loads_with_matches_and_a_strong_match(db, settings):
     found = store.for_claim(db, claim_id)
     assert found and found[0]["rank"] == 1
     assert "eight billion" in found[0]["text"].lower()
-    assert found[0]["strength"] == "strong" and found[0]["score"] >= 0.75
-    assert all(m["score"] >= settings.match_suggested for m in found)
+    assert found[0]["strength"] == found[0]["band"] == "strong" and found[0]["score"] >= 0.75
+    assert found[0]["confidence"] >= settings.match_strong
+    assert len(found) == settings.match_top_k  # weak candidates are kept too
     assert {
         "passage_id",
         "text",
@@ -100,6 +101,9 @@ def test_the_demo_loads_with_matches_and_a_strong_match(db, settings):
         "method",
         "model",
         "strength",
+        "band",
+        "confidence",
+        "external_id",
     } <= set(found[0])
     kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM sources")}
     assert kinds == {"fact-check", "official"}
@@ -118,7 +122,7 @@ def test_the_seed_article_puts_the_planted_reference_first(db, settings, seed_ar
     assert best["method"] == "rerank" and best["model"]
 
 
-def test_matching_replaces_and_respects_the_thresholds(db, tmp_path, monkeypatch):
+def test_matching_replaces_and_bands_by_the_thresholds(db, tmp_path, monkeypatch):
     settings = load_settings(db_path=tmp_path / "x.db")
     ensure_demo(db, settings)
     before = store.count(db)
@@ -126,9 +130,14 @@ def test_matching_replaces_and_respects_the_thresholds(db, tmp_path, monkeypatch
     assert store.count(db) == before  # replaced, not added twice
     strict = load_settings(match_suggested=0.8, match_strong=0.9)
     result = match.match_all(db, strict, top_k=2)
-    rows = db.execute("SELECT claim_id, score, rank FROM matches").fetchall()
-    assert result.matches == len(rows) and all(score >= 0.8 for _c, score, _r in rows)
-    assert all(rank <= 2 for _c, _s, rank in rows)
+    rows = db.execute("SELECT claim_id, confidence, band, rank FROM matches").fetchall()
+    assert result.matches == len(rows) == 2 * result.claims  # weak ones stored too
+    expected = [
+        "strong" if c >= 0.9 else "suggested" if c >= 0.8 else "weak" for _i, c, _b, _r in rows
+    ]
+    assert [b for _i, _c, b, _r in rows] == expected
+    assert result.weak == expected.count("weak") and result.strong == expected.count("strong")
+    assert all(rank <= 2 for *_x, rank in rows)
     monkeypatch.setenv("FACTCHECK_MATCH_SUGGESTED", "0.9")
     monkeypatch.setenv("FACTCHECK_MATCH_STRONG", "0.8")
     with pytest.raises(ConfigError, match="above the strong-match threshold"):
@@ -217,3 +226,29 @@ def test_vectors_of_another_model_stop_matching_with_an_offer_to_re_encode(db, s
     with pytest.raises(ModelError, match="factcheck corpus embed"):
         match.match_all(db, settings)
     assert store.count(db) == before > 0  # nothing half-written
+
+
+def test_the_corpus_is_encoded_once_with_progress_and_the_index_encodes_nothing_more(
+    db, settings, tmp_path, monkeypatch
+):
+    long_lead = " ".join(f"Sentence {i} of a long lead about district centres." for i in range(20))
+    corpus = write_jsonl(tmp_path / "refs.jsonl", [PLANTED | {"lead": long_lead}, *DISTRACTORS])
+    import_paths(db, [corpus], ImportOptions(), settings=settings)
+    monkeypatch.setattr(match, "REPORT_FROM", 1)  # this small corpus reports too
+    heard: list[str] = []
+    encoded = match.encode_corpus(db, settings, progress=heard.append)
+    # each fact-check's claim, the planted one's title and the start of its lead (not the
+    # whole lead, which no search uses)
+    assert encoded == len(DISTRACTORS) + 3
+    assert heard and heard[-1].startswith(f"encoding texts: {encoded:,} of {encoded:,}")
+    assert match.encode_corpus(db, settings, progress=heard.append) == 0
+    from factcheck.models import embed
+
+    calls: list[list[str]] = []
+    real = embed.encode
+    monkeypatch.setattr(
+        embed, "encode", lambda texts, **kw: calls.append(texts) or real(texts, **kw)
+    )
+    index = match.corpus_index(db, settings)
+    assert index is not None and len(index) == len(DISTRACTORS) + 1
+    assert calls == []  # everything the index needs was encoded above

@@ -92,6 +92,56 @@ def test_a_source_or_a_document(db, settings):
         pipeline.add_article(db, settings, actor="ann", source="a.txt", document=document())
 
 
+# --------------------------------------------------------------------------- read warnings
+
+
+class FixedScorer:
+    """Every sentence 0.6: these tests are about what the result says, not the model."""
+
+    def score(self, texts):
+        return [0.6] * len(texts)
+
+
+def test_a_decoding_fallback_is_reported_and_recorded(db, settings, tmp_path, monkeypatch):
+    """A cp1252 file was read without a word; now every caller gets the warning, and the
+    article's ingest event keeps it."""
+    from factcheck.extract import claims as extract_claims
+    from factcheck.storage import events
+
+    monkeypatch.setattr(extract_claims, "_default_scorer", FixedScorer)
+    path = tmp_path / "old.txt"
+    path.write_bytes(ARTICLE.replace("said", "said “so”").encode("cp1252") + b" \x81")
+    result = pipeline.add_article(db, settings, source=str(path), actor="ann", match=False)
+    warning = (
+        "not valid UTF-8: read as cp1252 "
+        "(1 byte could not be mapped and was replaced with \ufffd, U+FFFD)"
+    )
+    assert result.created and result.warnings == [warning]
+    assert warning not in result.message  # shown beside it, as a warning
+    ingested = events.for_entity(db, "articles", result.article_id)[0]
+    assert ingested["action"] == "article.ingested" and ingested["after"]["warnings"] == [warning]
+    again = pipeline.add_article(db, settings, source=str(path), actor="ann", match=False)
+    assert not again.created and again.warnings == [warning]  # still true of this input
+    utf8 = tmp_path / "new.txt"
+    utf8.write_text(ARTICLE + " “Quoted.”", encoding="utf-8")
+    fresh = pipeline.add_article(db, settings, source=str(utf8), actor="ann", match=False)
+    assert fresh.created and fresh.warnings == []
+    assert "warnings" not in events.for_entity(db, "articles", fresh.article_id)[0]["after"]
+
+
+def test_the_cli_prints_a_decoding_fallback_as_a_warning_line(db_path, tmp_path, monkeypatch):
+    from factcheck.extract import claims as extract_claims
+
+    monkeypatch.setattr(extract_claims, "_default_scorer", FixedScorer)
+    path = tmp_path / "old.txt"
+    path.write_bytes(ARTICLE.replace("said", "said “so”").encode("cp1252"))
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(db_path), "--no-match"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{path}: article 1: ")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert warnings == [f"Warning: {path}: not valid UTF-8: read as cp1252"]
+
+
 # --------------------------------------------------------------------------- every caller
 
 

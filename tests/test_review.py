@@ -68,9 +68,9 @@ def _passages(db, count=2):
 
 def _match(db, claim_id, passage_id, score):
     db.execute(
-        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
-        "VALUES (?, ?, ?, 1, 'dense', 'm', '2024')",
-        [claim_id, passage_id, score],
+        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, confidence, "
+        "created_at) VALUES (?, ?, ?, 1, 'dense', 'm', ?, '2024')",
+        [claim_id, passage_id, score, score],
     )
 
 

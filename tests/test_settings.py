@@ -15,6 +15,7 @@ from factcheck import config
 from factcheck.cli import cli
 from factcheck.config import Settings, load_settings
 from factcheck.errors import ConfigError
+from factcheck.models.onnx import backend as embed_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -54,7 +55,7 @@ def test_help_lists_every_setting():
     for name in Settings.model_fields:
         assert config.env_name(name) in result.output, name
     # and their defaults
-    assert "[default: 0.75]" in result.output and "[default: rerank]" in result.output
+    assert "[default: 0.47]" in result.output and "[default: rerank]" in result.output
 
 
 def test_every_setting_has_help_and_a_default():
@@ -83,8 +84,9 @@ def test_defaults():
     assert (settings.threshold, settings.match_method, settings.embed_backend) == (
         0.5,
         "rerank",
-        "torch",
+        None,  # not named: the embedder's default, onnx (torch's vectors, faster on a CPU)
     )
+    assert embed_backend() == "onnx"
     assert settings.score_backend is None and settings.llm_api_key is None
 
 

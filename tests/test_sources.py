@@ -191,6 +191,61 @@ def test_latin1_text_is_accepted(settings):
     assert load(text.encode("latin-1"), settings).text == text
 
 
+CP1252_WARNING = "not valid UTF-8: read as cp1252"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Café “quoted” — naïve.".encode(),
+        "\ufeffCafé “quoted”.".encode("utf-8"),
+        "\ufeffCafé “quoted”.".encode("utf-16"),
+        b"Plain ASCII text.",
+    ],
+)
+def test_text_read_as_given_has_no_warning(settings, data):
+    assert load(data, settings).warnings == []
+
+
+def test_a_declared_charset_that_decodes_has_no_warning(settings):
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Café “quoted”.</p>'
+    document = load(page.encode("cp1252"), settings, name="fr.html")
+    assert (document.text, document.warnings) == ("Café “quoted”.", [])
+
+
+def test_cp1252_text_is_read_with_a_warning_naming_cp1252(settings):
+    """It was read without a word: the reader could not tell it had guessed."""
+    text = "Prices rose 5 € — “a record”, said the minister’s office."
+    document = load(text.encode("cp1252"), settings)
+    assert (document.text, document.warnings) == (text, [CP1252_WARNING])
+
+
+def test_bytes_cp1252_cannot_map_are_kept_visible_and_counted(settings):
+    """0x81, 0x8D, 0x8F, 0x90 and 0x9D have no character in cp1252: the text was read as
+    Latin-1 and every such byte, and every cp1252 quote and dash beside it, silently deleted."""
+    data = "He said “hello” —".encode("cp1252") + b" \x81 then \x8d\x8f\x90\x9d."
+    document = load(data, settings)
+    assert document.text == "He said “hello” — \ufffd then \ufffd\ufffd\ufffd\ufffd."
+    assert document.warnings == [
+        f"{CP1252_WARNING} (5 bytes could not be mapped and were replaced with \ufffd, U+FFFD)"
+    ]
+    one = load("Café “x”".encode("cp1252") + b"\x81", settings).warnings[0]
+    assert one.endswith("(1 byte could not be mapped and was replaced with \ufffd, U+FFFD)")
+
+
+def test_a_declared_charset_that_fails_is_named_in_the_warning(settings):
+    page = '<html><head><meta charset="utf-16"></head><body><p>Café “quoted”.</p>'
+    document = load(page.encode("cp1252"), settings, name="fr.html")
+    assert document.text == "Café “quoted”."
+    assert document.warnings == ["not valid UTF-8 (nor utf-16, as declared): read as cp1252"]
+
+
+def test_transcripts_carry_the_warning_too(settings):
+    data = "ANNA: Prices rose 5 € — “a record”.\nBEN: They fell.\n".encode("cp1252")
+    document = load(data, settings, name="debate.txt", read_as="transcript")
+    assert document.format == "transcript" and document.warnings == [CP1252_WARNING]
+
+
 @pytest.mark.parametrize("depth", [300, 100_000])
 def test_html_nested_past_the_parsers_limit_is_refused_saying_so(settings, depth):
     """It was refused as "only scripts, styles or markup", which is not what happened."""

@@ -165,11 +165,16 @@ def add_article(
     settings = settings_of(request)
     url = http_url(body.url) if body.url else None
     result = workbench.add_article(
-        db, settings, actor=_name(account), text=body.text, url=url, title=body.title
+        db,
+        settings,
+        actor=_name(account),
+        text=body.text,
+        url=url,
+        title=body.title,
+        read_as=body.format,
     )
     if not result.created:
         response.status_code = 200
-    strong = workbench.strong_match_threshold()
     claims = [
         {
             "id": row["id"],
@@ -177,8 +182,12 @@ def add_article(
             "score": row["score"],
             "claim_type": row.get("claim_type"),
             "speaker": row.get("speaker"),
+            "speaker_role": row.get("speaker_role"),
+            "turn": row.get("turn"),
+            "time_start": row.get("time_start"),
+            "time_end": row.get("time_end"),
             "reasons": list(row.get("reasons") or []),
-            "matches": [_match(m) for m in match_store.for_claim(db, row["id"], strong=strong)],
+            "matches": [_match(m) for m in match_store.for_claim(db, row["id"])],
         }
         for row in claim_store.list_claims(db, article_id=result.article_id)
     ]
@@ -191,6 +200,7 @@ def add_article(
         "matched": result.matched,
         "match_error": result.match_error,
         "message": result.message,
+        "warnings": result.warnings,
         "claims": claims,
     }
 
@@ -353,7 +363,8 @@ def search(
         Query(description="default: FACTCHECK_MATCH_METHOD"),
     ] = None,
 ) -> list[dict[str, Any]]:
-    """The reference corpus's best passages for `q`, with source, score and strength."""
+    """The reference corpus's best passages for `q`, with source, similarity (`score`),
+    calibrated `confidence` and band (`strength`: strong, suggested or weak)."""
     from factcheck.match.matcher import search as search_corpus
 
     review.account(db, _name(account), "read")

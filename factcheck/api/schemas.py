@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from factcheck.vocab import STANCES
+from factcheck.vocab import READ_AS, STANCES
 
 MAX_ID = 2**63 - 1  # SQLite's (and PostgreSQL's bigint) largest integer
 MAX_TEXT = 20_000  # the workflow's limit on a rationale, quote or note
@@ -20,6 +20,7 @@ MAX_URL = 2048
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Stance = Literal[STANCES]  # type: ignore[valid-type]
+ReadAs = Literal[READ_AS]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -100,13 +101,25 @@ class ArticleRequest(Strict):
         "FACTCHECK_ALLOW_PRIVATE_URLS is set on the server)",
     )
     title: str | None = Field(None, max_length=500, description="a title to store")
+    format: ReadAs = Field(
+        "auto",
+        description="read the text as an article or a transcript (speakers' turns: "
+        "'NAME: text', TSV line/speaker/text, SRT, WebVTT); auto: a transcript when it "
+        "looks like one",
+    )
 
 
 class Match(BaseModel):
     passage_id: int
     source_id: int
-    score: float
-    strength: str
+    external_id: str | None = Field(None, description="the source's id in its corpus file")
+    rank: int = Field(description="1 = the re-ranker's best candidate")
+    score: float = Field(description="cosine similarity of claim and fact-check (0..1)")
+    confidence: float | None = Field(
+        None, description="calibrated chance (0..1) that this is the right fact-check"
+    )
+    band: str = Field(description="strong, suggested or weak (by confidence)")
+    strength: str = Field(description="the band (kept for older clients)")
     title: str | None = None
     url: str | None = None
     publisher: str | None = None
@@ -121,6 +134,10 @@ class ExtractedClaim(BaseModel):
     score: float
     claim_type: str | None = None
     speaker: str | None = None
+    speaker_role: str | None = Field(None, description="transcripts: moderator, candidate, ...")
+    turn: int | None = Field(None, description="transcripts: the turn (0-based)")
+    time_start: float | None = Field(None, description="transcripts with cues: seconds")
+    time_end: float | None = None
     reasons: list[str]
     matches: list[Match]
 
@@ -134,6 +151,11 @@ class ArticleResponse(BaseModel):
     matched: int | None = Field(None, description="matches stored (null: not matched)")
     match_error: str | None = None
     message: str
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="how the input was read, when not as given: e.g. 'not valid UTF-8: read "
+        "as cp1252' (a fetched page)",
+    )
     claims: list[ExtractedClaim] = Field(description="the article's check-worthy claims")
 
 

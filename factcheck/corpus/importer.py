@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -35,6 +36,10 @@ DOC_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 WINDOW_CHARS = 800  # a body passage holds whole sentences up to about this many characters
 WINDOW_OVERLAP = 1  # sentences shared by consecutive body passages
 POLITIFACT = "https://www.politifact.com"
+# json.loads beyond broken syntax: an integer past Python's digit limit, nesting past recursion
+JSON_FAILURES = (ValueError, RecursionError)
+MAX_JSON_DEPTH = 100  # ClaimReview needs about 5 levels; the readers recurse
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # tab, newlines and form feeds stay
 
 # Field roles and the column names detected for each (lower case, '-' and ' ' read as '_').
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -138,6 +143,7 @@ class ImportResult:
     source_ids: list[int] = field(default_factory=list)  # sources added
     present_ids: list[int] = field(default_factory=list)  # the file's sources already stored
     corrected_ids: list[int] = field(default_factory=list)  # stored ids given new content
+    warnings: list[str] = field(default_factory=list)  # how the file was read, if not as UTF-8
 
     @property
     def message(self) -> str:
@@ -155,6 +161,7 @@ class _Parsed:
     format: str
     sources: list[tuple[dict, list[dict]]]
     bad: list[BadRow]
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -184,12 +191,15 @@ def parse_file(path: Path, options: ImportOptions, settings: Settings) -> _Parse
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     fmt = options.format if options.format != "auto" else detect_format(path)
+    warnings: list[str] = []
     if fmt == "folder":
-        rows = _read_folder(path, settings)
+        rows = _read_folder(path, settings, warnings)
     else:
         if path.is_dir():
             raise InputError(f"{path} is a folder; use --format folder (or auto)")
-        rows = READERS[fmt](_read_text(path), path, options)
+        text, warning = _decoded_file(path)
+        warnings += [warning] if warning else []
+        rows = READERS[fmt](text, path, options)
     records = [r for r in rows if isinstance(r, Record)]
     bad = [r for r in rows if isinstance(r, BadRow)]
     if not records and not bad:
@@ -197,7 +207,7 @@ def parse_file(path: Path, options: ImportOptions, settings: Settings) -> _Parse
     records, duplicates = _drop_duplicate_ids(records)
     kind_default = "article" if fmt == "folder" else "fact-check"
     sources = [build_source(r, options, kind_default, path, fmt) for r in records]
-    return _Parsed(path, fmt, sources, bad + duplicates)
+    return _Parsed(path, fmt, sources, bad + duplicates, warnings)
 
 
 def _check_options(options: ImportOptions) -> None:
@@ -216,6 +226,12 @@ def _check_options(options: ImportOptions) -> None:
         raise InputError(f"unknown field roles: {', '.join(sorted(unknown))}")
 
 
+def shown_names(names: Iterable[str]) -> str:
+    """Names from a file, comma-separated, each quoted when it holds a line break or other
+    unprintable character (an error message stays one line)."""
+    return ", ".join(name if name.isprintable() else repr(name) for name in names)
+
+
 def _bad_rows_message(bad: list[tuple[Path, BadRow]], shown: int = 5) -> str:
     listed = "; ".join(f"{path} {row}" for path, row in bad[:shown])
     more = f" (and {len(bad) - shown} more)" if len(bad) > shown else ""
@@ -231,6 +247,7 @@ def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool
         parsed.format,
         len(parsed.sources) + len(parsed.bad),
         skipped=list(parsed.bad),
+        warnings=list(parsed.warnings),
     )
     known = store.source_ids_by_hash(db, [s["content_hash"] for s, _ in parsed.sources])
     by_id = store.source_ids_by_external_id(
@@ -242,7 +259,7 @@ def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool
         ],
     )
     if by_id and options.on_existing == "refuse":
-        listed = ", ".join(sorted(by_id)[:5]) + (" ..." if len(by_id) > 5 else "")
+        listed = shown_names(sorted(by_id)[:5]) + (" ..." if len(by_id) > 5 else "")
         raise InputError(
             f"{parsed.path}: {len(by_id)} row(s) carry an id already stored with other content "
             f"({listed}); nothing was imported (--on-existing update records them as "
@@ -281,6 +298,7 @@ def _write(db: Database, parsed: _Parsed, options: ImportOptions, progress: bool
             "already_present": result.present,
             "corrected": result.corrected_ids,
             "skipped": [str(b) for b in result.skipped],
+            **({"warnings": result.warnings} if result.warnings else {}),
             "first_id": result.source_ids[0] if result.source_ids else None,
             "last_id": result.source_ids[-1] if result.source_ids else None,
         },
@@ -454,8 +472,8 @@ def _sniff_jsonl(text: str) -> str:
     for line in text.split("\n"):
         if line.strip():
             try:
-                first = json.loads(line)
-            except json.JSONDecodeError:
+                first = _parsed_json(line)
+            except JSON_FAILURES:
                 return "jsonl"  # the reader reports the broken line
             if isinstance(first, dict) and {"vclaim_id", "vclaim"} <= set(first):
                 return "checkthat"
@@ -465,29 +483,61 @@ def _sniff_jsonl(text: str) -> str:
 
 def _read_text(path: Path) -> str:
     """The file decoded as UTF-8 (else the best guess); clear errors for empty or binary files."""
+    return _decoded_file(path)[0]
+
+
+def _decoded_file(path: Path) -> tuple[str, str | None]:
+    """:func:`_read_text`, and a warning when the file was not UTF-8 and was guessed."""
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path} is empty")
     if b"\x00" in data[:8192]:
         raise InputError(f"{path} looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
         if best is None:
             raise InputError(f"{path}: cannot decode the text (save it as UTF-8)") from None
-        return str(best)
+        return str(best), (
+            f"not valid UTF-8: read as {best.encoding}, a guess (save the file as UTF-8 to be sure)"
+        )
 
 
 def _load_json(text: str, path: Path) -> Any:
     try:
-        return json.loads(text)
+        return _parsed_json(text)
     except json.JSONDecodeError as error:
         raise InputError(
             f"{path}: broken JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
+    except JSON_FAILURES as error:
+        raise InputError(f"{path}: unreadable JSON: {_json_failure(error)}") from None
+
+
+def _parsed_json(text: str) -> Any:
+    """``json.loads``, refusing nesting deeper than :data:`MAX_JSON_DEPTH` (RecursionError)
+    so that the readers, which walk the value recursively, never meet it."""
+    value = json.loads(text)
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise RecursionError
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return value
+
+
+def _json_failure(error: Exception) -> str:
+    """Why ``json.loads`` failed, past broken syntax, in words."""
+    if isinstance(error, RecursionError):
+        return f"it is nested more than {MAX_JSON_DEPTH} levels deep"
+    return f"a number has more than {sys.get_int_max_str_digits()} digits"
 
 
 def _read_table(text: str, path: Path, options: ImportOptions, delimiter: str) -> list:
@@ -523,7 +573,7 @@ def _header(values: list[str], path: Path) -> list[str]:
     header = [v.strip() for v in values]
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
-        raise InputError(f"{path}: the header names {', '.join(duplicates)} more than once")
+        raise InputError(f"{path}: the header names {shown_names(duplicates)} more than once")
     return header
 
 
@@ -557,11 +607,14 @@ def _jsonl_rows(text: str) -> list:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = _parsed_json(line)
         except json.JSONDecodeError as error:
             rows.append(
                 BadRow(f"line {number}", f"broken JSON: {error.msg} at column {error.colno}")
             )
+            continue
+        except JSON_FAILURES as error:
+            rows.append(BadRow(f"line {number}", f"unreadable JSON: {_json_failure(error)}"))
             continue
         rows.append(
             (f"line {number}", item)
@@ -586,7 +639,7 @@ def _keys(rows: list) -> list[str]:
 
 def resolve_fields(available: list[str], given: dict[str, str], path: Path) -> dict[str, str]:
     """Role -> field name: the user's choices (checked), then the detected common names."""
-    found = ", ".join(available) or "(none)"
+    found = shown_names(available) or "(none)"
     mapping: dict[str, str] = {}
     for role, name in given.items():
         if name.split(".")[0] not in available:
@@ -666,20 +719,23 @@ def _lookup(row: dict, name: str) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    """A stripped string or None; an object or list gives its (first) name."""
+    """A stripped string without control characters (PostgreSQL refuses NUL), or None; an
+    object or list gives its (first) name."""
     if isinstance(value, (dict, list)):
         return _name(value)
     if value is None:
         return None
-    text = str(value).strip()
+    text = CONTROL_CHARS.sub("", str(value)).strip()
     return text or None
 
 
 def _number(value: Any) -> float | None:
+    """A finite number, or None (also for NaN, infinities and integers past float's range)."""
     try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        number = float(value) if value not in (None, "") else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _name(value: Any) -> str | None:
@@ -694,7 +750,8 @@ def _name(value: Any) -> str | None:
 # --------------------------------------------------------------------------- folder
 
 
-def _read_folder(path: Path, settings: Settings) -> list:
+def _read_folder(path: Path, settings: Settings, warnings: list[str]) -> list:
+    """A Record per document (``warnings`` gets how each was read, when not as given)."""
     from factcheck.ingest.read import load_bytes
 
     files = (
@@ -714,10 +771,12 @@ def _read_folder(path: Path, settings: Settings) -> list:
                 source_kind="file",
                 settings=settings,
                 name=file.name,
+                read_as="article",  # a reference document is prose, never turns to cut
             )
         except InputError as error:
             rows.append(BadRow(f"file {name}", str(error)))
             continue
+        warnings.extend(f"file {name}: {warning}" for warning in doc.warnings)
         rows.append(
             Record(
                 where=f"file {name}",
@@ -868,7 +927,7 @@ def _read_checkthat(text: str, path: Path, options: ImportOptions) -> list:
     if first is not None and not {"vclaim_id", "vclaim"} <= set(first[1]):
         raise InputError(
             f"{path}: not a CheckThat! vclaims file (needs vclaim_id and vclaim); "
-            f"fields found: {', '.join(first[1])}"
+            f"fields found: {shown_names(first[1])}"
         )
     return [r if isinstance(r, BadRow) else _checkthat_record(r[1], r[0]) for r in rows]
 

@@ -9,7 +9,9 @@ The cache key is ``sha256(text.strip())`` (the same hash as ``claims.text_hash``
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -23,21 +25,74 @@ from factcheck.storage import embeddings as store
 from factcheck.storage.claims import text_hash
 
 
+@dataclass(frozen=True)
+class EncodingProgress:
+    """Where an encoding run stands: texts ``done`` of ``total`` after ``seconds``."""
+
+    done: int
+    total: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Texts per second so far (0 before the first batch)."""
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the rate so far (None before the first batch)."""
+        return (self.total - self.done) / self.rate if self.rate else None
+
+    @property
+    def message(self) -> str:
+        text = f"encoding texts: {self.done:,} of {self.total:,}"
+        if self.rate:
+            text += f", {self.rate:,.0f} texts/s"
+        if self.eta is not None and self.done < self.total:
+            text += f", about {_duration(self.eta)} left"
+        return text
+
+
+EncodingReport = Callable[[EncodingProgress], None]
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def embed_texts(
     db: Database,
     texts: Sequence[str],
     model: str | None = None,
     batch_size: int = 64,
     progress: bool = False,
+    report: EncodingReport | None = None,
+    backend: str | None = None,
 ) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text in order; only uncached texts are encoded."""
-    name, key = embed.resolve_model_name(model), cache_key(model)
+    """L2-normalised float32 vectors, one row per text in order; only uncached texts are
+    encoded (``progress``: a bar on stderr; ``report``: hears after each batch; ``backend``:
+    default the ``embed_backend`` setting)."""
+    name, key = embed.resolve_model_name(model), cache_key(model, backend)
     clean = [_clean(text, i) for i, text in enumerate(texts)]
     hashes = [text_hash(text) for text in clean]
     cached = store.get_many(db, hashes, key)
     missing = {h: t for h, t in zip(hashes, clean) if h not in cached}
     if missing:
-        cached.update(encode_missing(db, missing, name, batch_size=batch_size, progress=progress))
+        cached.update(
+            encode_missing(
+                db,
+                missing,
+                name,
+                batch_size=batch_size,
+                progress=progress,
+                report=report,
+                backend=backend,
+            )
+        )
     if not hashes:
         return np.zeros((0, dimension(db, name)), dtype=np.float32)
     return _stack([cached[h] for h in hashes], key)
@@ -57,13 +112,17 @@ def encode_missing(
     batch_size: int = 64,
     progress: bool = False,
     backend: str | None = None,
+    report: EncodingReport | None = None,
 ) -> dict[str, np.ndarray]:
-    """Encode the given texts in batches (longest first), storing each batch in one transaction."""
+    """Encode the given texts in batches (longest first), storing each batch in one
+    transaction. ``progress``: a bar with the rate and time left on stderr; ``report``: called
+    after each batch with an :class:`EncodingProgress`."""
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}")
     key = cache_key(model, backend)
     order = sorted(texts_by_hash, key=lambda h: -len(texts_by_hash[h]))
     out: dict[str, np.ndarray] = {}
+    started = time.perf_counter()
     with tqdm(
         total=len(order),
         unit="text",
@@ -84,6 +143,8 @@ def encode_missing(
                 store.put_many(db, batch, vectors, key)
             out.update(zip(batch, vectors))
             bar.update(len(batch))
+            if report:
+                report(EncodingProgress(len(out), len(order), time.perf_counter() - started))
     return out
 
 
@@ -94,6 +155,7 @@ def embed_passages(
     batch_size: int = 64,
     progress: bool = False,
     backend: str | None = None,
+    report: EncodingReport | None = None,
 ) -> int:
     """Encode every corpus passage that has no vector for ``model`` yet. Returns how many.
     ``backend``: torch, onnx or onnx-int8 (default: the ``embed_backend`` setting)."""
@@ -106,7 +168,9 @@ def embed_passages(
         for p in corpus_store.iter_passages(db)
         if p["text_hash"] in wanted
     }
-    encode_missing(db, texts, name, batch_size=batch_size, progress=progress, backend=backend)
+    encode_missing(
+        db, texts, name, batch_size=batch_size, progress=progress, backend=backend, report=report
+    )
     return len(texts)
 
 

@@ -4,6 +4,8 @@ In: a :class:`factcheck.types.Document`. Out: a list of :class:`factcheck.types.
 (span, sentence, speaker, numbers, entities, claim type, check-worthiness score and reasons).
 
 - :mod:`~factcheck.extract.claims`: the default extractor (segment, attribute, score).
+- :mod:`~factcheck.extract.turns`: the same for a transcript's turns (each sentence keeps its
+  turn's speaker, role, turn and time span).
 - :mod:`~factcheck.extract.segment`: article lines into sentences; navigation and bylines out.
 - :mod:`~factcheck.extract.attribution`, :mod:`~factcheck.extract.entities`,
   :mod:`~factcheck.extract.gazetteer`: who said it, and the names in a sentence.

@@ -2,31 +2,40 @@
 
 ``extract(text, threshold=0.5)`` segments the text (segment.py), finds each sentence's
 quantities, entities, speaker and claim type, and scores it: the learned model's score
-(checkworthiness.load_scorer, one batch per article), raised to the rules' evidence when the
-rules find more signs of a checkable claim. Headings, bylines, datelines and navigation stay
-in the list with score 0 and are never check-worthy, so a reviewer sees everything; for
-sentences, ``check_worthy = score >= threshold``.
+(checkworthiness.load_scorer, one batch per article), combined on the log-odds scale with
+what a transcript says (fitted by research/fit_claim_scores.py): a transcript sentence's
+log-odds come from the learned debate combination of :mod:`debate_scores` (the model's
+log-odds, the speaker's role and questions, the sentence's form and embedding; monotone in
+the model's score) at the debate operating point; outside a transcript a sentence with a
+role loses that role's weight (``data/claim_scores.json``). Plain text keeps the model's score, so
+its ranking is the model's; the rule signals (quantities, entities, claim type) only give
+reasons: on held-out ClaimBuster sentences they add nothing to the model's ranking. Headings,
+bylines, datelines and navigation stay in the list with score 0 and are never check-worthy,
+so a reviewer sees everything; for sentences, ``check_worthy = score >= threshold``.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from factcheck.errors import ConfigError, InputError, ModelError
-from factcheck.extract import claim_types
+from factcheck.extract import claim_types, debate_scores
 from factcheck.extract.attribution import SPEECH_VERBS, Attribution, attribute
 from factcheck.extract.entities import Vocabulary, find_entities, named, relabel_people
 from factcheck.extract.quantities import find_quantities
 from factcheck.extract.segment import Segment, classify_line, segment
 from factcheck.types import SentenceClaim
 
-# Rule evidence by number of claim signals (a quantity, two or more named entities, a
-# concrete claim type); the final score is max(model score, rule evidence).
-RULE_EVIDENCE = (0.05, 0.3, 0.55, 0.75)
+COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scores.json"
+LOWERED_ROLES = ("moderator", "audience")  # transcript roles with a learned weight
+MAX_LOG_ODDS = 27.0  # model scores are clipped to this many log-odds either side (1e-12)
 MIN_ENTITIES = 2
 MAX_REASON_ITEMS = 4
 CONCRETE_TYPES = ("statistic", "causal", "comparison")
@@ -47,6 +56,9 @@ def _signals(claim: SentenceClaim) -> list[str]:
     ):
         signals.append(claim.claim_type)
     return signals
+
+
+_QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")
 
 
 def _is_sentence(claim: SentenceClaim) -> bool:
@@ -79,7 +91,19 @@ def score_sentences(texts: Sequence[str], *, threshold: float, scorer=None) -> l
 
 def analyse(text: str) -> list[SentenceClaim]:
     """The rule-based part: segments, quantities, entities, speakers and types (score 0)."""
-    segments = segment(text)
+    claims = analyse_segments(segment(text))
+    _add_context(claims)
+    return claims
+
+
+def score_claims(claims: list[SentenceClaim], *, threshold: float, scorer=None) -> None:
+    """Score analysed sentences in place, as :func:`extract` does (furniture keeps 0)."""
+    _check_threshold(threshold)
+    _score(claims, threshold, scorer)
+
+
+def analyse_segments(segments: Sequence[Segment]) -> list[SentenceClaim]:
+    """:func:`analyse` over segments already cut (offsets into one text); no context set."""
     body = [s for s in segments if not s.is_junk]
     sentences = [s.text for s in body]
     vocabulary = Vocabulary.from_sentences(sentences)
@@ -94,7 +118,6 @@ def analyse(text: str) -> list[SentenceClaim]:
             claims.append(_junk(index, seg))
         else:
             claims.append(_analysed(index, seg, next(entity_lists), next(attributions)))
-    _add_context(claims)
     return claims
 
 
@@ -158,16 +181,63 @@ def _add_context(claims: list[SentenceClaim]) -> None:
 
 
 def _score(claims: list[SentenceClaim], threshold: float, scorer) -> None:
-    """Model scores in one batch, combined with the rules; furniture keeps 0."""
+    """Model scores in one batch, combined with what the transcript says; furniture keeps 0."""
     candidates = [c for c in claims if _is_sentence(c)]
     model_scores = _model_scores([c.text for c in candidates], scorer)
-    for claim, model_score in zip(candidates, model_scores):
-        signals = _signals(claim)
-        evidence = RULE_EVIDENCE[len(signals)]
-        claim.score = round(max(model_score, evidence), 4)
-        claim.reasons = _reasons(claim, model_score, evidence, signals)
+    combination = load_combination()
+    spoken = [i for i, c in enumerate(candidates) if c.turn is not None]
+    moves = dict(
+        zip(
+            spoken,
+            debate_scores.adjustments(
+                [candidates[i] for i in spoken],
+                log_odds(np.array([model_scores[i] for i in spoken], dtype=float)),
+                scorer,
+            ),
+        )
+    )
+    for index, (claim, model_score) in enumerate(zip(candidates, model_scores)):
+        adjustments = moves[index] if index in moves else _adjustments(claim, combination)
+        combined = float(log_odds(model_score)) + sum(delta for _, delta in adjustments)
+        claim.score = round(1.0 / (1.0 + math.exp(-combined)), 10)
+        claim.reasons = _reasons(claim, model_score, adjustments, _signals(claim))
     for claim in claims:
         claim.check_worthy = _is_sentence(claim) and claim.score >= threshold
+
+
+def log_odds(probability):
+    """The model's score on the log-odds scale, clipped to +-MAX_LOG_ODDS."""
+    p = np.clip(
+        probability, 1.0 / (1.0 + math.exp(MAX_LOG_ODDS)), 1.0 / (1.0 + math.exp(-MAX_LOG_ODDS))
+    )
+    return np.log(p / (1.0 - p))
+
+
+@lru_cache(maxsize=1)
+def load_combination() -> dict:
+    """Role weights and transcript shift (log-odds) from ``data/claim_scores.json``."""
+    try:
+        data = json.loads(COMBINATION_FILE.read_text(encoding="utf-8"))
+        weights = {role: float(data["role_weights"].get(role, 0.0)) for role in LOWERED_ROLES}
+        shift = float(data["transcript_shift"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ModelError(
+            f"the claim score combination at {COMBINATION_FILE} is unusable "
+            f"({type(error).__name__}); rebuild it with "
+            "`python -m factcheck.research.fit_claim_scores`"
+        ) from None
+    if not all(math.isfinite(v) for v in (*weights.values(), shift)):
+        raise ModelError(f"the claim score combination at {COMBINATION_FILE} is corrupt")
+    return {"role_weights": weights, "transcript_shift": shift}
+
+
+def _adjustments(claim: SentenceClaim, combination: dict) -> list[tuple[str, float]]:
+    """What moves a sentence's log-odds away from the model's: (reason, log-odds)."""
+    moves = []
+    weight = combination["role_weights"].get(claim.speaker_role or "", 0.0)
+    if weight:
+        moves.append((f"{claim.speaker_role} turn", weight))
+    return moves
 
 
 def _model_scores(texts: list[str], scorer) -> list[float]:
@@ -190,13 +260,21 @@ def _default_scorer():
 
 
 def _reasons(
-    claim: SentenceClaim, model_score: float, evidence: float, signals: list[str]
+    claim: SentenceClaim,
+    model_score: float,
+    adjustments: list[tuple[str, float]],
+    signals: list[str],
 ) -> list[str]:
     reasons = [f"model score {model_score:.2f}"]
-    if evidence > model_score and signals:
-        reasons.append(f"rules raise it to {evidence:.2f}: {', '.join(signals)}")
-    elif evidence > model_score:
-        reasons.append(f"raised to {evidence:.2f}, the floor for a body sentence")
+    for label, delta in adjustments:
+        verb = "raised" if delta > 0 else "lowered"
+        reasons.append(f"{label}: {verb} by {abs(delta):.1f} log-odds")
+    if adjustments:
+        reasons.append(f"score {claim.score:.2f}")
+    if _QUESTION.search(claim.text):
+        reasons.append("question: scored by the model as it reads (no rule changes it)")
+    if signals:
+        reasons.append("claim signals: " + ", ".join(signals) + " (shown, not added to the score)")
     if claim.quantities:
         shown = [_quantity_label(q) for q in claim.quantities[:MAX_REASON_ITEMS]]
         reasons.append("quantity: " + "; ".join(shown))

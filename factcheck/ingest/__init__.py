@@ -7,5 +7,7 @@ was wrong; nothing is stored here.
 - :mod:`~factcheck.ingest.read`: read under the size limit, refuse binaries, decode, detect
   the format, convert HTML/Markdown/text to a Document.
 - :mod:`~factcheck.ingest.fetch`: fetch a URL with timeouts, redirect and address rules.
+- :mod:`~factcheck.ingest.transcript`: detect and read transcripts ("NAME: text" turns,
+  CheckThat!/ClaimBuster TSV, SRT, WebVTT) into speakers' turns.
 - :mod:`~factcheck.ingest.limits`: the size limit's message, shared by both.
 """

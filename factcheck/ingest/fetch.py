@@ -34,6 +34,20 @@ HEADERS = {
     "User-Agent": f"factcheck/{__version__} (+https://github.com/factcheck)",
     "Accept": "text/html, application/xhtml+xml, text/markdown, text/plain;q=0.9, */*;q=0.1",
 }
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "text/html",  # some servers label their feeds wrongly: the parser decides
+    "text/plain",
+)
+FEED_HEADERS = {
+    **HEADERS,
+    "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.1",
+}
 PRIVATE_HINT = "pass --allow-private-urls or set FACTCHECK_ALLOW_PRIVATE_URLS=1 to allow it"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -41,12 +55,16 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 @dataclass(frozen=True)
 class Fetched:
-    """A fetched page: the final URL, its body, media type and declared charset."""
+    """A fetched page: the final URL, its body, media type and declared charset; the HTTP
+    status (304: not modified, with no body) and the validators ETag and Last-Modified."""
 
     url: str
     data: bytes
     media_type: str | None
     charset: str | None
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class HostError(FetchError):
@@ -55,17 +73,35 @@ class HostError(FetchError):
 
 def fetch_url(url: str, settings: Settings) -> Fetched:
     """GET ``url`` within the settings' limits; raise :class:`FetchError` on any failure."""
+    return _fetch(url, settings, HEADERS, ALLOWED_TYPES)
+
+
+def fetch_feed(
+    url: str, settings: Settings, *, etag: str | None = None, last_modified: str | None = None
+) -> Fetched:
+    """GET an RSS or Atom feed under the same rules as :func:`fetch_url`, sending the
+    validators of the last answer (If-None-Match, If-Modified-Since): a ``Fetched`` with
+    status 304 and no body when the feed has not changed."""
+    headers = dict(FEED_HEADERS)
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return _fetch(url, settings, headers, FEED_TYPES)
+
+
+def _fetch(url: str, settings: Settings, headers: dict, types: tuple[str, ...]) -> Fetched:
     deadline = time.monotonic() + settings.fetch_timeout
     with httpx.Client(
         transport=_transport(settings),
         timeout=settings.fetch_timeout,
-        headers=HEADERS,
+        headers=headers,
         follow_redirects=False,
     ) as client:
         current = url
         for _ in range(settings.max_redirects + 1):
             check_url(current, allow_private=settings.allow_private_urls)
-            fetched, location = _get(client, current, settings, deadline)
+            fetched, location = _get(client, current, settings, deadline, types)
             if fetched is not None:
                 return fetched
             assert location is not None  # _get returns a page or the redirect's target
@@ -155,19 +191,39 @@ def _transport(settings: Settings) -> httpx.HTTPTransport:
 
 
 def _get(
-    client: httpx.Client, url: str, settings: Settings, deadline: float
+    client: httpx.Client,
+    url: str,
+    settings: Settings,
+    deadline: float,
+    types: tuple[str, ...] = ALLOWED_TYPES,
 ) -> tuple[Fetched | None, str | None]:
     """One request: the page, or ``(None, next_url)`` for a redirect."""
     try:
         with client.stream("GET", url) as response:
             if response.status_code in REDIRECT_CODES and "location" in response.headers:
                 return None, str(response.url.join(response.headers["location"]))
-            _check_response(url, response, settings)
+            etag = response.headers.get("etag")
+            last_modified = response.headers.get("last-modified")
+            conditional = "if-none-match" in client.headers or "if-modified-since" in client.headers
+            if response.status_code == 304 and conditional:
+                return Fetched(str(response.url), b"", None, None, 304, etag, last_modified), None
+            _check_response(url, response, settings, types)
             data = _read_capped(
                 url, response, settings.max_input_bytes, deadline, settings.fetch_timeout
             )
             media_type, charset = _content_type(response)
-            return Fetched(str(response.url), data, media_type, charset), None
+            return (
+                Fetched(
+                    str(response.url),
+                    data,
+                    media_type,
+                    charset,
+                    response.status_code,
+                    etag,
+                    last_modified,
+                ),
+                None,
+            )
     except HostError as error:  # raised at connection time by _PublicOnlyBackend
         raise FetchError(f"{url}: {error}") from None
     except httpx.TimeoutException:
@@ -178,15 +234,18 @@ def _get(
         raise FetchError(f"{url}: request failed ({_reason(error)})") from None
 
 
-def _check_response(url: str, response: httpx.Response, settings: Settings) -> None:
+def _check_response(
+    url: str,
+    response: httpx.Response,
+    settings: Settings,
+    types: tuple[str, ...] = ALLOWED_TYPES,
+) -> None:
     if not 200 <= response.status_code < 300:
         raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
     media_type, _ = _content_type(response)
-    if media_type is not None and media_type not in ALLOWED_TYPES:
-        raise FetchError(
-            f"{url}: unsupported content type {media_type!r} "
-            "(expected HTML, plain text or Markdown)"
-        )
+    if media_type is not None and media_type not in types:
+        expected = "HTML, plain text or Markdown" if types == ALLOWED_TYPES else "RSS or Atom"
+        raise FetchError(f"{url}: unsupported content type {media_type!r} (expected {expected})")
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > settings.max_input_bytes:
         raise FetchError(f"{url}: {too_large_message(int(length), settings.max_input_bytes)}")

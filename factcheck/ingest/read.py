@@ -2,7 +2,8 @@
 
 Bytes pass four steps, each refusing bad input with an :class:`InputError` that names it:
 size (checked before a file is read), binary sniffing, decoding (UTF-8 with or without BOM,
-else a declared charset, else cp1252/Latin-1 via charset-normalizer) and normalising
+else a declared charset, else cp1252 with a warning on the Document, once
+charset-normalizer judges the bytes to be text) and normalising
 (newlines, control characters, NFC). The text is then converted by format: plain text as is,
 Markdown without its markup (markdown-it-py), HTML reduced to its main text (trafilatura).
 Paragraphs are separated by blank lines in every format.
@@ -16,19 +17,22 @@ import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from factcheck.config import Settings
 from factcheck.errors import InputError
+from factcheck.ingest import transcript
 from factcheck.ingest.limits import too_large_message
 from factcheck.text import iso_date
 from factcheck.types import Document
+from factcheck.vocab import READ_AS
 
 URL_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-FALLBACK_ENCODINGS = ("cp1252", "latin_1")
+FALLBACK_ENCODINGS = ("cp1252", "latin_1")  # charset-normalizer judges text by these
+CP1252_UNMAPPED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])  # no character in cp1252
 SNIFF_BYTES = 8192
 BINARY_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "a PNG image",
@@ -63,6 +67,11 @@ EXTENSION_FORMATS = {
     ".mkd": "markdown",
     ".txt": "text",
     ".text": "text",
+    ".srt": "text",
+    ".vtt": "text",
+    ".tsv": "text",
+    ".tab": "text",
+    ".csv": "text",
 }
 MEDIA_TYPE_FORMATS = {
     "text/html": "html",
@@ -106,14 +115,19 @@ DATE_CONFIG = {"extensive_search": False, "original_date": True}
 # ---------------------------------------------------------------- sources -> bytes
 
 
-def load_source(source: str, settings: Settings) -> Document:
-    """Load a file path, an http(s) URL, or ``-`` (stdin) into a :class:`Document`."""
+def load_source(source: str, settings: Settings, *, read_as: str = "auto") -> Document:
+    """Load a file path, an http(s) URL, or ``-`` (stdin) into a :class:`Document`
+    (``read_as``: one of :data:`READ_AS`, see :func:`load_bytes`)."""
     if URL_PATTERN.match(source):
-        return _load_url(source, settings)
+        return _load_url(source, settings, read_as)
     data = read_input(source, settings)
     if source == "-":
-        return load_bytes(data, source="stdin", source_kind="stdin", settings=settings)
-    return load_bytes(data, source=source, source_kind="file", settings=settings, name=source)
+        return load_bytes(
+            data, source="stdin", source_kind="stdin", settings=settings, read_as=read_as
+        )
+    return load_bytes(
+        data, source=source, source_kind="file", settings=settings, name=source, read_as=read_as
+    )
 
 
 def read_input(source: str, settings: Settings) -> bytes:
@@ -146,7 +160,7 @@ def _read_capped(stream: BinaryIO, label: str, limit: int) -> bytes:
     return data
 
 
-def _load_url(url: str, settings: Settings) -> Document:
+def _load_url(url: str, settings: Settings, read_as: str) -> Document:
     from factcheck.ingest.fetch import fetch_url
 
     page = fetch_url(url, settings)
@@ -158,6 +172,7 @@ def _load_url(url: str, settings: Settings) -> Document:
         name=urlsplit(page.url).path,
         content_type=page.media_type,
         charset=page.charset,
+        read_as=read_as,
     )
 
 
@@ -173,19 +188,55 @@ def load_bytes(
     name: str | None = None,
     content_type: str | None = None,
     charset: str | None = None,
+    read_as: str = "auto",
 ) -> Document:
     """Turn raw bytes (a file, an upload, a paste, a fetched page) into a :class:`Document`.
 
     ``name`` (a file name or URL path) and ``content_type`` decide the format; without
     either it is sniffed from the content. ``charset`` is a declared encoding, if any.
+    ``read_as``: ``"article"``, ``"transcript"`` (speakers' turns, see
+    :mod:`factcheck.ingest.transcript`) or ``"auto"``: a transcript when it looks like one.
     """
-    text = decode_text(data, source=source, settings=settings, charset=charset)
+    if read_as not in READ_AS:
+        raise InputError(f"unknown format {read_as!r}; choose one of: {', '.join(READ_AS)}")
+    text, warning = decode_checked(data, source=source, settings=settings, charset=charset)
+    document = _text_to_document(text, source, source_kind, name, content_type, read_as)
+    for field in ("title", "publisher", "published_date", "language"):  # one line each
+        value = getattr(document, field)
+        if value is not None:  # YAML escapes and HTML entities can make control characters
+            setattr(document, field, " ".join(CONTROL_CHARS.sub("", str(value)).split()) or None)
+    document.warnings = [warning] if warning else []
+    return document
+
+
+def _text_to_document(
+    text: str,
+    source: str,
+    source_kind: str,
+    name: str | None,
+    content_type: str | None,
+    read_as: str,
+) -> Document:
+    """:func:`load_bytes` after decoding: the text read by its format (or as a transcript)."""
     kind = detect_format(text, name=name, content_type=content_type)
     url = source if source_kind == "url" else None
+    if kind == "text" and read_as != "article":
+        flavour = transcript.detect(text, name)
+        if flavour or read_as == "transcript":
+            return _transcript(text, source, source_kind, name, flavour)
     try:
         document = CONVERTERS[kind](text, url)
     except InputError as error:
         raise InputError(f"{source}: {error}") from None
+    if kind != "text" and read_as != "article" and document.text.strip():
+        flavour = transcript.detect(document.text)
+        if flavour or read_as == "transcript":  # an HTML or Markdown page of turns
+            found = _transcript(document.text, source, source_kind, name, flavour)
+            found.title = document.title or found.title
+            found.publisher = document.publisher
+            found.published_date = found.published_date or document.published_date
+            found.language = document.language
+            return found
     if not document.text.strip():
         raise InputError(
             f"{source}: no readable text found in this {FORMAT_LABELS[kind]}"
@@ -195,23 +246,48 @@ def load_bytes(
     return document
 
 
-def decode_lines(data: bytes, *, source: str, settings: Settings) -> list[str]:
-    """The non-blank lines of ``data`` (one sentence a line), whitespace folded."""
-    text = decode_text(data, source=source, settings=settings)
+def _transcript(
+    text: str, source: str, source_kind: str, name: str | None, flavour: str | None
+) -> Document:
+    try:
+        document = transcript.to_document(text, name=name, flavour=flavour)
+    except InputError as error:
+        raise InputError(f"{source}: {error}") from None
+    document.source, document.source_kind = source, source_kind
+    return document
+
+
+def decode_lines(
+    data: bytes, *, source: str, settings: Settings, warn: Callable[[str], None] | None = None
+) -> list[str]:
+    """The non-blank lines of ``data`` (one sentence a line), whitespace folded; ``warn``
+    is given the decoding fallback's warning, if any (see :func:`decode_checked`)."""
+    text, warning = decode_checked(data, source=source, settings=settings)
+    if warning and warn:
+        warn(warning)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return [line for line in lines if line]
 
 
 def decode_text(data: bytes, *, source: str, settings: Settings, charset: str | None = None) -> str:
     """Checked, decoded and normalised text; :class:`InputError` for anything unusable."""
+    return decode_checked(data, source=source, settings=settings, charset=charset)[0]
+
+
+def decode_checked(
+    data: bytes, *, source: str, settings: Settings, charset: str | None = None
+) -> tuple[str, str | None]:
+    """:func:`decode_text`, and a warning when the bytes were not valid UTF-8 (nor in a BOM's
+    or a declared charset) and were read as cp1252 instead (see :func:`_fallback`)."""
     if len(data) > settings.max_input_bytes:
         raise InputError(f"{source}: {too_large_message(len(data), settings.max_input_bytes)}")
     if not data:
         raise InputError(f"{source}: the input is empty")
-    text = normalise(_decode(data, source, charset))
+    decoded, warning = _decode(data, source, charset)
+    text = normalise(decoded)
     if not text.strip():
         raise InputError(f"{source}: the input contains only whitespace")
-    return text
+    return text, warning
 
 
 def normalise(text: str) -> str:
@@ -245,21 +321,46 @@ def _sniff_format(text: str) -> str:
 # ---------------------------------------------------------------- decoding
 
 
-def _decode(data: bytes, source: str, charset: str | None) -> str:
+def _decode(data: bytes, source: str, charset: str | None) -> tuple[str, str | None]:
+    """The text, and a warning when it was read by the cp1252 fallback."""
     if data.startswith(codecs.BOM_UTF8):
-        return _decoded_or_refused(data[len(codecs.BOM_UTF8) :], "utf-8", source)
+        return _decoded_or_refused(data[len(codecs.BOM_UTF8) :], "utf-8", source), None
     if (text := _utf16_with_bom(data)) is not None:
-        return text
+        return text, None
     _refuse_binary(data, source)
-    for codec in ("utf-8", *_declared_codecs(data, charset)):
+    declared = _declared_codecs(data, charset)
+    for codec in ("utf-8", *declared):
         if (text := _strict_decode(data, codec)) is not None:
-            return text
+            return text, None
+    return _fallback(data, source, declared)
+
+
+def _fallback(data: bytes, source: str, declared: list[str]) -> tuple[str, str]:
+    """Bytes that are not UTF-8 read as cp1252 (a superset of Latin-1's printable
+    characters, so never worse than Latin-1), once charset-normalizer judges them text.
+
+    The five bytes cp1252 leaves unmapped become U+FFFD, so nothing is lost unseen; the
+    warning says so. (Read as Latin-1, as before, they and every cp1252 quote, dash and euro
+    sign became C1 control characters, which normalising then silently deleted.)
+    """
     from charset_normalizer import from_bytes
 
-    guess = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
-    if guess is None:
+    mapped = data.translate(None, CP1252_UNMAPPED)
+    if (
+        not mapped.strip()
+        or from_bytes(mapped, cp_isolation=list(FALLBACK_ENCODINGS)).best() is None
+    ):
         raise InputError(f"{source}: {_undecodable()}")
-    return str(guess)
+    unmapped = len(data) - len(mapped)
+    others = [name for name in dict.fromkeys(declared) if name != "utf-8"]
+    also = f" (nor {', '.join(others)}, as declared)" if others else ""
+    warning = f"not valid UTF-8{also}: read as cp1252"
+    if unmapped:
+        warning += (
+            f" ({unmapped} byte{'s' if unmapped != 1 else ''} could not be mapped and "
+            f"{'were' if unmapped != 1 else 'was'} replaced with \ufffd, U+FFFD)"
+        )
+    return data.decode("cp1252", errors="replace"), warning
 
 
 def _utf16_with_bom(data: bytes) -> str | None:
@@ -352,7 +453,7 @@ def _front_matter(text: str) -> tuple[dict, str]:
 
     try:
         meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: "date: 2024-13-01"
         meta = None
     return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 

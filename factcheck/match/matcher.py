@@ -21,18 +21,23 @@ with inserted and deleted passages by its id checksum; the exact weighted score 
 computed for its candidates). ``bm25``, ``hybrid`` and ``rerank`` score every unit. A named
 cross-encoder (``FACTCHECK_CROSS_ENCODER``) re-scores the top candidates of any method.
 
-What a score means. The method decides the order; the score shown and compared with the
-thresholds is the same for every method, so that it means one thing: the **similarity** of
+What a score means. The method decides the order; the score shown is the same for every
+method, so that it means one thing: the **similarity** of
 the claim and the reference, the cosine of their sentence embeddings (-1..1, in practice
 0..1), averaged over the reference's claim, title and lead with weights 1, 0.5 and 0.25 (a
 missing field counts as the claim). With MiniLM, a paraphrase of the same claim scores about
 0.75 and more, the same topic about 0.5. The method's own score (re-ranker probability, BM25
 relative to the query's best, fusion, cross-encoder) orders the list and is what a TREC run
 file holds; it is not comparable across queries (the re-ranker's features are relative to the
-candidates), so it is never used with the thresholds.
+candidates), so it is never shown as such: :mod:`factcheck.match.calibration` turns it (with
+the rank, the gaps to the best and the next candidate, and the similarity) into a confidence,
+which the thresholds compare.
 
-Matches under ``FACTCHECK_MATCH_SUGGESTED`` (default 0.5) are not stored; from
-``FACTCHECK_MATCH_STRONG`` (default 0.75) a match is strong.
+What is stored. Every check-worthy claim keeps its best ``FACTCHECK_MATCH_TOP_K`` candidates in
+the method's order, weak ones included, each with its similarity, a calibrated confidence
+(:mod:`factcheck.match.calibration`: the estimated chance that it is the right fact-check) and
+its band: strong from ``FACTCHECK_MATCH_STRONG``, suggested from ``FACTCHECK_MATCH_SUGGESTED``,
+else weak.
 """
 
 from __future__ import annotations
@@ -49,8 +54,8 @@ from tqdm.auto import tqdm
 from factcheck.config import Settings, load_settings
 from factcheck.corpus import vectors
 from factcheck.errors import InputError, ModelError
-from factcheck.match import ann
-from factcheck.match.retrieval import METHODS, Doc, Query, Retriever
+from factcheck.match import ann, calibration, grouping
+from factcheck.match.retrieval import METHODS, Doc, Query, Retriever, dense_field_texts
 from factcheck.models.embed import detect_device, loadable, require_available, stay_offline
 from factcheck.storage import Database, database_file, database_key
 from factcheck.storage import matches as store
@@ -63,6 +68,8 @@ BATCH = 256  # claims matched and stored per transaction
 CROSS_ENCODER_DEPTH = 20  # candidates a cross-encoder re-scores
 _CACHE: dict[tuple, CorpusIndex] = {}
 _CACHE_SIZE = 3
+REPORT_FROM = 200  # texts to encode from which progress callbacks hear of the encoding
+REPORT_EVERY = 5.0  # seconds between two such reports
 
 
 # --------------------------------------------------------------------------- embedding
@@ -78,17 +85,29 @@ class DbEmbedder:
         *,
         bar: bool = False,
         say: Progress | None = None,
+        backend: str | None = None,
+        batch_size: int = 64,
     ):
         self.db, self.model, self.bar, self.say = db, model, bar, say
+        self.backend = backend  # None: the embed_backend setting
+        self.batch_size = batch_size
         self.dim: int | None = None
+        self._said: float | None = None  # when ``say`` last heard of an encoding (s into it)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         texts = [t.strip() if isinstance(t, str) else "" for t in texts]
         filled = [i for i, t in enumerate(texts) if t]
-        if filled and self.say and len(filled) >= 500:
-            self.say(f"encoding up to {len(filled):,} texts (cached ones are skipped)")
+        self._said = None
         found = (
-            vectors.embed_texts(self.db, [texts[i] for i in filled], self.model, progress=self.bar)
+            vectors.embed_texts(
+                self.db,
+                [texts[i] for i in filled],
+                self.model,
+                batch_size=self.batch_size,
+                progress=self.bar,
+                report=self._report if self.say else None,
+                backend=self.backend,
+            )
             if filled
             else None
         )
@@ -102,6 +121,17 @@ class DbEmbedder:
     def _dimension(self) -> int:
         self.dim = vectors.dimension(self.db, self.model)
         return self.dim
+
+    def _report(self, state: vectors.EncodingProgress) -> None:
+        """Tell ``say`` how the encoding goes: at the first batch, then every few seconds,
+        and at the end (texts done of total, rate, time left)."""
+        if state.total < REPORT_FROM:
+            return
+        first, last = self._said is None, state.done >= state.total
+        if first or last or state.seconds - (self._said or 0.0) >= REPORT_EVERY:
+            self._said = state.seconds
+            assert self.say is not None  # only passed as report when there is one
+            self.say(state.message)
 
 
 # --------------------------------------------------------------------------- the corpus
@@ -206,7 +236,7 @@ def corpus_index(
         return None
     if progress:
         progress(f"preparing {len(docs):,} reference units for search")
-    ready = {"claim": embed([d.claim for d in docs]), "title": embed([d.title for d in docs])}
+    ready = {name: embed(texts) for name, texts in unit_texts(docs).items()}
     retriever = Retriever(docs, embed, vectors=ready)
     passage_ids = np.array([int(d.id) for d in docs], dtype=np.int64)
     index = CorpusIndex(
@@ -223,6 +253,44 @@ def corpus_index(
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     return index
+
+
+def unit_texts(docs: Sequence[Doc]) -> dict[str, list[str]]:
+    """The texts the dense index embeds for retrieval units: each unit's claim, title and the
+    start of its lead (empty where a unit has none)."""
+    return {
+        "claim": [d.claim for d in docs],
+        "title": [d.title for d in docs],
+        "lead": dense_field_texts(docs, "lead"),
+    }
+
+
+def encode_corpus(
+    db: Database,
+    settings: Settings | None = None,
+    *,
+    model: str | None = None,
+    backend: str | None = None,
+    progress: Progress | None = None,
+    bar: bool = False,
+    batch_size: int = 64,
+) -> int:
+    """Encode, once, what searching the corpus needs (:func:`unit_texts`) that the vector
+    cache lacks for ``model`` and ``backend`` (default: the settings'); returns how many texts
+    were encoded. ``bar``: a progress bar (done / total, rate, time left) on stderr;
+    ``progress``: the same as messages every few seconds."""
+    settings = settings or load_settings()
+    model = model if model is not None else settings.model
+    backend = backend or settings.embed_backend
+    docs, _sources, _externals = build_units(store.corpus_rows(db, None))
+    texts = sorted({t.strip() for field in unit_texts(docs).values() for t in field if t.strip()})
+    if not texts:
+        return 0
+    key = vectors.cache_key(model, backend)
+    missing = len(texts) - len(get_many(db, [vectors.text_hash(t) for t in texts], key))
+    if missing:
+        DbEmbedder(db, model, bar=bar, say=progress, backend=backend, batch_size=batch_size)(texts)
+    return missing
 
 
 def _approximate_index(db: Database, index: CorpusIndex, threshold: int) -> ann.VectorIndex:
@@ -421,6 +489,8 @@ class MatchResult:
     claims: int = 0
     matches: int = 0
     strong: int = 0
+    suggested: int = 0
+    weak: int = 0
     duplicates: int = 0  # claims grouped with an earlier near-duplicate
     corpus: int = 0  # reference units searched
     method: str = ""
@@ -432,7 +502,8 @@ class MatchResult:
         else:
             text = (
                 f"{self.claims} claims matched against {self.corpus:,} reference units "
-                f"({self.method}): {self.matches} matches stored, {self.strong} strong"
+                f"({self.method}): {self.matches} candidates stored: {self.strong} strong, "
+                f"{self.suggested} suggested, {self.weak} weak"
             )
         if self.duplicates:
             text += f"; {self.duplicates} repeat an earlier claim"
@@ -440,7 +511,8 @@ class MatchResult:
 
 
 def claim_queries(db: Database, claim_ids: Sequence[int]) -> list[Query]:
-    """Claims as queries: text, the two sentences before as context, speaker, article date."""
+    """Claims as queries, as ``factcheck eval`` builds them: text, the sentences before as
+    context (a transcript's five, an article's two), speaker, the article's (event's) date."""
     return [
         Query(
             str(c["id"]),
@@ -464,9 +536,9 @@ def match_claims(
     bar: bool = False,
     group: bool = True,
 ) -> MatchResult:
-    """Match claims against the corpus; store for each its top-k passages scoring at least
-    the suggested threshold (replacing its earlier matches), one transaction per batch; then
-    group near-duplicate claims."""
+    """Match claims against the corpus; store for each its top-k candidates in the method's
+    order with similarity, calibrated confidence and band, weak ones included (replacing its
+    earlier matches), one transaction per batch; then group near-duplicate claims."""
     settings = settings or load_settings()
     top_k = top_k or settings.match_top_k
     method = _require_method(method or settings.match_method)
@@ -487,24 +559,18 @@ def match_claims(
         ) as shown:
             for start in range(0, len(queries), BATCH):
                 batch = queries[start : start + BATCH]
-                ranked = rank(index, batch, method, top_k, settings.cross_encoder)
+                ranked = rank(index, batch, method, top_k + 1, settings.cross_encoder)
                 rows: list[dict[str, Any]] = [
-                    {
-                        "claim_id": int(q.id),
-                        "passage_id": f.passage_id,
-                        "score": f.score,
-                        "rank": f.rank,
-                        "method": f.method,
-                        "model": f.model,
-                    }
+                    {"claim_id": int(q.id), **candidate}
                     for q in batch
-                    for f in ranked[q.id]
-                    if f.score >= settings.match_suggested
+                    for candidate in calibrated(ranked[q.id], settings)[:top_k]
                 ]
                 with db.atomic():
                     store.replace_for_claims(db, [int(q.id) for q in batch], rows)
                 result.matches += len(rows)
-                result.strong += sum(r["score"] >= settings.match_strong for r in rows)
+                result.strong += sum(r["band"] == "strong" for r in rows)
+                result.suggested += sum(r["band"] == "suggested" for r in rows)
+                result.weak += sum(r["band"] == "weak" for r in rows)
                 if rows:
                     result.method = rows[0]["method"]
                 shown.update(len(batch))
@@ -513,6 +579,26 @@ def match_claims(
     if group:
         result.duplicates = group_duplicates(db, [int(q.id) for q in queries], settings)
     return result
+
+
+def calibrated(found: Sequence[Found], settings: Settings) -> list[dict[str, Any]]:
+    """One ranked list (best first) as rows to store or show: passage_id, score (the
+    similarity), rank, method, model, confidence and band."""
+    conf = calibration.shipped().confidences(
+        [f.method_score for f in found], [f.score for f in found], found[0].method if found else ""
+    )
+    return [
+        {
+            "passage_id": f.passage_id,
+            "score": f.score,
+            "rank": f.rank,
+            "method": f.method,
+            "model": f.model,
+            "confidence": round(float(c), 4),
+            "band": calibration.band(float(c), settings.match_strong, settings.match_suggested),
+        }
+        for f, c in zip(found, conf)
+    ]
 
 
 def match_article(
@@ -529,6 +615,52 @@ def match_article(
     return match_claims(db, ids, settings, progress=progress, **options).matches
 
 
+CANDIDATE_COLUMNS = (
+    "claim_id",
+    "article_id",
+    "rank",
+    "band",
+    "confidence",
+    "similarity",
+    "external_id",
+    "source_id",
+    "title",
+    "url",
+    "passage_id",
+    "passage",
+    "method",
+    "model",
+)
+"""The columns of :func:`stored_candidates` (``factcheck matches``)."""
+
+
+def stored_candidates(
+    db: Database,
+    *,
+    article_id: int | None = None,
+    claim_id: int | None = None,
+    band: str | None = None,
+) -> list[dict]:
+    """Each claim's stored candidates (of one article, one claim, one band) by claim then
+    rank, with :data:`CANDIDATE_COLUMNS`; ``external_id`` is the source's own id in its corpus
+    file (e.g. CheckThat!'s ``vclaim_id``). Raises :class:`InputError` for an unknown article,
+    claim or band."""
+    from factcheck.storage import articles as article_store
+    from factcheck.vocab import MATCH_BANDS
+
+    if band is not None and band not in MATCH_BANDS:
+        raise InputError(f"unknown band {band!r}; choose one of: {', '.join(MATCH_BANDS)}")
+    if article_id is not None and article_store.get(db, article_id) is None:
+        raise InputError(f"no article {article_id}; list them with `factcheck articles`")
+    if claim_id is not None and not store.claim_texts(db, [claim_id]):
+        raise InputError(f"no claim {claim_id}; list them with `factcheck claims`")
+    rows = store.listing(db, article_id=article_id, claim_id=claim_id, band=band)
+    for row in rows:
+        for key in ("confidence", "similarity"):
+            row[key] = None if row[key] is None else round(float(row[key]), 4)
+    return [{key: row.get(key) for key in CANDIDATE_COLUMNS} for row in rows]
+
+
 def match_all(db: Database, settings: Settings | None = None, **options) -> MatchResult:
     """Match every check-worthy claim of every article."""
     return match_claims(db, store.check_worthy_ids(db), settings, **options)
@@ -542,8 +674,8 @@ def search(
     settings: Settings | None = None,
     **options,
 ) -> list[dict]:
-    """The best ``top_k`` sources for a free text, with passage, source, score and strength
-    ("strong", "suggested", or "weak" under the suggested threshold)."""
+    """The best ``top_k`` sources for a free text, with passage, source, similarity
+    (``score``), calibrated confidence and band (``strength``: strong, suggested or weak)."""
     settings = settings or load_settings()
     if not isinstance(text, str) or not text.strip():
         raise InputError("nothing to search for: give a claim or some words")
@@ -556,31 +688,23 @@ def search(
         index,
         [Query("q", text.strip())],
         method or settings.match_method,
-        top_k,
+        top_k + 1,
         settings.cross_encoder,
     )["q"]
-    cards = store.passage_cards(db, [f.passage_id for f in found])
-    out = []
-    for f in found:
-        card = cards[f.passage_id]
-        strength = (
-            "strong"
-            if f.score >= settings.match_strong
-            else "suggested"
-            if f.score >= settings.match_suggested
-            else "weak"
-        )
-        out.append(
-            {
-                "rank": f.rank,
-                "score": round(f.score, 4),
-                "strength": strength,
-                "method": f.method,
-                "model": f.model,
-                **card,
-            }
-        )
-    return out
+    rows = calibrated(found, settings)[:top_k]
+    cards = store.passage_cards(db, [r["passage_id"] for r in rows])
+    return [
+        {
+            "rank": r["rank"],
+            "score": round(r["score"], 4),
+            "confidence": r["confidence"],
+            "strength": r["band"],
+            "method": r["method"],
+            "model": r["model"],
+            **cards[r["passage_id"]],
+        }
+        for r in rows
+    ]
 
 
 # --------------------------------------------------------------------------- near-duplicates
@@ -590,43 +714,12 @@ def group_duplicates(
     db: Database, claim_ids: Sequence[int], settings: Settings | None = None
 ) -> int:
     """Put each claim in the group of its most similar earlier check-worthy claim when their
-    cosine reaches ``duplicate_threshold`` (else in a group of its own). Claim vectors are
-    cached in the embeddings table by text hash. Returns how many joined an existing group."""
+    cosine reaches ``duplicate_threshold`` (else in a group of its own), comparing it only with
+    the claims sharing a hash bucket (:mod:`factcheck.match.grouping`). Returns how many
+    joined an existing group."""
     settings = settings or load_settings()
-    targets = sorted(set(int(c) for c in claim_ids))
-    if not targets:
-        return 0
-    key = vectors.cache_key(settings.model)
-    existing = store.groups(db)
-    every = sorted(set(store.check_worthy_ids(db)) | set(targets))
-    texts = store.claim_texts(db, every)
-    every = [c for c in every if c in texts]
-    matrix = DbEmbedder(db, settings.model)([texts[c] for c in every])
-    row_of = {c: n for n, c in enumerate(every)}
-    target_set = set(targets)
-    known = np.array([c in existing and c not in target_set for c in every], dtype=bool)
-    group_of = {c: existing[c] for c in every if known[row_of[c]]}
-    rows, joined = [], 0
-    for start in range(0, len(targets), 512):
-        chunk = [c for c in targets[start : start + 512] if c in row_of]
-        sims = matrix[[row_of[c] for c in chunk]] @ matrix.T
-        for n, claim in enumerate(chunk):
-            row = sims[n].copy()
-            row[~known] = -np.inf
-            best = int(np.argmax(row)) if known.any() else -1
-            if best >= 0 and row[best] >= settings.duplicate_threshold:
-                group_id, similarity = group_of[every[best]], float(row[best])
-                joined += 1
-            else:
-                group_id, similarity = claim, None
-            group_of[claim] = group_id
-            known[row_of[claim]] = True
-            rows.append(
-                {"claim_id": claim, "group_id": group_id, "similarity": similarity, "model": key}
-            )
-    with db.atomic():
-        store.replace_groups(db, rows)
-    return joined
+    grouped = grouping.group_claims(db, claim_ids, settings.model, settings.duplicate_threshold)
+    return grouped.joined
 
 
 def duplicates(db: Database, claim_id: int) -> list[dict]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -23,6 +25,10 @@ from factcheck.errors import ModelError
 log = logging.getLogger(__name__)
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _lock = threading.Lock()
+_onnx_failed: list[str] = []  # why the default ONNX backend could not run (then torch runs)
+MEMO_SIZE = 8192  # recent vectors kept in the process (12 MB for 384 dimensions)
+_memo: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_memo_lock = threading.Lock()
 
 
 def bundled_model_path() -> str:
@@ -135,21 +141,75 @@ def encode(
     backend: str | None = None,
 ) -> np.ndarray:
     """L2-normalised float32 embeddings, one row per text. ``backend``: torch, onnx or
-    onnx-int8 (default: the ``embed_backend`` setting, FACTCHECK_EMBED_BACKEND)."""
+    onnx-int8 (default: the ``embed_backend`` setting, FACTCHECK_EMBED_BACKEND).
+
+    The process remembers the last :data:`MEMO_SIZE` texts' vectors (per model and backend
+    kind), so a text encoded twice in a short while is encoded once: a transcript's sentences
+    are embedded for scoring, then its claims again for matching."""
     if len(texts) == 0:
         dim = load_model(model).get_sentence_embedding_dimension()
         return np.zeros((0, dim), dtype=np.float32)
+    from factcheck.models.onnx import key_suffix
+
+    space = resolve_model_name(model) + key_suffix(backend)
+    with _memo_lock:
+        found = {i: _memo.get((space, t)) for i, t in enumerate(texts)}
+    todo = [i for i, v in found.items() if v is None]
+    if todo:
+        fresh = _encode(
+            [texts[i] for i in todo],
+            model=model,
+            batch_size=batch_size,
+            show_progress_bar=show_progress_bar,
+            backend=backend,
+        )
+        with _memo_lock:
+            for i, vector in zip(todo, fresh):
+                found[i] = vector
+                _memo[(space, texts[i])] = vector.copy()  # not a view keeping the batch alive
+                _memo.move_to_end((space, texts[i]))
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+    rows = cast(list[np.ndarray], [found[i] for i in range(len(texts))])  # all filled now
+    return np.vstack(rows).astype(np.float32, copy=False)
+
+
+def forget_recent() -> None:
+    """Empty the process's memory of recent vectors (see :func:`encode`)."""
+    with _memo_lock:
+        _memo.clear()
+
+
+def _encode(
+    texts: Sequence[str],
+    *,
+    model: str | None,
+    batch_size: int,
+    show_progress_bar: bool,
+    backend: str | None,
+) -> np.ndarray:
     from factcheck.models.onnx import backend as chosen_backend
     from factcheck.models.onnx import encode as onnx_encode
+    from factcheck.models.onnx import named as onnx_named
 
-    if (kind := chosen_backend(backend)) != "torch":  # onnx | onnx-int8 (CPU)
-        return onnx_encode(
-            load_model(model, device="cpu"),
-            resolve_model_name(model),
-            texts,
-            batch_size=batch_size,
-            quantized=kind == "onnx-int8",
-        )
+    kind = chosen_backend(backend)
+    # the default onnx gives torch's vectors under the same cache key, so torch may stand in
+    # when no ONNX graph can be made; a named backend (or int8, whose vectors differ) may not
+    stand_in = backend is None and kind == "onnx" and not onnx_named()
+    if kind != "torch" and not (stand_in and _onnx_failed):  # onnx | onnx-int8 (CPU)
+        try:
+            return onnx_encode(
+                load_model(model, device="cpu"),
+                resolve_model_name(model),
+                texts,
+                batch_size=batch_size,
+                quantized=kind == "onnx-int8",
+            )
+        except ModelError as error:
+            if not stand_in:
+                raise
+            log.warning("embedding on torch instead of ONNX Runtime: %s", error)
+            _onnx_failed.append(str(error))
     vectors = load_model(model).encode(
         list(texts),
         batch_size=batch_size,

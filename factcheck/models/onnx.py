@@ -32,20 +32,30 @@ from factcheck.vocab import EMBED_BACKENDS
 
 log = logging.getLogger(__name__)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+DEFAULT_BACKEND = "onnx"
+"""The embedder's backend unless one is named: torch's vectors (same cache key), faster on a
+CPU; ``onnx-int8`` lost accuracy on CheckThat! 2B (docs/benchmarks.md, "Live debate")."""
 _lock = threading.Lock()
+_export_lock = threading.Lock()  # one export at a time in a process (files are written atomically)
+_tokenize_lock = threading.Lock()  # a fast tokenizer refuses calls from two threads at once
 
 
 def backend(name: str | None = None) -> str:
     """The embedding backend: ``name`` when given, else the ``embed_backend`` setting
-    (``FACTCHECK_EMBED_BACKEND``, default torch)."""
+    (``FACTCHECK_EMBED_BACKEND``), else :data:`DEFAULT_BACKEND`."""
     if name is None:
-        return load_settings().embed_backend
+        return load_settings().embed_backend or DEFAULT_BACKEND
     value = name.strip().lower()
     if value not in EMBED_BACKENDS:
         raise ConfigError(
             f"embedding backend must be one of {', '.join(EMBED_BACKENDS)}; got {name!r}"
         )
     return value
+
+
+def named() -> bool:
+    """Whether the embedding backend was chosen (``FACTCHECK_EMBED_BACKEND``), not defaulted."""
+    return load_settings().embed_backend is not None
 
 
 def key_suffix(name: str | None = None) -> str:
@@ -63,10 +73,11 @@ def encode(
     out = np.zeros((len(texts), dimension(model)), dtype=np.float32)
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
-        feed = tokens_feed(
-            session, model.tokenizer, [texts[i] for i in batch], model.max_seq_length
-        )
-        pooled = mean_pooled(session, feed)
+        with _tokenize_lock:
+            feed = tokens_feed(
+                session, model.tokenizer, [texts[i] for i in batch], model.max_seq_length
+            )
+        pooled = mean_pooled(session, feed)  # ONNX Runtime sessions run calls concurrently
         out[batch] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
     return out
 
@@ -152,12 +163,18 @@ def graph_file(
     folder = load_settings().onnx_dir
     fp32 = folder / f"{stem}.onnx"
     int8 = folder / f"{stem}-int8{'pc' if per_channel else ''}.onnx"
+    target = int8 if quantized else fp32
+    if target.exists():
+        return str(target)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not fp32.exists():
-            _write_atomically(fp32, export)
-        if quantized and not int8.exists():
-            _write_atomically(int8, lambda tmp: _quantize(fp32, tmp, per_channel))
+        with _export_lock:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not fp32.exists():
+                log.warning("exporting %s to ONNX, once for this machine: %s", stem, fp32)
+                _write_atomically(fp32, export)
+            if quantized and not int8.exists():
+                log.warning("quantising %s to int8, once for this machine: %s", stem, int8)
+                _write_atomically(int8, lambda tmp: _quantize(fp32, tmp, per_channel))
     except ImportError as error:
         raise ModelError(
             f"the ONNX backend needs onnxruntime and onnx ({error}): "

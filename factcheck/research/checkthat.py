@@ -101,7 +101,7 @@ def transcript_queries(
     queries = {}
     for qid, text in texts.items():
         match = _QUERY_ID.match(qid)
-        path = _find_transcript(match.group("stem"), files) if match else None
+        path = find_transcript(match.group("stem"), files) if match else None
         if match is None or path is None:
             queries[qid] = Query(id=qid, text=text)
             continue
@@ -130,7 +130,7 @@ def read_transcript(path: Path) -> dict[int, tuple[str, str]]:
     return lines
 
 
-def _find_transcript(stem: str, files: dict[str, Path]) -> Path | None:
+def find_transcript(stem: str, files: dict[str, Path]) -> Path | None:
     """The transcript for a query stem; names differ in case and typos, dates do not."""
     if stem in files:
         return files[stem]

@@ -19,6 +19,7 @@ ACTIONS: dict[str, str] = {
     "reopen": "editor",  # move a published claim back
     "configure": "editor",  # scales, blind mode, reviews needed, the organisation
     "see_all": "editor",  # every reviewer's work, also in blind mode
+    "manage_feeds": "editor",  # add, pause, remove watched feeds
     "manage_accounts": "admin",
 }
 """Each action and the least role that may do it."""
@@ -33,6 +34,7 @@ WHAT = {
     "reopen": "reopen published claims",
     "configure": "change the desk's settings",
     "see_all": "see every reviewer's work",
+    "manage_feeds": "manage watched feeds",
     "manage_accounts": "manage accounts",
 }
 

@@ -38,6 +38,8 @@ CARD_KEYS = (
     "date",
     "verdict",
     "score",
+    "confidence",
+    "band",
     "rank",
     "strength",
     "text",

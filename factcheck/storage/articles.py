@@ -59,7 +59,10 @@ def insert(
     article_id = events.insert_id(
         db, f"INSERT INTO articles ({columns}) VALUES ({marks})", list(row.values())
     )
-    summary = {k: v for k, v in row.items() if k != "text"} | {"chars": len(document.text)}
+    summary: dict[str, object] = {k: v for k, v in row.items() if k != "text"}
+    summary["chars"] = len(document.text)
+    if document.warnings:  # how the input was read, e.g. "not valid UTF-8: read as cp1252"
+        summary["warnings"] = list(document.warnings)
     events.record(
         db,
         actor=actor,

@@ -46,6 +46,7 @@ def insert_many(
             "speaker_role": claim.speaker_role,
             "time_start": claim.time_start,
             "time_end": claim.time_end,
+            "source_line": claim.source_line,
             "text_hash": text_hash(claim.text),
             "created_at": now,
             "updated_at": now,

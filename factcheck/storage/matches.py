@@ -1,15 +1,19 @@
 """SQL for claim matching: the corpus as retrieval units, the matches table, claim groups.
 
-A match row links a claim to a corpus passage with the score, rank, method and model that
-produced it (see :mod:`factcheck.match.matcher` for what a score means).
+A match row links a claim to a corpus passage with the similarity (``score``), rank, method and
+model that produced it, its calibrated confidence and band (see :mod:`factcheck.match.matcher`
+for what they mean).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from factcheck.config import default
 from factcheck.storage import Database, chunks, placeholders, utcnow
+from factcheck.vocab import MATCH_BANDS
+
+TRANSCRIPT_CONTEXT = 5  # sentences before a transcript's claim (as eval's CheckThat! queries)
+ARTICLE_CONTEXT = 2  # sentences before an article's claim
 
 # --------------------------------------------------------------------------- the corpus
 
@@ -67,15 +71,14 @@ def check_worthy_ids(db: Database, article_id: int | None = None) -> list[int]:
     return [row[0] for row in rows.fetchall()]
 
 
-def claims_for_matching(
-    db: Database, claim_ids: Sequence[int], context_sentences: int = 2
-) -> list[dict]:
-    """Claims with their speaker, the article's date and the sentences just before them."""
+def claims_for_matching(db: Database, claim_ids: Sequence[int]) -> list[dict]:
+    """Claims with their speaker, the article's date and the sentences just before them
+    (:data:`TRANSCRIPT_CONTEXT` of a transcript, :data:`ARTICLE_CONTEXT` of an article)."""
     claims: list[dict] = []
     for chunk in chunks(list(dict.fromkeys(claim_ids))):
         claims += db.query(
             "SELECT c.id, c.article_id, c.sentence_index, c.text, c.speaker, "
-            "a.published_date FROM claims c JOIN articles a ON a.id = c.article_id "
+            "a.published_date, a.format FROM claims c JOIN articles a ON a.id = c.article_id "
             f"WHERE c.id IN ({placeholders(chunk)})",
             list(chunk),
         )
@@ -83,9 +86,11 @@ def claims_for_matching(
     wanted: dict[int, set[int]] = {}
     for claim in claims:
         index = claim["sentence_index"]
-        wanted.setdefault(claim["article_id"], set()).update(
-            range(max(0, index - context_sentences), index)
+        claim["context_from"] = max(
+            0,
+            index - (TRANSCRIPT_CONTEXT if claim["format"] == "transcript" else ARTICLE_CONTEXT),
         )
+        wanted.setdefault(claim["article_id"], set()).update(range(claim["context_from"], index))
     sentences: dict[tuple[int, int], str] = {}
     for article_id, indexes in wanted.items():
         for chunk in chunks(sorted(indexes)):
@@ -99,7 +104,7 @@ def claims_for_matching(
         index = claim["sentence_index"]
         claim["context"] = " ".join(
             sentences[(claim["article_id"], i)]
-            for i in range(max(0, index - context_sentences), index)
+            for i in range(claim.pop("context_from"), index)
             if (claim["article_id"], i) in sentences
         )
     return claims
@@ -121,13 +126,14 @@ def claim_texts(db: Database, claim_ids: Sequence[int]) -> dict[int, str]:
 
 def replace_for_claims(db: Database, claim_ids: Sequence[int], rows: Sequence[dict]) -> int:
     """Delete the matches of ``claim_ids`` and insert ``rows`` (claim_id, passage_id, score,
-    rank, method, model). Call inside a transaction (one per batch). Returns rows stored."""
+    rank, method, model, and optionally band and confidence). Call inside a transaction (one
+    per batch). Returns rows stored."""
     now = utcnow()
     for chunk in chunks(list(claim_ids)):
         db.execute(f"DELETE FROM matches WHERE claim_id IN ({placeholders(chunk)})", list(chunk))
     db.executemany(
-        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO matches (claim_id, passage_id, score, rank, method, model, band, "
+        "confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 r["claim_id"],
@@ -136,6 +142,8 @@ def replace_for_claims(db: Database, claim_ids: Sequence[int], rows: Sequence[di
                 int(r["rank"]),
                 r["method"],
                 r.get("model") or "",
+                r.get("band"),
+                None if r.get("confidence") is None else float(r["confidence"]),
                 now,
             )
             for r in rows
@@ -144,15 +152,16 @@ def replace_for_claims(db: Database, claim_ids: Sequence[int], rows: Sequence[di
     return len(rows)
 
 
-def for_claim(db: Database, claim_id: int, strong: float = default("match_strong")) -> list[dict]:
-    """A claim's matched passages, best match per passage, in the matching method's order
-    (``rank``; for dense search that is the score order), then best score: passage_id,
-    text, field, source_id, title, url, publisher, date, verdict, verdict_raw, kind, score,
-    rank, method, model and strength ("strong" from ``strong``, else "suggested")."""
+def for_claim(db: Database, claim_id: int) -> list[dict]:
+    """A claim's stored candidates, one per passage, in the matching method's order
+    (``rank``), then best score: passage_id, text, field, source_id, external_id, title, url,
+    publisher, date, verdict, verdict_raw, kind, claimant, score (the similarity), rank,
+    method, model, confidence, band and strength (the band; 'weak' for rows stored before
+    bands existed)."""
     sql = """
-        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title, s.url,
-               s.publisher, s.date, s.verdict, s.verdict_raw, s.kind, s.claimant,
-               m.score, m.rank, m.method, m.model
+        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.external_id, s.title,
+               s.url, s.publisher, s.date, s.verdict, s.verdict_raw, s.kind, s.claimant,
+               m.score, m.rank, m.method, m.model, m.confidence, m.band
         FROM matches m
         JOIN passages p ON p.id = m.passage_id
         JOIN sources s ON s.id = p.source_id
@@ -163,8 +172,56 @@ def for_claim(db: Database, claim_id: int, strong: float = default("match_strong
     """
     rows = list(db.query(sql, [claim_id]))
     for row in rows:
-        row["strength"] = "strong" if row["score"] >= strong else "suggested"
+        row["band"] = row["band"] or "weak"
+        row["strength"] = row["band"]
     return rows
+
+
+def listing(
+    db: Database,
+    *,
+    article_id: int | None = None,
+    claim_id: int | None = None,
+    band: str | None = None,
+) -> list[dict]:
+    """Every stored candidate of check-worthy claims (of one article or one claim, of one band),
+    by claim then rank: claim_id, article_id, rank, band, confidence, similarity, method,
+    model, passage_id, passage text, field, source_id, external_id, title, url."""
+    where: list[str] = ["1 = 1"]
+    params: list[int | str] = []
+    if article_id is not None:
+        where.append("c.article_id = ?")
+        params.append(article_id)
+    if claim_id is not None:
+        where.append("c.id = ?")
+        params.append(claim_id)
+    if band is not None:
+        where.append("coalesce(m.band, 'weak') = ?")
+        params.append(band)
+    sql = f"""
+        SELECT c.id AS claim_id, c.article_id, m.rank, coalesce(m.band, 'weak') AS band,
+               m.confidence, m.score AS similarity, m.method, m.model, p.id AS passage_id,
+               p.text AS passage, p.field, s.id AS source_id, s.external_id, s.title, s.url
+        FROM matches m
+        JOIN claims c ON c.id = m.claim_id
+        JOIN passages p ON p.id = m.passage_id
+        JOIN sources s ON s.id = p.source_id
+        WHERE {" AND ".join(where)}
+        ORDER BY c.id, m.rank, m.id
+    """
+    return list(db.query(sql, params))
+
+
+def band_counts(db: Database, article_id: int) -> dict[str, int]:
+    """The stored candidates of an article's claims per band (strong, suggested, weak)."""
+    rows = dict(
+        db.execute(
+            "SELECT coalesce(m.band, 'weak'), count(*) FROM matches m "
+            "JOIN claims c ON c.id = m.claim_id WHERE c.article_id = ? GROUP BY 1",
+            [article_id],
+        ).fetchall()
+    )
+    return {band: int(rows.get(band, 0)) for band in MATCH_BANDS}
 
 
 def count(db: Database, claim_ids: Sequence[int] | None = None) -> int:

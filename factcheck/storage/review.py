@@ -442,12 +442,13 @@ def delete_dismissal(db: Database, dismissal: dict, *, actor: str, claim: dict) 
 
 
 def evidence_of(db: Database, claim_id: int, owner: str) -> list[dict]:
-    """A claim's matched passages (best score per passage) with source, and ``owner``'s own
-    citation (stance, id) and dismissal of each; nobody else's."""
+    """A claim's matched passages (best score per passage) in rank order with source, best
+    confidence, and ``owner``'s own citation (stance, id) and dismissal of each; nobody
+    else's."""
     sql = """
         SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.title AS source_title,
                s.url AS source_url, s.publisher, s.verdict AS source_verdict,
-               max(m.score) AS score, min(m.rank) AS rank,
+               max(m.score) AS score, min(m.rank) AS rank, max(m.confidence) AS confidence,
                group_concat(DISTINCT m.method) AS methods,
                (SELECT ct.stance FROM citations ct WHERE ct.claim_id = :claim
                  AND ct.passage_id = p.id AND ct.created_by = :owner) AS stance,
@@ -457,7 +458,7 @@ def evidence_of(db: Database, claim_id: int, owner: str) -> list[dict]:
                  AND d.passage_id = p.id AND d.dismissed_by = :owner) THEN 1 ELSE 0 END
                  AS dismissed
         FROM matches m JOIN passages p ON p.id = m.passage_id JOIN sources s ON s.id = p.source_id
-        WHERE m.claim_id = :claim GROUP BY p.id, s.id ORDER BY score DESC, p.id
+        WHERE m.claim_id = :claim GROUP BY p.id, s.id ORDER BY min(m.rank), score DESC, p.id
     """
     return list(db.query(sql, {"claim": claim_id, "owner": owner}))
 
@@ -540,7 +541,7 @@ def queue_columns(viewer_id: int | None) -> str:
             ON r.id = s.reviewer_id WHERE s.claim_id = c.id AND r.id = {vid})
          ELSE (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
             ON r.id = s.reviewer_id WHERE s.claim_id = c.id) END AS assignees,
-    (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match,
+    (SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id) AS best_match,
     CASE WHEN {hidden} THEN (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id
             AND ct.created_by = (SELECT name FROM reviewers WHERE id = {vid}))
          ELSE (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) END AS citations,
@@ -556,7 +557,7 @@ QUEUE_COLUMNS = f"""
     coalesce(a.published_date, a.ingested_at) AS date,
     (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
        ON r.id = s.reviewer_id WHERE s.claim_id = c.id) AS assignees,
-    (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match,
+    (SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id) AS best_match,
     (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) AS citations,
     (SELECT count(*) FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0) AS verdicts,
     {EFFECTIVE_VERDICT} AS verdict,
@@ -568,6 +569,13 @@ SORTS = {
     "updated": ("c.updated_at",),
     "position": ("c.article_id", "c.sentence_index"),
     "match": ("best_match",),
+    # spread: how many articles the claim's near-duplicate group spans (0: not grouped)
+    "spread": (
+        "(SELECT count(DISTINCT c2.article_id) FROM claim_groups g1 JOIN claim_groups g2 "
+        "ON g2.group_id = g1.group_id JOIN claims c2 ON c2.id = g2.claim_id "
+        "WHERE g1.claim_id = c.id)",
+        "c.score",
+    ),
 }
 
 
@@ -597,7 +605,7 @@ class QueueFilters:
     claim_type: str | None = None
     assignee: str | None = None
     verdict: str | None = None
-    strong_match: float | None = None  # only claims with a match scoring at least this
+    strong_match: float | None = None  # only claims with a match of at least this confidence
     needs_adjudication: bool | None = None
     search: str | None = None
     include_all: bool = False  # also sentences that are not check-worthy
@@ -642,7 +650,7 @@ def _where(
         add(f"{EFFECTIVE_VERDICT} = ? AND {shown}", filters.verdict)
     if filters.strong_match is not None:
         add(
-            "EXISTS (SELECT 1 FROM matches m WHERE m.claim_id = c.id AND m.score >= ?)",
+            "EXISTS (SELECT 1 FROM matches m WHERE m.claim_id = c.id AND m.confidence >= ?)",
             filters.strong_match,
         )
     if filters.needs_adjudication is not None:
@@ -684,7 +692,7 @@ def queue_rows(
     where, params = _where(filters, viewer_id=viewer_id)
     order = sort_order(sort_columns(sort, viewer_id), descending)
     extra = (
-        ", (SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id) AS best_match"
+        ", (SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id) AS best_match"
         if sort == "match"
         else ""
     )

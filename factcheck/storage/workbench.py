@@ -23,7 +23,7 @@ def queue_ids(
     where, params = _where(filters, viewer_id=viewer_id)
     columns = sort_columns(sort, viewer_id)
     if sort == "match":  # the alias only exists in the full queue select
-        columns = ("(SELECT max(m.score) FROM matches m WHERE m.claim_id = c.id)",)
+        columns = ("(SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id)",)
     order = sort_order(columns, descending)
     sql = (
         f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id {where} "
