@@ -95,3 +95,12 @@ def test_an_unknown_model_is_named_even_when_the_corpus_has_vectors(db_path):
     assert out.exit_code == 1
     (line,) = out.output.strip().splitlines()
     assert line.startswith("Error: model 'nobody/no-such-model' is not a folder on disk")
+
+
+def test_match_all_with_a_corpus_but_no_claims_says_so(db_path):
+    """It said "no reference corpus to match against" although one was imported."""
+    assert run("corpus", "import", FACTCHECKS, "--db", str(db_path)).exit_code == 0
+    result = run("match", "--all", "--db", str(db_path))
+    assert result.exit_code == 0
+    assert "no check-worthy claims to match (ingest an article first)" in result.output
+    assert "no reference corpus" not in result.output

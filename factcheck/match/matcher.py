@@ -497,7 +497,9 @@ class MatchResult:
 
     @property
     def message(self) -> str:
-        if not self.corpus:
+        if not self.claims:
+            text = "no check-worthy claims to match (ingest an article first)"
+        elif not self.corpus:
             text = f"{self.claims} claims; no reference corpus to match against"
         else:
             text = (
