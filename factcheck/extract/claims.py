@@ -36,6 +36,7 @@ from factcheck.types import SentenceClaim
 COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scores.json"
 LOWERED_ROLES = ("moderator", "audience")  # transcript roles with a learned weight
 MAX_LOG_ODDS = 27.0  # model scores are clipped to this many log-odds either side (1e-12)
+TRANSCRIPT_MAX_SHARE = 0.4  # the checker's workload: at most this share of a transcript is flagged
 MIN_ENTITIES = 2
 MAX_REASON_ITEMS = 4
 CONCRETE_TYPES = ("statistic", "causal", "comparison")
@@ -203,6 +204,23 @@ def _score(claims: list[SentenceClaim], threshold: float, scorer) -> None:
         claim.reasons = _reasons(claim, model_score, adjustments, _signals(claim))
     for claim in claims:
         claim.check_worthy = _is_sentence(claim) and claim.score >= threshold
+    _cap_transcript_workload([candidates[i] for i in spoken])
+
+
+def _cap_transcript_workload(spoken: list[SentenceClaim]) -> None:
+    """A transcript flags at most :data:`TRANSCRIPT_MAX_SHARE` of its sentences: those over
+    the threshold beyond that share, lowest scores first, are not claims (their reasons say
+    so). The learned score alone flagged up to 93% of a single-speaker speech."""
+    flagged = sorted(
+        (c for c in spoken if c.check_worthy), key=lambda c: (-c.score, c.sentence_index)
+    )
+    cap = math.floor(TRANSCRIPT_MAX_SHARE * len(spoken))
+    for place, claim in enumerate(flagged[cap:], start=cap + 1):
+        claim.check_worthy = False
+        claim.reasons.append(
+            f"over the transcript's workload cap: ranked {place} of {len(spoken)} sentences; "
+            f"at most {TRANSCRIPT_MAX_SHARE:.0%} of a transcript's sentences are claims"
+        )
 
 
 def log_odds(probability):
