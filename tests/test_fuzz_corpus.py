@@ -12,12 +12,10 @@ import csv
 import io
 import itertools
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, currently_in_test_context, event, example, given
-from hypothesis import settings as fuzz_settings
+from hypothesis import currently_in_test_context, event, example, given
 from hypothesis import strategies as st
 
 from factcheck.cli import cli
@@ -25,19 +23,9 @@ from factcheck.corpus.importer import FIELD_NAMES, ImportOptions, import_paths
 from factcheck.errors import DatabaseError, FactcheckError, InputError
 from factcheck.storage import corpus as corpus_store
 from factcheck.vocab import CORPUS_FORMATS
+from tests.fuzzing import FUZZ
 
 TABLES = ("articles", "claims", "sources", "passages", "events")
-HUNT = os.environ.get("FUZZ_EXAMPLES")
-FUZZ = fuzz_settings(
-    max_examples=int(HUNT or 60),
-    deadline=None,
-    derandomize=not HUNT,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,  # the database is compared within each example
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".jsonld", ".csv", ".tsv", ".tab", ".txt", ".xyz")
 FILE_NUMBERS = itertools.count()
 

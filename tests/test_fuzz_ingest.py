@@ -9,13 +9,10 @@ properties are about reading and storing, not scoring.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, currently_in_test_context, event, example, given
-from hypothesis import settings as fuzz_settings
+from hypothesis import currently_in_test_context, event, example, given
 from hypothesis import strategies as st
 
 from factcheck import pipeline
@@ -27,19 +24,9 @@ from factcheck.models import embed
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.vocab import READ_AS
+from tests.fuzzing import FUZZ
 
 TABLES = ("articles", "claims", "sources", "passages", "events")
-HUNT = os.environ.get("FUZZ_EXAMPLES")  # a longer, random hunt: FUZZ_EXAMPLES=2000 pytest ...
-FUZZ = fuzz_settings(
-    max_examples=int(HUNT or 60),
-    deadline=None,
-    derandomize=not HUNT,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,  # the database is compared within each example
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
 
 
 class FixedScorer:
