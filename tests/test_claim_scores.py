@@ -250,16 +250,22 @@ def test_greetings_and_bare_questions_in_a_debate_are_not_claims_but_a_stated_fa
 
 def test_a_transcript_flags_at_most_its_workload_share_highest_scores_kept():
     """The learned score flagged 93% of a single-speaker speech; a checker gets at most 40%."""
-    texts = [f"Exports to country {n} doubled between 2010 and 2016." for n in range(20)]
+    texts = [f"Exports to country {n} doubled between 2010 and 2016." for n in range(40)]
     scorer = TableScorer(dict(zip(texts, np.linspace(0.90, 0.99, len(texts)))))
     claims = transcript_scores(texts, scorer, "candidate")
     assert all(c.score >= THRESHOLD for c in claims)  # every one over the threshold ...
     flagged = [c for c in claims if c.check_worthy]
-    assert len(flagged) == int(claims_module.TRANSCRIPT_MAX_SHARE * len(texts)) == 8
+    assert len(flagged) == int(claims_module.TRANSCRIPT_MAX_SHARE * len(texts)) == 16
     assert min(c.score for c in flagged) > max(c.score for c in claims if not c.check_worthy)
     for claim in claims:
         capped = [r for r in claim.reasons if r.startswith("over the transcript's workload cap")]
         assert bool(capped) == (not claim.check_worthy)
+
+
+def test_a_short_transcript_keeps_its_claims_under_the_cap():
+    texts = [f"Exports to country {n} doubled between 2010 and 2016." for n in range(4)]
+    scorer = TableScorer(dict(zip(texts, np.linspace(0.90, 0.99, len(texts)))))
+    assert all(c.check_worthy for c in transcript_scores(texts, scorer, "candidate"))
 
 
 def test_the_workload_cap_leaves_articles_alone():

@@ -36,6 +36,7 @@ from factcheck.types import SentenceClaim
 COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scores.json"
 LOWERED_ROLES = ("moderator", "audience")  # transcript roles with a learned weight
 MAX_LOG_ODDS = 27.0  # model scores are clipped to this many log-odds either side (1e-12)
+TRANSCRIPT_MIN_CAP = 10  # ... but a transcript may always flag this many
 TRANSCRIPT_MAX_SHARE = 0.4  # the checker's workload: at most this share of a transcript is flagged
 MIN_ENTITIES = 2
 MAX_REASON_ITEMS = 4
@@ -208,13 +209,14 @@ def _score(claims: list[SentenceClaim], threshold: float, scorer) -> None:
 
 
 def _cap_transcript_workload(spoken: list[SentenceClaim]) -> None:
-    """A transcript flags at most :data:`TRANSCRIPT_MAX_SHARE` of its sentences: those over
+    """A transcript flags at most :data:`TRANSCRIPT_MAX_SHARE` of its sentences (but never
+    fewer than :data:`TRANSCRIPT_MIN_CAP`, so a short exchange keeps its claims): those over
     the threshold beyond that share, lowest scores first, are not claims (their reasons say
     so). The learned score alone flagged up to 93% of a single-speaker speech."""
     flagged = sorted(
         (c for c in spoken if c.check_worthy), key=lambda c: (-c.score, c.sentence_index)
     )
-    cap = math.floor(TRANSCRIPT_MAX_SHARE * len(spoken))
+    cap = max(math.ceil(TRANSCRIPT_MAX_SHARE * len(spoken)), TRANSCRIPT_MIN_CAP)
     for place, claim in enumerate(flagged[cap:], start=cap + 1):
         claim.check_worthy = False
         claim.reasons.append(
