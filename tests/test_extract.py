@@ -288,3 +288,34 @@ def test_score_sentences_scores_each_line_on_its_own():
 def test_score_sentences_refuses_empty_or_non_text_lines(lines):
     with pytest.raises(InputError, match="sentence 2"):
         score_sentences(lines, threshold=THRESHOLD)
+
+
+def test_a_text_over_the_sentence_limit_is_refused_at_once(monkeypatch):
+    from factcheck.extract import claims as claims_module
+
+    monkeypatch.setattr(claims_module, "MAX_SENTENCES", 5)
+    monkeypatch.setattr(claims_module, "find_entities", pytest.fail)  # refused before parsing
+    text = " ".join(f"Crime rose by {n} percent in district {n}." for n in range(6))
+    with pytest.raises(InputError, match="the text has 6 sentences and lines; at most 5 are read"):
+        extract(text, threshold=0.5, scorer=RecordingScorer())
+
+
+def test_a_long_sentence_is_stored_and_scored_but_not_parsed(monkeypatch):
+    """An 80 KB sentence took 54 s in the figure parser; now the parsers skip it, saying so."""
+    from factcheck.extract import claims as claims_module
+
+    monkeypatch.setattr(claims_module, "MAX_PARSED_CHARS", 100)
+    parsed: list[str] = []
+    real = claims_module.find_quantities
+    monkeypatch.setattr(claims_module, "find_quantities", lambda s: parsed.append(s) or real(s))
+    long = "Officials said that " + " and ".join(f"{n} troops left" for n in range(40)) + "."
+    short = "Unemployment fell to 4.1% in March, the statistics office said."
+    scorer = RecordingScorer()
+    first, second = extract(f"{long} {short}", threshold=0.5, scorer=scorer)
+    assert len(long) > 100 and first.text == long and parsed == [short]
+    assert first.quantities == [] and first.entities == [] and first.speaker is None
+    assert first.claim_type is not None  # still a sentence, scored by the model
+    assert any(
+        r.startswith(f"long sentence ({len(long):,} characters, over 100)") for r in first.reasons
+    )
+    assert second.quantities and not any(r.startswith("long sentence") for r in second.reasons)

@@ -36,8 +36,12 @@ from factcheck.types import SentenceClaim
 COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scores.json"
 LOWERED_ROLES = ("moderator", "audience")  # transcript roles with a learned weight
 MAX_LOG_ODDS = 27.0  # model scores are clipped to this many log-odds either side (1e-12)
-TRANSCRIPT_MIN_CAP = 10  # ... but a transcript may always flag this many
+# Stated limits that keep extraction within seconds on any input (bench/ingest_worst_cases.py):
+MAX_SENTENCES = 20_000  # an article or transcript with more is refused at once: split it
+MAX_PARSED_CHARS = 2_000  # a longer sentence is stored and scored, not parsed for figures etc.
+MAX_SCORED_CHARS = 4_000  # the scorer reads ~256 tokens; longer text is cut before tokenising
 TRANSCRIPT_MAX_SHARE = 0.4  # the checker's workload: at most this share of a transcript is flagged
+TRANSCRIPT_MIN_CAP = 10  # ... but a transcript may always flag this many
 MIN_ENTITIES = 2
 MAX_REASON_ITEMS = 4
 CONCRETE_TYPES = ("statistic", "causal", "comparison")
@@ -106,8 +110,14 @@ def score_claims(claims: list[SentenceClaim], *, threshold: float, scorer=None) 
 
 def analyse_segments(segments: Sequence[Segment]) -> list[SentenceClaim]:
     """:func:`analyse` over segments already cut (offsets into one text); no context set."""
+    if len(segments) > MAX_SENTENCES:
+        raise InputError(
+            f"the text has {len(segments):,} sentences and lines; at most {MAX_SENTENCES:,} are "
+            "read as one article or transcript: split it into parts and ingest each"
+        )
     body = [s for s in segments if not s.is_junk]
-    sentences = [s.text for s in body]
+    # a sentence over MAX_PARSED_CHARS is not read for names or speaker (see _analysed)
+    sentences = [s.text if len(s.text) <= MAX_PARSED_CHARS else "" for s in body]
     vocabulary = Vocabulary.from_sentences(sentences)
     entities = [find_entities(s, vocabulary) for s in sentences]
     vocabulary.learn_people(entities)
@@ -126,9 +136,10 @@ def analyse_segments(segments: Sequence[Segment]) -> list[SentenceClaim]:
 def _analysed(
     index: int, seg: Segment, entities: list[dict], attribution: Attribution
 ) -> SentenceClaim:
-    quantities = find_quantities(seg.text)
+    long = len(seg.text) > MAX_PARSED_CHARS
+    quantities = [] if long else find_quantities(seg.text)
     claim_type = claim_types.classify(
-        seg.text,
+        seg.text[:MAX_PARSED_CHARS],
         has_quantity=bool(quantities),
         quoted_share=attribution.quoted_share,
         speaker=attribution.speaker,
@@ -185,7 +196,7 @@ def _add_context(claims: list[SentenceClaim]) -> None:
 def _score(claims: list[SentenceClaim], threshold: float, scorer) -> None:
     """Model scores in one batch, combined with what the transcript says; furniture keeps 0."""
     candidates = [c for c in claims if _is_sentence(c)]
-    model_scores = _model_scores([c.text for c in candidates], scorer)
+    model_scores = _model_scores([c.text[:MAX_SCORED_CHARS] for c in candidates], scorer)
     combination = load_combination()
     spoken = [i for i, c in enumerate(candidates) if c.turn is not None]
     moves = dict(
@@ -286,6 +297,11 @@ def _reasons(
     signals: list[str],
 ) -> list[str]:
     reasons = [f"model score {model_score:.2f}"]
+    if len(claim.text) > MAX_PARSED_CHARS:
+        reasons.append(
+            f"long sentence ({len(claim.text):,} characters, over {MAX_PARSED_CHARS:,}): not "
+            "read for figures, names or speaker"
+        )
     for label, delta in adjustments:
         verb = "raised" if delta > 0 else "lowered"
         reasons.append(f"{label}: {verb} by {abs(delta):.1f} log-odds")
