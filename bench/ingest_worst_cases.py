@@ -52,6 +52,12 @@ def _cases() -> dict[str, tuple[str, bytes]]:
                 f"Crime rose by {n % 90 + 1} percent in district {n}." for n in range(100_000)
             ).encode(),
         ),
+        "5,000 sentences, one a line (at the limit)": (
+            "limit.txt",
+            "\n".join(
+                f"Crime rose by {n % 90 + 1} percent in district {n}." for n in range(5_000)
+            ).encode(),
+        ),
         "HTML nested 100,000 deep": (
             "deep.html",
             ("<div>" * 100_000 + "Prices rose 3% in May." + "</div>" * 100_000).encode(),

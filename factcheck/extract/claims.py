@@ -37,7 +37,7 @@ COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scor
 LOWERED_ROLES = ("moderator", "audience")  # transcript roles with a learned weight
 MAX_LOG_ODDS = 27.0  # model scores are clipped to this many log-odds either side (1e-12)
 # Stated limits that keep extraction within seconds on any input (bench/ingest_worst_cases.py):
-MAX_SENTENCES = 20_000  # an article or transcript with more is refused at once: split it
+MAX_SENTENCES = 5_000  # an article or transcript with more is refused at once: split it
 MAX_PARSED_CHARS = 2_000  # a longer sentence is stored and scored, not parsed for figures etc.
 MAX_SCORED_CHARS = 4_000  # the scorer reads ~256 tokens; longer text is cut before tokenising
 TRANSCRIPT_MAX_SHARE = 0.4  # the checker's workload: at most this share of a transcript is flagged
