@@ -4,7 +4,7 @@ to see its claims with their article, speaker, date and a link to each claim."""
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import database, plural, require_reviewer
+from app_pages.common import database, plural, require_reviewer, settings
 from factcheck.errors import FactcheckError
 from factcheck.match import trending
 
@@ -31,13 +31,15 @@ min_articles = top[1].number_input(
 limit = top[2].number_input("Groups", min_value=1, max_value=500, value=50, key="fc_tr_limit")
 
 try:
-    groups = trending.trending(
-        db,
-        reviewer["name"],
-        since=since or None,
-        min_articles=int(min_articles),
-        limit=int(limit),
-    )
+    with st.spinner("Grouping the claims not grouped yet…"):
+        groups = trending.trending(
+            db,
+            reviewer["name"],
+            since=since or None,
+            min_articles=int(min_articles),
+            limit=int(limit),
+            settings=settings(),
+        )
 except FactcheckError as error:
     st.error(str(error))
     st.stop()
@@ -45,7 +47,8 @@ except FactcheckError as error:
 if not groups:
     st.info(
         "No claim is repeated across articles yet. Claims are grouped when an article's claims "
-        "are matched (near-duplicates: cosine from FACTCHECK_DUPLICATE_THRESHOLD)."
+        "are matched, or when this page opens (near-duplicates: cosine from "
+        "FACTCHECK_DUPLICATE_THRESHOLD)."
     )
     st.stop()
 

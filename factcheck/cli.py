@@ -1420,8 +1420,14 @@ def trending_command(db_path, since, min_articles, limit, fmt, as_name):
     """Claims repeated across articles: near-duplicate groups, most articles first."""
     from factcheck.match.trending import COLUMNS, trending
 
+    settings = settings_from(db_path=db_path)
     rows = trending(
-        open_database(db_path), as_name, since=since, min_articles=min_articles, limit=limit
+        open_db(settings.db_path),
+        as_name,
+        since=since,
+        min_articles=min_articles,
+        limit=limit,
+        settings=settings,
     )
     emit(rows, fmt, COLUMNS)
 

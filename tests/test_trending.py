@@ -101,3 +101,34 @@ def test_the_queue_sorts_by_spread(db, spread) -> None:
     assert {r["id"] for r in rows[2:]} == set(spread["others"])
     ascending = workbench.queue_view(db, sort="spread", descending=False)["rows"]
     assert {r["id"] for r in ascending[-2:]} == {spread["said"], spread["repeated"]}
+
+
+def test_claims_added_without_a_corpus_are_grouped_when_trending_is_asked(db, settings):
+    """Articles ingested while no reference corpus existed were never matched, so never grouped,
+    and Trending stayed empty; with the settings it groups them first."""
+    import numpy as np
+    from trending_seed import REPEATED, add_article, near, unit
+
+    rng = np.random.default_rng(5)
+    wage = unit(rng.standard_normal(384))
+    add_article(db, "Morning paper", [(SAID, wage, "Ann Minister")], settings, date="2026-12-01")
+    add_article(
+        db, "Evening news", [(REPEATED, near(wage, 0.95, rng), "Bob")], settings, date="2026-12-02"
+    )
+    assert trending.trending(db) == []  # nothing grouped yet: no matching ran
+    (group,) = trending.trending(db, settings=settings)
+    assert (group["articles"], group["claims"], group["claim"]) == (2, 2, SAID)
+    assert trending.group_ungrouped(db, settings) == 0  # grouped once
+
+
+def test_the_cli_groups_claims_added_without_a_corpus(db, db_path, settings):
+    import numpy as np
+    from trending_seed import REPEATED, add_article, near, unit
+
+    rng = np.random.default_rng(6)
+    wage = unit(rng.standard_normal(384))
+    add_article(db, "Morning paper", [(SAID, wage, "Ann")], settings, date="2026-12-01")
+    add_article(db, "Evening news", [(REPEATED, near(wage, 0.95, rng), "Bob")], settings)
+    out = CliRunner().invoke(cli, ["trending", "--db", str(db_path), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert [g["articles"] for g in json.loads(out.output)] == [2]

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from factcheck.config import Settings
 from factcheck.errors import InputError
 from factcheck.review import workflow as review
 from factcheck.storage import Database
@@ -66,15 +67,21 @@ def trending(
     since: str | None = None,
     min_articles: int = 2,
     limit: int = 20,
+    settings: Settings | None = None,
 ) -> list[dict]:
     """The groups of near-duplicate claims seen in at least ``min_articles`` articles (within
     ``since``: see :func:`since_date`), most articles first then the latest seen, at most
     ``limit``; each with :data:`COLUMNS` and ``members`` (its claims: claim_id, text, speaker,
-    article_id, article_title, seen, status and label as ``viewer`` may see them)."""
+    article_id, article_title, seen, status and label as ``viewer`` may see them).
+
+    With ``settings``, claims never grouped (ingested while there was no reference corpus, so
+    never matched) are grouped first (:func:`group_ungrouped`: their vectors are encoded once)."""
     if min_articles < 1:
         raise InputError(f"min articles must be at least 1, got {min_articles}")
     if limit < 1:
         raise InputError(f"limit must be at least 1, got {limit}")
+    if settings is not None:
+        group_ungrouped(db, settings)
     start = since_date(since)
     groups = store.spread_groups(db, since=start, min_articles=min_articles, limit=limit)
     members = store.group_claims(db, [g["group_id"] for g in groups], start)
@@ -84,6 +91,16 @@ def trending(
     for member in members:
         by_group.setdefault(member["group_id"], []).append(_visible(member, hidden))
     return [_summary(group, by_group.get(group["group_id"], []), best) for group in groups]
+
+
+def group_ungrouped(db: Database, settings: Settings) -> int:
+    """Group the check-worthy claims that no matching run grouped; returns how many."""
+    from factcheck.match.matcher import group_duplicates
+
+    ids = store.ungrouped_claim_ids(db)
+    if ids:
+        group_duplicates(db, ids, settings)
+    return len(ids)
 
 
 def _visible(member: dict, hidden: set[int]) -> dict:

@@ -82,6 +82,16 @@ def replace_buckets(
     return len(rows)
 
 
+def ungrouped_claim_ids(db: Database) -> list[int]:
+    """Check-worthy claims in no near-duplicate group (added while no corpus was there to
+    match them against), in id order."""
+    rows = db.execute(
+        "SELECT c.id FROM claims c LEFT JOIN claim_groups g ON g.claim_id = c.id "
+        "WHERE c.check_worthy = 1 AND g.claim_id IS NULL ORDER BY c.id"
+    )
+    return [row[0] for row in rows.fetchall()]
+
+
 def bucket_count(db: Database) -> int:
     """Rows in claim_buckets."""
     return int(db.execute("SELECT count(*) FROM claim_buckets").fetchone()[0])
