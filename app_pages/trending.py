@@ -30,16 +30,22 @@ min_articles = top[1].number_input(
 )
 limit = top[2].number_input("Groups", min_value=1, max_value=500, value=50, key="fc_tr_limit")
 
+if not st.session_state.get("fc_tr_grouped"):  # once a session, not on every rerun
+    try:
+        with st.spinner("Grouping the claims not grouped yet…"):
+            trending.group_ungrouped(db, settings())
+    except FactcheckError as error:
+        st.warning(f"Claims added without a reference corpus are not grouped yet: {error}")
+    st.session_state["fc_tr_grouped"] = True
+
 try:
-    with st.spinner("Grouping the claims not grouped yet…"):
-        groups = trending.trending(
-            db,
-            reviewer["name"],
-            since=since or None,
-            min_articles=int(min_articles),
-            limit=int(limit),
-            settings=settings(),
-        )
+    groups = trending.trending(
+        db,
+        reviewer["name"],
+        since=since or None,
+        min_articles=int(min_articles),
+        limit=int(limit),
+    )
 except FactcheckError as error:
     st.error(str(error))
     st.stop()

@@ -542,13 +542,17 @@ def run_browsers(db_target: str, args) -> None:
 # ---------------------------------------------------------------- main
 
 
+# the bench's own server folder: stopping it never stops a server someone else started
+PG_ENV = dict(os.environ, FACTCHECK_PG_DIR=f"/tmp/factcheck-postgres-bench-{os.getpid()}")
+
+
 def start_postgres() -> tuple[str, bool]:
     url = os.environ.get("FACTCHECK_TEST_POSTGRES_URL", "")
     if url:
         return url, False
     script = ROOT / ".ci" / "postgres.sh"
     url = subprocess.run(
-        ["bash", str(script), "start"], check=True, capture_output=True, text=True
+        ["bash", str(script), "start"], check=True, capture_output=True, text=True, env=PG_ENV
     ).stdout.strip()
     return url, True
 
@@ -602,7 +606,9 @@ def main() -> None:
                 run_browsers(target, args)
     finally:
         if stop_postgres:
-            subprocess.run(["bash", str(ROOT / ".ci" / "postgres.sh"), "stop"], check=False)
+            subprocess.run(
+                ["bash", str(ROOT / ".ci" / "postgres.sh"), "stop"], check=False, env=PG_ENV
+            )
     sys.exit(0 if sound else 1)
 
 

@@ -59,7 +59,7 @@ from factcheck.match.retrieval import METHODS, Doc, Query, Retriever, dense_fiel
 from factcheck.models.embed import detect_device, loadable, require_available, stay_offline
 from factcheck.storage import Database, database_file, database_key
 from factcheck.storage import matches as store
-from factcheck.storage.embeddings import get_many
+from factcheck.storage.embeddings import cached_hashes, get_many
 from factcheck.text import clean_text, parse_date
 
 log = logging.getLogger(__name__)
@@ -287,10 +287,14 @@ def encode_corpus(
     if not texts:
         return 0
     key = vectors.cache_key(model, backend)
-    missing = len(texts) - len(get_many(db, [vectors.text_hash(t) for t in texts], key))
+    hashes = [vectors.text_hash(t) for t in texts]
+    cached = cached_hashes(db, hashes, key)
+    missing = [t for t, h in zip(texts, hashes) if h not in cached]
     if missing:
-        DbEmbedder(db, model, bar=bar, say=progress, backend=backend, batch_size=batch_size)(texts)
-    return missing
+        DbEmbedder(db, model, bar=bar, say=progress, backend=backend, batch_size=batch_size)(
+            missing
+        )
+    return len(missing)
 
 
 def _approximate_index(db: Database, index: CorpusIndex, threshold: int) -> ann.VectorIndex:

@@ -80,9 +80,9 @@ def trending(
         raise InputError(f"min articles must be at least 1, got {min_articles}")
     if limit < 1:
         raise InputError(f"limit must be at least 1, got {limit}")
+    start = since_date(since)
     if settings is not None:
         group_ungrouped(db, settings)
-    start = since_date(since)
     groups = store.spread_groups(db, since=start, min_articles=min_articles, limit=limit)
     members = store.group_claims(db, [g["group_id"] for g in groups], start)
     hidden = review.blinded_claims(db, viewer, [m["claim_id"] for m in members])

@@ -23,6 +23,19 @@ def get_many(db: Database, hashes: Sequence[str], model: str) -> dict[str, np.nd
     return found
 
 
+def cached_hashes(db: Database, hashes: Sequence[str], model: str) -> set[str]:
+    """Those of ``hashes`` with a cached vector of ``model`` (the vectors are not read)."""
+    found: set[str] = set()
+    for chunk in chunks(list(dict.fromkeys(hashes))):
+        rows = db.execute(
+            f"SELECT text_hash FROM embeddings WHERE model = ? AND text_hash IN "
+            f"({placeholders(chunk)})",
+            [model, *chunk],
+        ).fetchall()
+        found.update(row[0] for row in rows)
+    return found
+
+
 def put_many(db: Database, hashes: Sequence[str], vectors: np.ndarray, model: str) -> int:
     """Store vectors (one row each, float32); an existing (hash, model) is kept. Returns rows added."""
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
