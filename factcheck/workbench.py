@@ -375,7 +375,7 @@ def claim_view(
             "label": None,
             "labels": None,
             "final_label": None,
-            "status": "in_review" if m["status"] in review.BLIND_STATUSES else m["status"],
+            "status": review.blind_status(m["status"]),
         }
         if m["claim_id"] in hidden
         else m

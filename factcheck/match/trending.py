@@ -107,7 +107,7 @@ def _visible(member: dict, hidden: set[int]) -> dict:
     """A group's claim with its verdict (the final one, else the reviewers' labels) unless
     blind review hides it from the viewer (then no label, and a status that tells nothing)."""
     if member["claim_id"] in hidden:
-        status = "in_review" if member["status"] in review.BLIND_STATUSES else member["status"]
+        status = review.blind_status(member["status"])
         label = None
     else:
         status, label = member["status"], member["final_label"] or member["labels"]

@@ -372,9 +372,11 @@ def start_review(
             claim = store.set_status(db, claim, "in_review", actor=reviewer["name"])
         claim = _settle(db, claim, reviewer["name"])
         if _blinded(db, claim, reviewer):  # what the reviewer sees of it, as claim_detail
-            claim = claim | {"version": BLIND_VERSION, "updated_at": claim["created_at"]}
-            if claim["status"] in BLIND_STATUSES:
-                claim["status"] = "in_review"
+            claim = claim | {
+                "version": BLIND_VERSION,
+                "updated_at": claim["created_at"],
+                "status": blind_status(claim["status"]),
+            }
         return claim
 
 
@@ -802,6 +804,11 @@ BLIND_STATUSES = ("awaiting_second_review", "verdict")
 """Statuses a blinded viewer sees as ``in_review`` (they tell that someone else has saved)."""
 
 
+def blind_status(status: str) -> str:
+    """The status a blinded viewer is shown: ``in_review`` for :data:`BLIND_STATUSES`."""
+    return "in_review" if status in BLIND_STATUSES else status
+
+
 def claim_detail(db: Database, claim_id: int, viewer: str) -> dict:
     """Everything the claim page shows ``viewer`` (an account name).
 
@@ -828,9 +835,11 @@ def claim_detail(db: Database, claim_id: int, viewer: str) -> dict:
     shown_claim = claim
     if blinded:
         assignees = [a for a in assignees if a["id"] == reviewer["id"]]
-        shown_claim = claim | {"version": BLIND_VERSION, "updated_at": claim["created_at"]}
-        if claim["status"] in BLIND_STATUSES:
-            shown_claim |= {"status": "in_review"}
+        shown_claim = claim | {
+            "version": BLIND_VERSION,
+            "updated_at": claim["created_at"],
+            "status": blind_status(claim["status"]),
+        }
     return {
         "claim": shown_claim,
         "article": article,
