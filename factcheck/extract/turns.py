@@ -19,6 +19,7 @@ What differs from an article:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from factcheck.errors import InputError
 from factcheck.extract.claims import analyse_segments, score_claims
@@ -82,9 +83,9 @@ def _segments(text: str, turn: Turn) -> list[tuple[Segment, TurnPiece]]:
             segments = [Segment(start, end, text[start:end])]
         else:
             segments = _around_stages(text, start, end, stages)
+        starts = [p.start for p in run]  # pieces in text order: the last starting at or before
         for seg in segments:
-            piece = next((p for p in reversed(run) if p.start <= seg.start), run[0])
-            found.append((seg, piece))
+            found.append((seg, run[max(bisect_right(starts, seg.start) - 1, 0)]))
     return found
 
 
@@ -115,10 +116,15 @@ def _around_stages(text: str, start: int, end: int, stages: list[tuple[int, int]
 
 def _cue_times(claims: list[SentenceClaim], cut: list[tuple[Segment, Turn, TurnPiece]]) -> None:
     """A sentence running over several cues of its turn spans from the first to the last."""
+    starts: dict[int, list[int]] = {}  # per turn, its pieces' starts (in text order)
     for claim, (seg, turn, _) in zip(claims, cut):
+        if id(turn) not in starts:
+            starts[id(turn)] = [p.start for p in turn.pieces]
+        first = max(bisect_right(starts[id(turn)], seg.start) - 1, 0)
+        last = bisect_left(starts[id(turn)], seg.end)  # pieces from here start after the sentence
         timed = [
             p
-            for p in turn.pieces
+            for p in turn.pieces[first:last]
             if p.time_start is not None and p.start < seg.end and seg.start < p.end
         ]
         if timed:

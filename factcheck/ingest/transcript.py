@@ -380,10 +380,12 @@ def _unified_names(labels: list[_Label]) -> dict[str, str]:
         if len(label.key.split()) > len(by_key[label.key].split()):
             by_key[label.key] = label.display
     names = dict(by_key)
+    by_last: dict[str, list[str]] = {}  # last word -> the multi-word keys ending with it
     for key in by_key:
         if " " in key:
-            continue
-        fuller = [k for k in by_key if " " in k and k.split()[-1] == key]
+            by_last.setdefault(key.split()[-1], []).append(key)
+    for key in by_key:
+        fuller = by_last.get(key, []) if " " not in key else []
         if len(fuller) == 1:
             names[key] = by_key[fuller[0]]
     return names
