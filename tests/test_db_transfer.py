@@ -190,3 +190,14 @@ def test_postgresql_backup_restores_to_the_same_rows(laptop, postgres_server, tm
     finally:
         original.close()
         copy.close()
+
+
+def test_pg_dump_gets_the_password_in_its_environment_not_its_command_line():
+    """A command line is visible to every local user (ps); the URL given to pg_dump has none."""
+    from factcheck.storage.engine import split_password
+
+    assert split_password("postgresql://ann:p%40ss@db.example:5433/fc") == (
+        "postgresql://ann@db.example:5433/fc",
+        "p@ss",
+    )
+    assert split_password("postgresql://ann@[::1]/fc") == ("postgresql://ann@[::1]/fc", None)

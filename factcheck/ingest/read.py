@@ -119,7 +119,7 @@ def load_source(source: str, settings: Settings, *, read_as: str = "auto") -> Do
     """Load a file path, an http(s) URL, or ``-`` (stdin) into a :class:`Document`
     (``read_as``: one of :data:`READ_AS`, see :func:`load_bytes`)."""
     if URL_PATTERN.match(source):
-        return _load_url(source, settings, read_as)
+        return load_url(source, settings, read_as=read_as)
     data = read_input(source, settings)
     if source == "-":
         return load_bytes(
@@ -160,7 +160,8 @@ def _read_capped(stream: BinaryIO, label: str, limit: int) -> bytes:
     return data
 
 
-def _load_url(url: str, settings: Settings, read_as: str) -> Document:
+def load_url(url: str, settings: Settings, *, read_as: str = "auto") -> Document:
+    """An http(s) page fetched under the URL rules (ingest.fetch) as a :class:`Document`."""
     from factcheck.ingest.fetch import fetch_url
 
     page = fetch_url(url, settings)
@@ -269,15 +270,11 @@ def decode_lines(
     return [line for line in lines if line]
 
 
-def decode_text(data: bytes, *, source: str, settings: Settings, charset: str | None = None) -> str:
-    """Checked, decoded and normalised text; :class:`InputError` for anything unusable."""
-    return decode_checked(data, source=source, settings=settings, charset=charset)[0]
-
-
 def decode_checked(
     data: bytes, *, source: str, settings: Settings, charset: str | None = None
 ) -> tuple[str, str | None]:
-    """:func:`decode_text`, and a warning when the bytes were not valid UTF-8 (nor in a BOM's
+    """Checked, decoded and normalised text (:class:`InputError` for anything unusable), and
+    a warning when the bytes were not valid UTF-8 (nor in a BOM's
     or a declared charset) and were read as cp1252 instead (see :func:`_fallback`)."""
     if len(data) > settings.max_input_bytes:
         raise InputError(f"{source}: {too_large_message(len(data), settings.max_input_bytes)}")

@@ -29,7 +29,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from factcheck import pipeline
 from factcheck.config import Settings
@@ -371,16 +370,7 @@ def _ingest_entry(
 def _document(feed: dict, entry: FeedEntry, settings: Settings):
     """The entry's article: its linked page, fetched under the URL rules, else its content."""
     if entry.link:
-        page = fetch.fetch_url(entry.link, settings)
-        document = sources.load_bytes(
-            page.data,
-            source=entry.link,
-            source_kind="url",
-            settings=settings,
-            name=urlsplit(page.url).path,
-            content_type=page.media_type,
-            charset=page.charset,
-        )
+        document = sources.load_url(entry.link, settings)
     elif entry.html:
         document = sources.load_bytes(
             entry.html.encode("utf-8"),

@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import sqlite_utils
 
@@ -99,8 +99,16 @@ def is_url(location: object) -> bool:
     return isinstance(location, str) and location.strip().lower().startswith(URL_SCHEMES)
 
 
-def engine_of(location: object) -> str:
-    return POSTGRESQL if is_url(location) else SQLITE
+def split_password(url: str) -> tuple[str, str | None]:
+    """A PostgreSQL URL without its password, and the password (None when there is none)."""
+    parts = urlsplit(url.strip())
+    if parts.password is None:
+        return url.strip(), None
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    netloc = f"{parts.username or ''}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc)), unquote(parts.password)
 
 
 def shown_location(location: object) -> str:

@@ -19,7 +19,7 @@ from factcheck.storage import (
     schema_version,
     table_names,
 )
-from factcheck.storage.engine import PostgresDatabase, SQLiteDatabase
+from factcheck.storage.engine import PostgresDatabase, SQLiteDatabase, split_password
 
 SKIPPED = ("schema_migrations",)  # the target has its own: migrated when it was opened
 BATCH = 5000  # rows read from the source at a time
@@ -135,11 +135,16 @@ def backup(db: Database, destination: str | Path) -> Path:
             "pg_dump is not installed: install the PostgreSQL client "
             "(apt-get install postgresql-client) of the server's version or newer"
         )
+    # the password goes in the environment: a command line is visible to every local user
+    url, password = split_password(db.url)
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    if password is not None:
+        env["PGPASSWORD"] = password
     done = subprocess.run(
-        [pg_dump, "--format=custom", "--no-owner", "--file", str(path), "--dbname", db.url],
+        [pg_dump, "--format=custom", "--no-owner", "--file", str(path), "--dbname", url],
         capture_output=True,
         text=True,
-        env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
+        env=env,
     )
     if done.returncode != 0:
         path.unlink(missing_ok=True)
