@@ -569,14 +569,20 @@ SORTS = {
     "updated": ("c.updated_at",),
     "position": ("c.article_id", "c.sentence_index"),
     "match": ("best_match",),
-    # spread: how many articles the claim's near-duplicate group spans (0: not grouped)
-    "spread": (
-        "(SELECT count(DISTINCT c2.article_id) FROM claim_groups g1 JOIN claim_groups g2 "
-        "ON g2.group_id = g1.group_id JOIN claims c2 ON c2.id = g2.claim_id "
-        "WHERE g1.claim_id = c.id)",
-        "c.score",
-    ),
+    # spread: how many articles the claim's near-duplicate group spans (0: not grouped), from
+    # the groups' counts joined once (sort_joins), not a subquery per row over its group
+    "spread": ("coalesce(sp.articles, 0)", "c.score"),
 }
+SPREAD_JOIN = (
+    " LEFT JOIN claim_groups sg ON sg.claim_id = c.id LEFT JOIN (SELECT g.group_id, "
+    "count(DISTINCT gc.article_id) AS articles FROM claim_groups g JOIN claims gc "
+    "ON gc.id = g.claim_id GROUP BY g.group_id) sp ON sp.group_id = sg.group_id"
+)
+
+
+def sort_joins(sort: str) -> str:
+    """The joins ``sort``'s ORDER BY needs after ``claims c JOIN articles a``."""
+    return SPREAD_JOIN if sort == "spread" else ""
 
 
 def sort_columns(sort: str, viewer_id: int | None = None) -> tuple[str, ...]:
@@ -699,8 +705,8 @@ def queue_rows(
     ids = [
         row[0]
         for row in db.execute(
-            f"SELECT c.id{extra} FROM claims c JOIN articles a ON a.id = c.article_id "
-            f"{where} ORDER BY {order}, c.id LIMIT ? OFFSET ?",
+            f"SELECT c.id{extra} FROM claims c JOIN articles a ON a.id = c.article_id"
+            f"{sort_joins(sort)} {where} ORDER BY {order}, c.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
     ]

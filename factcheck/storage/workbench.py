@@ -7,7 +7,7 @@ the queue never disagree on what a filter means.
 from __future__ import annotations
 
 from factcheck.storage import Database
-from factcheck.storage.review import QueueFilters, _where, sort_columns, sort_order
+from factcheck.storage.review import QueueFilters, _where, sort_columns, sort_joins, sort_order
 
 
 def queue_ids(
@@ -26,8 +26,8 @@ def queue_ids(
         columns = ("(SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id)",)
     order = sort_order(columns, descending)
     sql = (
-        f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id {where} "
-        f"ORDER BY {order}, c.id"
+        f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id{sort_joins(sort)} "
+        f"{where} ORDER BY {order}, c.id"
     )
     return [row[0] for row in db.execute(sql, params).fetchall()]
 
