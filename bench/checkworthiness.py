@@ -6,7 +6,8 @@ with averaged low-rank adapters on the layers after the frozen trunk, see
 factcheck/checkworthiness.py), run by each backend: torch, ONNX, ONNX int8 (the default).
 Prints precision, recall, F1 at 0.5 and average precision on the held-out 20%, throughput
 of each (sentences/s, same run, same sentences) and the scores of the seed article's
-sentences. The baseline's training embeddings are cached under /tmp.
+sentences. The baseline's training embeddings are cached by text under /tmp/factcheck-bench
+(:func:`factcheck.research.checkthat.cached_embedder`).
 
     python bench/checkworthiness.py [--data PATH] [--seed-article PATH]
 """
@@ -14,7 +15,6 @@ sentences. The baseline's training embeddings are cached under /tmp.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import time
@@ -29,6 +29,7 @@ from sklearn.metrics import average_precision_score, precision_recall_fscore_sup
 from factcheck.extract import checkworthiness as cw  # noqa: E402
 from factcheck.models.embed import encode  # noqa: E402
 from factcheck.research import train_scorer as ts  # noqa: E402
+from factcheck.research.checkthat import cached_embedder  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CACHE = Path("/tmp/factcheck-bench")
@@ -37,17 +38,6 @@ CACHE = Path("/tmp/factcheck-bench")
 def metrics(labels: np.ndarray, probs: np.ndarray) -> str:
     p, r, f, _ = precision_recall_fscore_support(labels, probs >= 0.5, average="binary")
     return f"P={p:.3f} R={r:.3f} F1={f:.3f} AP={average_precision_score(labels, probs):.3f}"
-
-
-def cached_embeddings(texts: list[str]) -> np.ndarray:
-    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"minilm-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    vectors = encode(texts)
-    np.save(path, vectors)
-    return vectors
 
 
 def timed(fn, texts):
@@ -95,7 +85,7 @@ def main() -> None:
     )
 
     baseline = LogisticRegression(max_iter=5000).fit(
-        cached_embeddings([texts[i] for i in train_rows]), labels[train_rows]
+        cached_embedder(CACHE)([texts[i] for i in train_rows]), labels[train_rows]
     )
     scorers = {name: cw.load_scorer(backend_name=name) for name in cw.BACKENDS}
     scorer = scorers[cw.backend()]

@@ -1,9 +1,12 @@
 """`match --all` at scale: N claims against the CheckThat! 2021 2B PolitiFact corpus (19,250
 fact-checks), through the shipped code (corpus import, embedding cache, factcheck.match.matcher).
 
-Prints the import time, the corpus encoding time, the matching time and claims/s. Claims are
-2B debate sentences (dev first, then train, then every transcript line) ingested as articles,
-so each gets its context, speaker and date the way real claims do. Vectors are cached in the
+Prints the import time, the corpus encoding time (``factcheck corpus embed``'s code,
+:func:`factcheck.match.matcher.encode_corpus`: the texts the index searches, only those not
+cached), the matching time and claims/s, first run (index built, claims encoded) and again
+(all cached). Claims are 2B debate sentences (dev first, then train, then every transcript
+line) ingested as articles, so each gets its context, speaker and date the way real claims
+do. Vectors are cached in the
 database: ``--db`` on a file that already holds them (e.g. one made by a previous run, or by
 ``bench/claim_matching.py --eval-db``) skips the encoding, and says so::
 
@@ -28,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from factcheck.config import load_settings  # noqa: E402
 from factcheck.corpus.importer import ImportOptions, import_paths  # noqa: E402
-from factcheck.corpus.vectors import embed_passages  # noqa: E402
-from factcheck.match.matcher import match_all  # noqa: E402
+from factcheck.match.matcher import encode_corpus, match_all  # noqa: E402
 from factcheck.research.metrics import read_qrels, read_queries  # noqa: E402
 from factcheck.storage import open_db  # noqa: E402
 
@@ -131,7 +133,7 @@ def main(argv=None) -> None:
     imported = time.perf_counter() - started
     sources = db.execute("SELECT count(*) FROM sources").fetchone()[0]
     started = time.perf_counter()
-    encoded = embed_passages(db, progress=True)
+    encoded = encode_corpus(db, settings, bar=True)
     embedded = time.perf_counter() - started
     db.execute(
         "DELETE FROM claims WHERE article_id IN (SELECT id FROM articles "
@@ -149,13 +151,13 @@ def main(argv=None) -> None:
     second = time.perf_counter() - started
     print(f"corpus: {sources:,} PolitiFact fact-checks ({corpus})")
     print(
-        f"import: {imported:.1f} s; passage encoding: {embedded:.1f} s "
-        f"({encoded:,} passages encoded, the rest were cached)"
+        f"import: {imported:.1f} s; corpus encoding: {embedded:.1f} s "
+        f"({encoded:,} texts encoded, the rest were cached)"
     )
     print(
         f"match --all, {result.claims:,} claims ({result.method}): {first:.1f} s "
         f"= {result.claims / first:.1f} claims/s (first run: builds the search index, encodes "
-        f"the claims and lead snippets)"
+        f"the claims)"
     )
     print(
         f"match --all again (index and vectors cached): {second:.1f} s "

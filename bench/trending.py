@@ -4,10 +4,9 @@ full pass over every stored claim vector (:func:`factcheck.match.grouping.group_
 ingest ran before), in the same run, on the same database.
 
 The stored claims: real MiniLM vectors of CheckThat! 2021 2B debate sentences of six words or
-more (the vectors
-``bench/debate_claims.py`` caches in /tmp/factcheck-bench/claim-embeddings.npz, encoded here
-when absent), topped up to N with synthetic vectors drawn from a Gaussian with the real
-vectors' mean and covariance (so the same anisotropy: unrelated MiniLM sentences have a
+more (cached by text under /tmp/factcheck-bench by
+:func:`factcheck.research.checkthat.cached_embedder`, encoded on the first run), topped up to N
+with synthetic vectors drawn from a Gaussian with the real vectors' mean and covariance (so the same anisotropy: unrelated MiniLM sentences have a
 cosine of about 0.1-0.2, not 0). Each stored claim starts as its own group (the grouping's cost
 does not depend on the groups, only on the vectors). Each new article has 30 claims: 15 held-out
 real sentences and 15 repeats of stored claims at cosines from 0.88 to 0.99. Printed: the
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from factcheck.config import load_settings  # noqa: E402
 from factcheck.corpus import vectors  # noqa: E402
 from factcheck.match import grouping  # noqa: E402
+from factcheck.research.checkthat import cached_embedder  # noqa: E402
 from factcheck.storage import articles as article_store  # noqa: E402
 from factcheck.storage import claims as claim_store  # noqa: E402
 from factcheck.storage import matches as match_store  # noqa: E402
@@ -43,7 +43,7 @@ from factcheck.storage import trending as trending_store  # noqa: E402
 from factcheck.storage.embeddings import put_many  # noqa: E402
 from factcheck.types import Document, SentenceClaim  # noqa: E402
 
-REAL = Path("/tmp/factcheck-bench/claim-embeddings.npz")
+CACHE = Path("/tmp/factcheck-bench")  # cached_embedder's folder
 TRANSCRIPTS = ROOT.parent / "shared" / "data" / "checkthat2021-2b" / "transcripts"
 PER_ARTICLE = 50  # stored claims per stored article
 NEW = 30  # claims per new article
@@ -52,24 +52,17 @@ REPEAT_COSINES = np.linspace(0.88, 0.99, NEW // 2)
 
 def real_vectors() -> tuple[list[str], np.ndarray]:
     """Distinct 2B debate sentences and their MiniLM vectors (cached)."""
-    if not REAL.exists():
-        from factcheck.models.embed import encode
-
-        texts = sorted(
-            {
-                parts[2]
-                for path in sorted(TRANSCRIPTS.glob("*.tsv"))
-                for parts in (line.split("\t") for line in path.read_text("utf-8").splitlines())
-                if len(parts) >= 3 and parts[2].strip()
-            }
-        )
-        REAL.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(REAL, texts=np.array(texts, dtype=object), vecs=encode(texts))
-    with np.load(REAL, allow_pickle=True) as data:
-        texts, vecs = data["texts"].tolist(), data["vecs"].astype(np.float32)
+    texts = sorted(
+        {
+            parts[2]
+            for path in sorted(TRANSCRIPTS.glob("*.tsv"))
+            for parts in (line.split("\t") for line in path.read_text("utf-8").splitlines())
+            if len(parts) >= 3 and parts[2].strip()
+        }
+    )
     # sentences of six words or more, as bench/match_all.py takes claims from the debates
-    keep = {t.strip(): n for n, t in enumerate(texts) if len(t.split()) >= 6}
-    return list(keep), vecs[list(keep.values())]
+    keep = {t.strip(): t for t in texts if len(t.split()) >= 6}
+    return list(keep), cached_embedder(CACHE)(list(keep.values())).astype(np.float32)
 
 
 def synthetic(real: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:

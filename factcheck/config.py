@@ -38,7 +38,14 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from factcheck.errors import ConfigError
-from factcheck.vocab import AUTH_MODES, EMBED_BACKENDS, EXTRACTORS, MATCH_METHODS, SCORE_BACKENDS
+from factcheck.vocab import (
+    AUTH_MODES,
+    EMBED_BACKENDS,
+    EXTRACTORS,
+    MATCH_METHODS,
+    SCORE_BACKENDS,
+    is_db_url,
+)
 
 __all__ = [
     "DEFAULT_ACTOR",
@@ -55,7 +62,6 @@ __all__ = [
 ]
 
 DEFAULT_DB_PATH = Path("factcheck.db")  # in the working folder, never inside the package
-DB_URL_SCHEMES = ("postgresql://", "postgres://")  # a db_path that is a PostgreSQL server
 DEFAULT_ACTOR = "cli"
 ENV_PREFIX = "FACTCHECK_"
 ENV_FILE = ".env"
@@ -111,7 +117,7 @@ def _review_url(value: Any) -> Any:
 
 def _db_location(value: Any) -> Any:
     """A PostgreSQL URL stays text; anything else is a file path (``~`` expanded)."""
-    if isinstance(value, str) and value.strip().lower().startswith(DB_URL_SCHEMES):
+    if is_db_url(value):
         return value.strip()
     return _expand(value)
 

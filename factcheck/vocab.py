@@ -92,6 +92,16 @@ stored source as a recorded correction, or refuse the file."""
 MATCH_METHODS = ("dense", "bm25", "hybrid", "rerank")
 """How candidates are ordered (the score shown is always the embedding similarity)."""
 
+# ---------------------------------------------------------------- storage
+DB_URL_SCHEMES = ("postgresql://", "postgres://")
+"""Prefixes (any case) of a database location that is a PostgreSQL server, not a file."""
+
+
+def is_db_url(location: object) -> bool:
+    """True for a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
+    return isinstance(location, str) and location.strip().lower().startswith(DB_URL_SCHEMES)
+
+
 # ---------------------------------------------------------------- output
 TABLE_FORMATS = ("table", "csv", "json")
 """Formats of the CLI's listings."""

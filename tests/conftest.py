@@ -1,5 +1,5 @@
 """Shared fixtures: a fresh database per test on each engine, settings pointing at it, shared
-data.
+data, and the few fixtures several test files use (a loopback site, review teams, ...).
 
 Every test that uses ``db_path`` (or ``db``, ``settings``) runs twice: ``[sqlite]`` on a
 temporary file and ``[postgresql]`` on a fresh database of the server in
@@ -257,6 +257,43 @@ def db(db_path):
 @pytest.fixture
 def settings(db_path):
     return load_settings(db_path=db_path)
+
+
+@pytest.fixture
+def local(settings):
+    """Settings that allow the loopback test server, with a short timeout."""
+    return settings.with_overrides(allow_private_urls=True, fetch_timeout=2.0)
+
+
+@pytest.fixture
+def site():
+    """A static site on a loopback port (``local_server.Site``)."""
+    from local_server import Site
+
+    server = Site()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def team(db):
+    """The database with Ann and Bob (checkers) and Eve (editor) as reviewers."""
+    from factcheck.review import workflow as review
+
+    review.ensure_reviewer(db, "Ann", "checker")
+    review.ensure_reviewer(db, "Bob", "checker")
+    review.ensure_reviewer(db, "Eve", "editor")
+    return db
+
+
+@pytest.fixture
+def fresh_match_cache():
+    """The matcher's in-process corpus index cache, empty before and after the test."""
+    from factcheck.match import matcher
+
+    matcher.clear_cache()
+    yield
+    matcher.clear_cache()
 
 
 @pytest.fixture

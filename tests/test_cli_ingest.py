@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from local_server import Site
 
 from factcheck.cli import cli
 from factcheck.storage import open_db
@@ -91,13 +90,6 @@ def write(folder: Path, name: str, content: str | bytes) -> str:
     else:
         path.write_bytes(content)
     return str(path)
-
-
-@pytest.fixture
-def site():
-    server = Site()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -42,12 +42,6 @@ def site():
     server.close()
 
 
-@pytest.fixture
-def local(settings):
-    """Settings that allow the loopback test server, with a short timeout."""
-    return settings.with_overrides(allow_private_urls=True, fetch_timeout=2.0)
-
-
 def publish(site, name: str, count: int) -> list[dict]:
     """``count`` article pages under /name/; the items that link to them."""
     items = []

@@ -6,7 +6,6 @@ import socket
 
 import httpx
 import pytest
-from local_server import Site
 
 from factcheck.errors import FetchError, InputError
 from factcheck.ingest import fetch
@@ -23,19 +22,6 @@ ARTICLE_HTML = (
     "<p>Passenger groups said the rise would still hurt commuters on low incomes.</p>"
     "</article><footer>Copyright Metro Times</footer></body></html>"
 )
-
-
-@pytest.fixture
-def site():
-    server = Site()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def local(settings):
-    """Settings that allow the loopback test server, with a short timeout."""
-    return settings.with_overrides(allow_private_urls=True, fetch_timeout=2.0)
 
 
 @pytest.fixture

@@ -25,13 +25,9 @@ from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.vocab import READ_AS
 from tests.fuzzing import FUZZ
+from tests.stubs import FixedScorer
 
 TABLES = ("articles", "claims", "sources", "passages", "events")
-
-
-class FixedScorer:
-    def score(self, texts):
-        return [0.6] * len(texts)
 
 
 def same_vector(texts, *args, **kwargs):

@@ -18,7 +18,7 @@ from factcheck.review import workflow as review
 from factcheck.storage import matches as store
 from factcheck.storage import open_db
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.usefixtures("fresh_match_cache")]
 
 PLANTED = {
     "id": "planted-1",
@@ -53,13 +53,6 @@ DISTRACTORS = [
         "claim": "Russia held military exercises with helicopters near the Tajik border.",
     },
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    match.clear_cache()
-    yield
-    match.clear_cache()
 
 
 def write_jsonl(path, rows):

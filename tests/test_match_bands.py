@@ -17,12 +17,7 @@ from factcheck.review import workflow as review
 from factcheck.storage import matches as store
 from factcheck.storage.review import QueueFilters
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    match.clear_cache()
-    yield
-    match.clear_cache()
+pytestmark = pytest.mark.usefixtures("fresh_match_cache")
 
 
 def test_the_shipped_calibration_is_a_probability_that_follows_the_score():

@@ -16,6 +16,7 @@ from factcheck.errors import InputError, ModelError
 from factcheck.match import matcher
 from factcheck.storage import articles as article_store
 from factcheck.types import AddResult, Document
+from tests.stubs import FixedScorer
 
 ARTICLE = (
     "The city council approved a budget of 12 million euros on Monday. "
@@ -93,13 +94,6 @@ def test_a_source_or_a_document(db, settings):
 
 
 # --------------------------------------------------------------------------- read warnings
-
-
-class FixedScorer:
-    """Every sentence 0.6: these tests are about what the result says, not the model."""
-
-    def score(self, texts):
-        return [0.6] * len(texts)
 
 
 def test_a_decoding_fallback_is_reported_and_recorded(db, settings, tmp_path, monkeypatch):

@@ -75,14 +75,6 @@ def _match(db, claim_id, passage_id, score):
 
 
 @pytest.fixture
-def team(db):
-    review.ensure_reviewer(db, "Ann", "checker")
-    review.ensure_reviewer(db, "Bob", "checker")
-    review.ensure_reviewer(db, "Eve", "editor")
-    return db
-
-
-@pytest.fixture
 def claim_id(team):
     sentences = [("The deficit tripled in 2023.", 0.9, "statistic", True)]
     return _article(team, "Budget", sentences)[1][0]

@@ -14,6 +14,7 @@ from factcheck.errors import InputError
 from factcheck.extract.turns import CONTEXT_SENTENCES, extract_transcript
 from factcheck.ingest import read, transcript
 from factcheck.storage import claims as claim_store
+from tests.stubs import FixedScorer
 
 TRANSCRIPTS = Path("/work/shared/data/checkthat2021-2b/transcripts")
 CHECKTHAT_FILE = TRANSCRIPTS / "20121023_third_presidential_debate.tsv"
@@ -97,14 +98,6 @@ CHECKTHAT_ROWS = (
     '0005\tPRESIDENT OBAMA\tRumsfeld said "it would be over quickly."\n'
     "0006\tMR. ROMNEY\tBut you (inaudible).\n"
 )
-
-
-class FixedScorer:
-    """A stand-in scorer: every sentence 0.6 (the rules may raise it), so the tests here are
-    about reading transcripts, not about the model."""
-
-    def score(self, texts):
-        return [0.6] * len(texts)
 
 
 def claims_of(document):

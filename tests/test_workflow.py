@@ -57,14 +57,6 @@ def _passage(db):
     return corpus_store.passages_of(db, source_id)[0]["id"]
 
 
-@pytest.fixture
-def team(db):
-    review.ensure_reviewer(db, "Ann", "checker")
-    review.ensure_reviewer(db, "Bob", "checker")
-    review.ensure_reviewer(db, "Eve", "editor")
-    return db
-
-
 def _status(db, claim_id):
     return claim_store.get(db, claim_id)["status"]
 

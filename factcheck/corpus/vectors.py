@@ -98,6 +98,37 @@ def embed_texts(
     return _stack([cached[h] for h in hashes], key)
 
 
+def embed_or_zero(
+    db: Database,
+    texts: Sequence[str],
+    model: str | None = None,
+    *,
+    dim: int | None = None,
+    batch_size: int = 64,
+    progress: bool = False,
+    report: EncodingReport | None = None,
+    backend: str | None = None,
+) -> np.ndarray:
+    """:func:`embed_texts`, but an empty text (or not a string) gets a zero vector; ``dim``:
+    their size when no text is filled (default :func:`dimension`)."""
+    texts = [t.strip() if isinstance(t, str) else "" for t in texts]
+    filled = [i for i, t in enumerate(texts) if t]
+    if not filled:
+        return np.zeros((len(texts), dim or dimension(db, model)), dtype=np.float32)
+    found = embed_texts(
+        db,
+        [texts[i] for i in filled],
+        model,
+        batch_size=batch_size,
+        progress=progress,
+        report=report,
+        backend=backend,
+    )
+    out = np.zeros((len(texts), found.shape[1]), dtype=np.float32)
+    out[filled] = found
+    return out
+
+
 def cache_key(model: str | None = None, backend: str | None = None) -> str:
     """The name vectors are stored under: the model, and the backend when it changes them
     (``backend``: default the ``embed_backend`` setting)."""

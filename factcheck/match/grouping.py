@@ -91,18 +91,6 @@ def estimated_cosines(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
     return np.cos(np.pi * apart)
 
 
-def embed(db: Database, texts: Sequence[str], model: str | None) -> np.ndarray:
-    """Vectors of claim texts through the embedding cache (an empty text: a zero vector)."""
-    out = None
-    filled = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
-    found = vectors.embed_texts(db, [texts[i] for i in filled], model) if filled else None
-    dim = found.shape[1] if found is not None else vectors.dimension(db, model)
-    out = np.zeros((len(texts), dim), dtype=np.float32)
-    if found is not None:
-        out[filled] = found
-    return out
-
-
 def backfill(db: Database, model: str | None) -> int:
     """Give buckets to grouped check-worthy claims that have none for ``model``. Returns how
     many (0 once done: one indexed query)."""
@@ -110,7 +98,7 @@ def backfill(db: Database, model: str | None) -> int:
     missing = store.unbucketed(db, key)
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
-        bits = signs(embed(db, [c["text"] for c in chunk], model))
+        bits = signs(vectors.embed_or_zero(db, [c["text"] for c in chunk], model))
         found = slots(bits)
         with db.atomic():
             store.replace_buckets(
@@ -139,7 +127,7 @@ def group_claims(
     texts = match_store.claim_texts(db, targets)
     targets = [c for c in targets if c in texts]
     target_set = set(targets)
-    matrix = embed(db, [texts[c] for c in targets], model)
+    matrix = vectors.embed_or_zero(db, [texts[c] for c in targets], model)
     bits = signs(matrix)
     signed = slots(bits)
     floor = math.cos(math.pi * min(1.0, math.acos(max(-1.0, threshold)) / math.pi + MARGIN))
@@ -174,7 +162,7 @@ def group_claims(
         if wanted:
             wanted_texts = store.check_worthy_texts(db, wanted)
             wanted = [c for c in wanted if c in wanted_texts]
-            read = embed(db, [wanted_texts[c] for c in wanted], model)
+            read = vectors.embed_or_zero(db, [wanted_texts[c] for c in wanted], model)
             stored_vectors = dict(zip(wanted, read))
         result.vectors_loaded += len(wanted)
         for n in chunk:
@@ -236,7 +224,7 @@ def group_exact(
     every = sorted(set(match_store.check_worthy_ids(db)) | set(targets))
     texts = match_store.claim_texts(db, every)
     every = [c for c in every if c in texts]
-    matrix = embed(db, [texts[c] for c in every], model)
+    matrix = vectors.embed_or_zero(db, [texts[c] for c in every], model)
     result.vectors_loaded = len(every)
     row_of = {c: n for n, c in enumerate(every)}
     target_set = set(targets)

@@ -95,32 +95,19 @@ class DbEmbedder:
         self._said: float | None = None  # when ``say`` last heard of an encoding (s into it)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        texts = [t.strip() if isinstance(t, str) else "" for t in texts]
-        filled = [i for i, t in enumerate(texts) if t]
         self._said = None
-        found = (
-            vectors.embed_texts(
-                self.db,
-                [texts[i] for i in filled],
-                self.model,
-                batch_size=self.batch_size,
-                progress=self.bar,
-                report=self._report if self.say else None,
-                backend=self.backend,
-            )
-            if filled
-            else None
+        out = vectors.embed_or_zero(
+            self.db,
+            texts,
+            self.model,
+            dim=self.dim,
+            batch_size=self.batch_size,
+            progress=self.bar,
+            report=self._report if self.say else None,
+            backend=self.backend,
         )
-        if found is not None:
-            self.dim = found.shape[1]
-        out = np.zeros((len(texts), self.dim or self._dimension()), dtype=np.float32)
-        if found is not None:
-            out[filled] = found
+        self.dim = out.shape[1]
         return out
-
-    def _dimension(self) -> int:
-        self.dim = vectors.dimension(self.db, self.model)
-        return self.dim
 
     def _report(self, state: vectors.EncodingProgress) -> None:
         """Tell ``say`` how the encoding goes: at the first batch, then every few seconds,

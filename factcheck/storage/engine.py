@@ -39,10 +39,10 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import sqlite_utils
 
 from factcheck.errors import DatabaseError, IntegrityError
+from factcheck.vocab import is_db_url as is_url
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
-URL_SCHEMES = ("postgresql://", "postgres://")
 POOL_SIZE = 10  # connections per PostgreSQL URL and process
 POOL_TIMEOUT = 30.0  # seconds to wait for a free connection
 CONNECT_TIMEOUT = 10  # seconds to reach the server
@@ -92,11 +92,6 @@ class Database(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def is_url(location: object) -> bool:
-    """True for a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
-    return isinstance(location, str) and location.strip().lower().startswith(URL_SCHEMES)
 
 
 def split_password(url: str) -> tuple[str, str | None]:
