@@ -40,11 +40,7 @@ from sklearn.metrics import average_precision_score, precision_recall_fscore_sup
 
 from factcheck.config import load_settings  # noqa: E402
 from factcheck.extract.checkworthiness import load_scorer  # noqa: E402
-from factcheck.extract.claims import (  # noqa: E402
-    load_combination,
-    log_odds,
-    score_sentences,
-)
+from factcheck.extract.claims import log_odds, score_sentences  # noqa: E402
 from factcheck.extract.turns import extract_transcript  # noqa: E402
 from factcheck.ingest.transcript import to_document  # noqa: E402
 from factcheck.models.embed import BUNDLED_MODEL, encode  # noqa: E402
@@ -119,7 +115,7 @@ def old_floor_scores(claims, model: dict[str, float]) -> np.ndarray:
 def h2_scores(claims, model: dict[str, float], role_of: dict) -> np.ndarray:
     """H2's combination (2026-12-06 morning): sigmoid(model log-odds + role weight + shift),
     roles from the transcript or, where given, ``role_of`` (source line -> inferred role)."""
-    combination = load_combination()
+    combination = fit.load_combination()
     out = []
     for claim in claims:
         if claim.claim_type is None:

@@ -201,6 +201,13 @@ class Settings(BaseSettings):
     threshold: Fraction = setting(
         0.5, "check-worthiness score from which a sentence is a claim", option="--threshold"
     )
+    transcript_workload: float = setting(
+        0.4,
+        "largest share of a transcript's sentences flagged as claims, highest scores first "
+        "(the checker's workload; `1` flags every sentence over the threshold)",
+        gt=0.0,
+        le=1.0,
+    )
     max_input_bytes: int = setting(
         10 * 1024 * 1024, "largest file or download accepted", shown="`10485760` (10 MB)", ge=1
     )

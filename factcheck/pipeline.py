@@ -45,7 +45,12 @@ def run_extractor(document: Document, settings: Settings, *, extractor: str | No
         turns = document.turns
         if turns is None:  # a Document made elsewhere: read its text's "Speaker: text" turns
             turns = transcript.to_document(document.text, flavour="turns").turns or []
-        return extract_transcript(document.text, turns, threshold=settings.threshold)
+        return extract_transcript(
+            document.text,
+            turns,
+            threshold=settings.threshold,
+            workload=settings.transcript_workload,
+        )
     name = extractor or settings.extractor
     if name == "llm":
         from factcheck.extract import llm

@@ -34,6 +34,14 @@ _TITLES = {"mr", "mrs", "ms", "dr", "president", "senator", "sen", "gov", "rep",
 LEAD_CHARS = 500
 
 
+def is_question(text: str) -> bool:
+    """Whether ``text`` ends in a question mark (closing quotes and brackets aside)."""
+    return text.rstrip(_QUESTION_TAIL).endswith("?")
+
+
+_QUESTION_TAIL = " \t\n\"'”’)]"
+
+
 def clean_text(text: str | None) -> str:
     """Drop links (tweets, posts) and collapse whitespace."""
     return _SPACE.sub(" ", _URL.sub(" ", text or "")).strip()

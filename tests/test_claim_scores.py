@@ -8,10 +8,10 @@ import zlib
 import numpy as np
 import pytest
 
-from factcheck.errors import ModelError
+from factcheck.errors import ConfigError, ModelError
 from factcheck.extract import claims as claims_module
 from factcheck.extract import debate_scores
-from factcheck.extract.claims import load_combination, score_claims, score_sentences
+from factcheck.extract.claims import score_claims, score_sentences
 from factcheck.research import fit_claim_scores as fit
 
 THRESHOLD = 0.5
@@ -148,10 +148,10 @@ def test_a_stand_in_embedder_leaves_the_topic_out_and_says_so():
 
 
 def test_the_shipped_combination_says_how_it_was_fitted():
-    data = json.loads(claims_module.COMBINATION_FILE.read_text(encoding="utf-8"))
+    data = json.loads(fit.COMBINATION_FILE.read_text(encoding="utf-8"))
     assert "2B train" in data["fitted_on"] and data["how"]
-    weights = load_combination()["role_weights"]
-    assert set(weights) == set(claims_module.LOWERED_ROLES)
+    weights = fit.load_combination()["role_weights"]
+    assert set(weights) == set(fit.LOWERED_ROLES)
     assert all(w < 0 for w in weights.values())
     learned = data["transcript_model"]
     assert learned["file"] == debate_scores.MODEL_FILE.name and "5-fold CV" in learned["how"]
@@ -175,17 +175,17 @@ def test_an_unusable_transcript_model_is_a_model_error(tmp_path, monkeypatch):
 def test_an_unusable_combination_file_is_a_model_error(tmp_path, monkeypatch):
     broken = tmp_path / "claim_scores.json"
     broken.write_text('{"role_weights": {}}', encoding="utf-8")
-    monkeypatch.setattr(claims_module, "COMBINATION_FILE", broken)
-    load_combination.cache_clear()
-    try:
-        with pytest.raises(ModelError, match="fit_claim_scores"):
-            score_sentences(
-                ["The talks failed."],
-                threshold=THRESHOLD,
-                scorer=spread_scorer(["The talks failed."]),
-            )
-    finally:
-        load_combination.cache_clear()
+    monkeypatch.setattr(fit, "COMBINATION_FILE", broken)
+    with pytest.raises(ModelError, match="fit_claim_scores"):
+        fit.load_combination()
+
+
+def test_plain_text_scores_are_the_models_whatever_the_combination_file_says(tmp_path, monkeypatch):
+    """The app no longer reads data/claim_scores.json: an article's score is the model's."""
+    monkeypatch.setattr(fit, "COMBINATION_FILE", tmp_path / "missing.json")
+    scorer = spread_scorer(VARIED)
+    claims = score_sentences(VARIED, threshold=THRESHOLD, scorer=scorer)
+    assert [c.score for c in claims] == pytest.approx([scorer.table[t] for t in VARIED])
 
 
 def test_offset_logistic_regression_recovers_a_known_weight():
@@ -273,3 +273,54 @@ def test_the_workload_cap_leaves_articles_alone():
     scorer = TableScorer(dict(zip(texts, np.linspace(0.90, 0.99, len(texts)))))
     claims = score_sentences(texts, threshold=THRESHOLD, scorer=scorer)
     assert all(c.check_worthy for c in claims)
+
+
+@pytest.mark.parametrize("workload, flagged", [(0.25, 25), (0.6, 60), (1.0, 100)])
+def test_the_desk_sets_the_transcript_workload(workload, flagged):
+    texts = [f"Exports to country {n} doubled between 2010 and 2016." for n in range(100)]
+    scorer = TableScorer(dict(zip(texts, np.linspace(0.90, 0.99, len(texts)))))
+    claims = score_sentences(texts, threshold=THRESHOLD, scorer=scorer)
+    for claim in claims:
+        claim.turn, claim.speaker_role, claim.speaker = 0, "candidate", "SPEAKER"
+    score_claims(claims, threshold=THRESHOLD, scorer=scorer, workload=workload)
+    kept = [c for c in claims if c.check_worthy]
+    assert len(kept) == flagged
+    assert min(c.score for c in kept) >= max(
+        (c.score for c in claims if not c.check_worthy), default=0
+    )
+    capped = [r for c in claims for r in c.reasons if "workload" in r]
+    assert len(capped) == 100 - flagged and all(f"at most {workload:.0%}" in r for r in capped)
+
+
+@pytest.mark.parametrize("workload", [0.0, -0.1, 1.5])
+def test_a_workload_outside_0_to_1_is_refused(workload):
+    claims = score_sentences(
+        ["The talks failed."], threshold=THRESHOLD, scorer=spread_scorer(["The talks failed."])
+    )
+    with pytest.raises(ConfigError, match="workload"):
+        score_claims(
+            claims,
+            threshold=THRESHOLD,
+            scorer=spread_scorer(["The talks failed."]),
+            workload=workload,
+        )
+
+
+def test_a_speaker_who_mostly_asks_is_stored_as_the_moderator_and_the_reason_says_so():
+    asks = [f"Senator, what would you do about problem number {n}?" for n in range(12)]
+    says = [f"Exports to country {n} doubled between 2010 and 2016." for n in range(12)]
+    texts = [t for pair in zip(asks, says) for t in pair]
+    scorer = spread_scorer(texts)
+    claims = score_sentences(texts, threshold=THRESHOLD, scorer=scorer)
+    for turn, claim in enumerate(claims):
+        claim.turn, claim.speaker_role = turn, None
+        claim.speaker = "BLITZER" if claim.text in asks else "SANDERS"
+    claims[-1].speaker_role = "candidate"  # a role the transcript gives is kept
+    score_claims(claims, threshold=THRESHOLD, scorer=scorer)
+    assert {c.speaker_role for c in claims if c.speaker == "BLITZER"} == {"moderator"}
+    assert {c.speaker_role for c in claims[:-1] if c.speaker == "SANDERS"} == {None}
+    assert claims[-1].speaker_role == "candidate"
+    moderator = next(c for c in claims if c.speaker == "BLITZER")
+    assert (
+        "role inferred: moderator (100% of their 12 sentences are questions)" in moderator.reasons
+    )

@@ -438,3 +438,41 @@ def test_hostile_transcripts_are_refused_and_nothing_is_stored(db, settings, nam
         )
         pipeline.add_article(db, settings, actor="tester", document=document, match=False)
     assert articles(db) == before
+
+
+def test_the_transcript_workload_setting_caps_what_ingest_flags(db, db_path, monkeypatch):
+    """FACTCHECK_TRANSCRIPT_WORKLOAD reaches the transcript path: at most that share flagged."""
+    from factcheck.config import load_settings
+    from factcheck.extract import claims as claims_module
+
+    class Confident:
+        def score(self, texts):
+            return [0.99 - i * 1e-4 for i in range(len(texts))]
+
+    monkeypatch.setattr(claims_module, "_default_scorer", lambda: Confident())
+    monkeypatch.setenv("FACTCHECK_TRANSCRIPT_WORKLOAD", "0.25")
+    settings = load_settings(db_path=db_path)
+    assert settings.transcript_workload == 0.25
+    lines = [f"SANDERS: Exports to country {n} doubled between 2010 and 2016." for n in range(48)]
+    text = (
+        "\n\n".join(lines[::2])
+        + "\n\nCLINTON: "
+        + " ".join(line.split(": ", 1)[1] for line in lines[1::2])
+    )
+    result = pipeline.add_article(
+        db, settings, actor="tester", document=load(text, read_as="transcript"), match=False
+    )
+    stored = claim_store.list_claims(db, article_id=result.article_id, include_all=True)
+    assert len(stored) == 48
+    assert sum(bool(c["check_worthy"]) for c in stored) == 12  # 25% of 48
+    capped = [c for c in stored if not c["check_worthy"]]
+    assert all("at most 25%" in " ".join(c["reasons"]) for c in capped)
+
+
+def test_a_bad_transcript_workload_setting_is_refused(monkeypatch, tmp_path):
+    from factcheck.config import load_settings
+    from factcheck.errors import ConfigError
+
+    monkeypatch.setenv("FACTCHECK_TRANSCRIPT_WORKLOAD", "0")
+    with pytest.raises(ConfigError, match="FACTCHECK_TRANSCRIPT_WORKLOAD"):
+        load_settings(db_path=tmp_path / "x.db")

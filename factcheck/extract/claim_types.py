@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from factcheck.text import is_question
+
 QUOTE_SHARE = 0.3
 
 # Cue words (matched as whole words) and cue phrases (matched inside the lower-cased text).
@@ -92,7 +94,7 @@ def classify(sentence: str, *, has_quantity: bool, quoted_share: float, speaker:
     if speaker and quoted_share >= QUOTE_SHARE:
         return "quote"
     lowered = sentence.lower()
-    if lowered.rstrip(" ”\"'’)").endswith("?"):
+    if is_question(lowered):
         return "opinion"
     word_list = _WORDS.findall(lowered)
     words, joined = set(word_list), f" {' '.join(word_list)} "

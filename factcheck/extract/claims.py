@@ -6,9 +6,9 @@ quantities, entities, speaker and claim type, and scores it: the learned model's
 what a transcript says (fitted by research/fit_claim_scores.py): a transcript sentence's
 log-odds come from the learned debate combination of :mod:`debate_scores` (the model's
 log-odds, the speaker's role and questions, the sentence's form and embedding; monotone in
-the model's score) at the debate operating point; outside a transcript a sentence with a
-role loses that role's weight (``data/claim_scores.json``). Plain text keeps the model's score, so
-its ranking is the model's; the rule signals (quantities, entities, claim type) only give
+the model's score) at the debate operating point, and a transcript flags at most its
+workload share of its sentences (the ``transcript_workload`` setting). Plain text keeps the
+model's score, so its ranking is the model's; the rule signals (quantities, entities, claim type) only give
 reasons: on held-out ClaimBuster sentences they add nothing to the model's ranking. Headings,
 bylines, datelines and navigation stay in the list with score 0 and are never check-worthy,
 so a reviewer sees everything; for sentences, ``check_worthy = score >= threshold``.
@@ -16,12 +16,10 @@ so a reviewer sees everything; for sentences, ``check_worthy = score >= threshol
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -31,16 +29,15 @@ from factcheck.extract.attribution import SPEECH_VERBS, Attribution, attribute
 from factcheck.extract.entities import Vocabulary, find_entities, named, relabel_people
 from factcheck.extract.quantities import find_quantities
 from factcheck.extract.segment import Segment, classify_line, segment
+from factcheck.text import is_question
 from factcheck.types import SentenceClaim
 
-COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scores.json"
-LOWERED_ROLES = ("moderator", "audience")  # transcript roles with a learned weight
 MAX_LOG_ODDS = 27.0  # model scores are clipped to this many log-odds either side (1e-12)
 # Stated limits that keep extraction within seconds on any input (bench/ingest_worst_cases.py):
 MAX_SENTENCES = 5_000  # an article or transcript with more is refused at once: split it
 MAX_PARSED_CHARS = 2_000  # a longer sentence is stored and scored, not parsed for figures etc.
 MAX_SCORED_CHARS = 4_000  # the scorer reads ~256 tokens; longer text is cut before tokenising
-TRANSCRIPT_MAX_SHARE = 0.4  # the checker's workload: at most this share of a transcript is flagged
+TRANSCRIPT_MAX_SHARE = 0.4  # the default workload (setting transcript_workload): share flagged
 TRANSCRIPT_MIN_CAP = 10  # ... but a transcript may always flag this many
 MIN_ENTITIES = 2
 MAX_REASON_ITEMS = 4
@@ -64,9 +61,6 @@ def _signals(claim: SentenceClaim) -> list[str]:
     return signals
 
 
-_QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")
-
-
 def _is_sentence(claim: SentenceClaim) -> bool:
     """A body sentence (page furniture has no claim type)."""
     return claim.claim_type is not None
@@ -80,7 +74,7 @@ def extract(text: str, *, threshold: float, scorer=None) -> list[SentenceClaim]:
     if not text.strip():
         raise InputError("the article text is empty: there is nothing to extract claims from")
     claims = analyse(text)
-    _score(claims, threshold, scorer)
+    _score(claims, threshold, scorer, TRANSCRIPT_MAX_SHARE)
     return claims
 
 
@@ -91,7 +85,7 @@ def score_sentences(texts: Sequence[str], *, threshold: float, scorer=None) -> l
     if bad:
         raise InputError(f"sentence {bad[0] + 1} is empty or not text: give one sentence per line")
     claims = [_analysed_alone(index, text) for index, text in enumerate(texts)]
-    _score(claims, threshold, scorer)
+    _score(claims, threshold, scorer, TRANSCRIPT_MAX_SHARE)
     return claims
 
 
@@ -102,10 +96,19 @@ def analyse(text: str) -> list[SentenceClaim]:
     return claims
 
 
-def score_claims(claims: list[SentenceClaim], *, threshold: float, scorer=None) -> None:
-    """Score analysed sentences in place, as :func:`extract` does (furniture keeps 0)."""
+def score_claims(
+    claims: list[SentenceClaim],
+    *,
+    threshold: float,
+    scorer=None,
+    workload: float = TRANSCRIPT_MAX_SHARE,
+) -> None:
+    """Score analysed sentences in place, as :func:`extract` does (furniture keeps 0); a
+    transcript's sentences (those with a turn) flag at most ``workload`` of them."""
     _check_threshold(threshold)
-    _score(claims, threshold, scorer)
+    if not 0.0 < workload <= 1.0:
+        raise ConfigError(f"the transcript workload must be over 0 and at most 1, not {workload}")
+    _score(claims, threshold, scorer, workload)
 
 
 def analyse_segments(segments: Sequence[Segment]) -> list[SentenceClaim]:
@@ -193,11 +196,10 @@ def _add_context(claims: list[SentenceClaim]) -> None:
         claim.context = " … ".join(part for part in (before, after) if part)
 
 
-def _score(claims: list[SentenceClaim], threshold: float, scorer) -> None:
+def _score(claims: list[SentenceClaim], threshold: float, scorer, workload: float) -> None:
     """Model scores in one batch, combined with what the transcript says; furniture keeps 0."""
     candidates = [c for c in claims if _is_sentence(c)]
     model_scores = _model_scores([c.text[:MAX_SCORED_CHARS] for c in candidates], scorer)
-    combination = load_combination()
     spoken = [i for i, c in enumerate(candidates) if c.turn is not None]
     moves = dict(
         zip(
@@ -210,29 +212,30 @@ def _score(claims: list[SentenceClaim], threshold: float, scorer) -> None:
         )
     )
     for index, (claim, model_score) in enumerate(zip(candidates, model_scores)):
-        adjustments = moves[index] if index in moves else _adjustments(claim, combination)
+        adjustments = moves.get(index, [])
         combined = float(log_odds(model_score)) + sum(delta for _, delta in adjustments)
         claim.score = round(1.0 / (1.0 + math.exp(-combined)), 10)
         claim.reasons = _reasons(claim, model_score, adjustments, _signals(claim))
     for claim in claims:
         claim.check_worthy = _is_sentence(claim) and claim.score >= threshold
-    _cap_transcript_workload([candidates[i] for i in spoken])
+    debate_scores.store_inferred_roles([candidates[i] for i in spoken])
+    _cap_transcript_workload([candidates[i] for i in spoken], workload)
 
 
-def _cap_transcript_workload(spoken: list[SentenceClaim]) -> None:
-    """A transcript flags at most :data:`TRANSCRIPT_MAX_SHARE` of its sentences (but never
-    fewer than :data:`TRANSCRIPT_MIN_CAP`, so a short exchange keeps its claims): those over
-    the threshold beyond that share, lowest scores first, are not claims (their reasons say
-    so). The learned score alone flagged up to 93% of a single-speaker speech."""
+def _cap_transcript_workload(spoken: list[SentenceClaim], workload: float) -> None:
+    """A transcript flags at most ``workload`` of its sentences (but never fewer than
+    :data:`TRANSCRIPT_MIN_CAP`, so a short exchange keeps its claims): those over the
+    threshold beyond that share, lowest scores first, are not claims (their reasons say so).
+    The learned score alone flagged up to 93% of a single-speaker speech."""
     flagged = sorted(
         (c for c in spoken if c.check_worthy), key=lambda c: (-c.score, c.sentence_index)
     )
-    cap = max(math.ceil(TRANSCRIPT_MAX_SHARE * len(spoken)), TRANSCRIPT_MIN_CAP)
+    cap = max(math.ceil(workload * len(spoken)), TRANSCRIPT_MIN_CAP)
     for place, claim in enumerate(flagged[cap:], start=cap + 1):
         claim.check_worthy = False
         claim.reasons.append(
             f"over the transcript's workload cap: ranked {place} of {len(spoken)} sentences; "
-            f"at most {TRANSCRIPT_MAX_SHARE:.0%} of a transcript's sentences are claims"
+            f"at most {workload:.0%} of a transcript's sentences are claims (transcript workload)"
         )
 
 
@@ -242,33 +245,6 @@ def log_odds(probability):
         probability, 1.0 / (1.0 + math.exp(MAX_LOG_ODDS)), 1.0 / (1.0 + math.exp(-MAX_LOG_ODDS))
     )
     return np.log(p / (1.0 - p))
-
-
-@lru_cache(maxsize=1)
-def load_combination() -> dict:
-    """Role weights and transcript shift (log-odds) from ``data/claim_scores.json``."""
-    try:
-        data = json.loads(COMBINATION_FILE.read_text(encoding="utf-8"))
-        weights = {role: float(data["role_weights"].get(role, 0.0)) for role in LOWERED_ROLES}
-        shift = float(data["transcript_shift"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ModelError(
-            f"the claim score combination at {COMBINATION_FILE} is unusable "
-            f"({type(error).__name__}); rebuild it with "
-            "`python -m factcheck.research.fit_claim_scores`"
-        ) from None
-    if not all(math.isfinite(v) for v in (*weights.values(), shift)):
-        raise ModelError(f"the claim score combination at {COMBINATION_FILE} is corrupt")
-    return {"role_weights": weights, "transcript_shift": shift}
-
-
-def _adjustments(claim: SentenceClaim, combination: dict) -> list[tuple[str, float]]:
-    """What moves a sentence's log-odds away from the model's: (reason, log-odds)."""
-    moves = []
-    weight = combination["role_weights"].get(claim.speaker_role or "", 0.0)
-    if weight:
-        moves.append((f"{claim.speaker_role} turn", weight))
-    return moves
 
 
 def _model_scores(texts: list[str], scorer) -> list[float]:
@@ -307,7 +283,7 @@ def _reasons(
         reasons.append(f"{label}: {verb} by {abs(delta):.1f} log-odds")
     if adjustments:
         reasons.append(f"score {claim.score:.2f}")
-    if _QUESTION.search(claim.text):
+    if is_question(claim.text):
         reasons.append("question: scored by the model as it reads (no rule changes it)")
     if signals:
         reasons.append("claim signals: " + ", ".join(signals) + " (shown, not added to the score)")

@@ -26,6 +26,7 @@ import numpy as np
 
 from factcheck.errors import ModelError
 from factcheck.extract.entities import named
+from factcheck.text import is_question
 from factcheck.types import SentenceClaim
 
 log = logging.getLogger(__name__)
@@ -58,41 +59,71 @@ FORM_FEATURES = (
 MODERATOR_QUESTION_SHARE = 0.15  # a speaker asking this share of their sentences moderates
 MIN_SPEAKER_SENTENCES = 10
 AUDIENCE_LABEL = re.compile(r"question|audience|unidentified|unknown|\bmale\b|female", re.I)
-_QUESTION_END = "\"'”’) "
+
+
+def inferred_roles(claims: list[SentenceClaim]) -> list[str | None]:
+    """Each sentence's speaker role: the transcript's where it names one, else "audience" for
+    labels such as QUESTION or UNIDENTIFIED, else "moderator" for a speaker (of at least
+    :data:`MIN_SPEAKER_SENTENCES`, among two or more) asking at least
+    :data:`MODERATOR_QUESTION_SHARE` of their sentences as questions, else None."""
+    said = Counter(c.speaker for c in claims)
+    asked = Counter(c.speaker for c in claims if is_question(c.text))
+    roles: list[str | None] = []
+    for claim in claims:
+        if claim.speaker_role is not None:
+            roles.append(claim.speaker_role)
+        elif AUDIENCE_LABEL.search(claim.speaker or ""):
+            roles.append("audience")
+        elif (
+            len(said) >= 2
+            and said[claim.speaker] >= MIN_SPEAKER_SENTENCES
+            and asked[claim.speaker] / said[claim.speaker] >= MODERATOR_QUESTION_SHARE
+        ):
+            roles.append("moderator")
+        else:
+            roles.append(None)
+    return roles
+
+
+def store_inferred_roles(claims: list[SentenceClaim]) -> None:
+    """Give role-less speakers their :func:`inferred_roles` role (in place), with a reason."""
+    said = Counter(c.speaker for c in claims)
+    asked = Counter(c.speaker for c in claims if is_question(c.text))
+    for claim, role in zip(claims, inferred_roles(claims)):
+        if claim.speaker_role is None and role is not None:
+            claim.speaker_role = role
+            why = (
+                f"{asked[claim.speaker] / said[claim.speaker]:.0%} of their "
+                f"{said[claim.speaker]} sentences are questions"
+                if role == "moderator"
+                else "from the speaker label"
+            )
+            claim.reasons.append(f"role inferred: {role} ({why})")
 
 
 def features(claims: list[SentenceClaim], model_log_odds: np.ndarray) -> np.ndarray:
     """One row of :data:`FEATURES` per sentence of one transcript (in spoken order)."""
-    questions = [c.text.rstrip(_QUESTION_END).endswith("?") for c in claims]
+    questions = [is_question(c.text) for c in claims]
     said = Counter(c.speaker for c in claims)
     asked = Counter(c.speaker for c, q in zip(claims, questions) if q)
     turn_sizes = Counter(c.turn for c in claims)
     place: Counter = Counter()
     rows = []
-    for claim, log_odds, question in zip(claims, model_log_odds, questions):
-        share_asked = asked[claim.speaker] / said[claim.speaker]
-        audience = claim.speaker_role == "audience" or bool(
-            AUDIENCE_LABEL.search(claim.speaker or "")
-        )
-        moderator = claim.speaker_role == "moderator" or (
-            claim.speaker_role is None
-            and not audience
-            and len(said) >= 2
-            and said[claim.speaker] >= MIN_SPEAKER_SENTENCES
-            and share_asked >= MODERATOR_QUESTION_SHARE
-        )
+    for claim, log_odds, question, role in zip(
+        claims, model_log_odds, questions, inferred_roles(claims)
+    ):
         position = place[claim.turn]
         place[claim.turn] += 1
         rows.append(
             [
                 float(log_odds),
-                float(moderator),
-                float(audience),
+                float(role == "moderator"),
+                float(role == "audience" or bool(AUDIENCE_LABEL.search(claim.speaker or ""))),
                 float(question),
                 math.log1p(len(claim.text.split())),
                 float(bool(claim.quantities)),
                 math.log1p(len(named(claim.entities))),
-                share_asked,
+                asked[claim.speaker] / said[claim.speaker],
                 said[claim.speaker] / len(claims),
                 float(position == 0),
                 position / turn_sizes[claim.turn],

@@ -9,6 +9,9 @@ What differs from an article:
 - ``speaker`` is the turn's speaker, ``attribution`` is ``"transcript turn"``; a person merely
   named or quoted in the sentence ('Rumsfeld said "..."') never becomes its speaker: the
   reported speaker goes into ``reasons`` ("reports: Rumsfeld (said)").
+- ``speaker_role`` where the transcript names none is inferred from the labels and how often a
+  speaker asks (:func:`debate_scores.store_inferred_roles`: "moderator", "audience"; a
+  reason says so).
 - ``turn``, ``speaker_role``, ``time_start``/``time_end`` (the span of the cue(s) a sentence
   came from) and ``source_line`` (a TSV row's line column, else the input line of its
   paragraph or cue) come from the turn.
@@ -22,7 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from factcheck.errors import InputError
-from factcheck.extract.claims import analyse_segments, score_claims
+from factcheck.extract.claims import TRANSCRIPT_MAX_SHARE, analyse_segments, score_claims
 from factcheck.extract.segment import Segment
 from factcheck.text import split_sentences, trimmed_span
 from factcheck.types import SentenceClaim, Turn, TurnPiece
@@ -41,9 +44,15 @@ _STAGE_CAPS = re.compile(r"[\[(]{1,2}\s*[A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+)+
 
 
 def extract_transcript(
-    text: str, turns: list[Turn], *, threshold: float, scorer=None
+    text: str,
+    turns: list[Turn],
+    *,
+    threshold: float,
+    scorer=None,
+    workload: float = TRANSCRIPT_MAX_SHARE,
 ) -> list[SentenceClaim]:
-    """Every sentence of the transcript ``text`` with its turn, analysis, score and reasons."""
+    """Every sentence of the transcript ``text`` with its turn, analysis, score and reasons;
+    at most ``workload`` of its sentences are flagged (the ``transcript_workload`` setting)."""
     cut = [(seg, turn, piece) for turn in turns for seg, piece in _segments(text, turn)]
     if not any(not seg.is_junk for seg, _, _ in cut):
         raise InputError("the transcript has no sentences to extract claims from")
@@ -60,7 +69,7 @@ def extract_transcript(
     for position, claim in enumerate(claims):
         before = claims[max(0, position - CONTEXT_SENTENCES) : position]
         claim.context = " ".join(c.text for c in before)
-    score_claims(claims, threshold=threshold, scorer=scorer)
+    score_claims(claims, threshold=threshold, scorer=scorer, workload=workload)
     for claim, (other, cue) in zip(claims, reported):
         if other and other != claim.speaker and claim.claim_type is not None:
             claim.reasons.append(f"reports: {other} ({cue})")

@@ -1,9 +1,10 @@
 """Fitting how sentence scores combine the check-worthiness model with what a transcript says.
 
-The stored score of a sentence is ``sigmoid(model log-odds + role weight + transcript shift)``
-(:mod:`factcheck.extract.claims`): plain text keeps the model's score; in a transcript a
-moderator's or an audience member's turn loses its role's weight, and every transcript
-sentence gets the shift. Everything is fitted on the CheckThat! 2021 task 2B *train*
+Plain text keeps the model's score (:mod:`factcheck.extract.claims`); a transcript sentence's
+score is the transcript model's (below). The first combination, ``sigmoid(model log-odds +
+role weight + transcript shift)`` (``data/claim_scores.json``, which also records how the
+transcript model was fitted), is no longer used by the app; ``bench/debate_claims.py``
+compares it. Everything is fitted on the CheckThat! 2021 task 2B *train*
 transcripts (the dev transcripts are only reported, by ``bench/debate_claims.py``), where a
 sentence is positive when PolitiFact checked it (a query in ``queries-train-dev.tsv``):
 
@@ -35,20 +36,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from factcheck.errors import ModelError
 from factcheck.extract import claims as claim_scores
+from factcheck.extract.debate_scores import (
+    AUDIENCE_LABEL,
+    MIN_SPEAKER_SENTENCES,
+    MODERATOR_QUESTION_SHARE,
+)
+from factcheck.text import is_question
 
 WORKLOAD = 0.40  # share of transcript sentences the default threshold may flag
 L2 = 1.0  # penalty on the role weights (the intercept is free)
-MODERATOR_QUESTION_SHARE = 0.15
-MIN_SPEAKER_SENTENCES = 10
 STAGE_LABELS = {"SYSTEM"}
-AUDIENCE_LABEL = re.compile(r"question|audience|unidentified|unknown|\bmale\b|female", re.I)
+COMBINATION_FILE = Path(__file__).resolve().parent.parent / "data" / "claim_scores.json"
+LOWERED_ROLES = ("moderator", "audience")  # roles with a weight in the first combination
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "checkthat2021-2b"
 
 
@@ -119,9 +125,7 @@ def infer_roles(rows: list[DebateSentence]) -> None:
     asked: dict[tuple[str, str], list[bool]] = {}
     speakers: dict[str, set[str]] = {}
     for row in rows:
-        asked.setdefault((row.transcript, row.speaker), []).append(
-            row.text.rstrip("\"'”’) ").endswith("?")
-        )
+        asked.setdefault((row.transcript, row.speaker), []).append(is_question(row.text))
         speakers.setdefault(row.transcript, set()).add(row.speaker)
     for row in rows:
         questions = asked[(row.transcript, row.speaker)]
@@ -159,6 +163,22 @@ def fit_offset_logistic(
     return result.x[:-1], float(result.x[-1])
 
 
+def load_combination() -> dict:
+    """The first combination's role weights and transcript shift (``data/claim_scores.json``,
+    which also records how the shipped transcript model was fitted); benches compare it."""
+    try:
+        data = json.loads(COMBINATION_FILE.read_text(encoding="utf-8"))
+        weights = {role: float(data["role_weights"].get(role, 0.0)) for role in LOWERED_ROLES}
+        shift = float(data["transcript_shift"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ModelError(
+            f"the claim score combination at {COMBINATION_FILE} is unusable "
+            f"({type(error).__name__}); rebuild it with "
+            "`python -m factcheck.research.fit_claim_scores`"
+        ) from None
+    return {"role_weights": weights, "transcript_shift": shift}
+
+
 def model_log_odds(scores: np.ndarray) -> np.ndarray:
     return claim_scores.log_odds(np.asarray(scores, dtype=float))
 
@@ -167,7 +187,7 @@ def fit(rows: list[DebateSentence], scores: dict[str, float]) -> dict:
     """The combination (``claim_scores.json`` content) from the train transcripts."""
     train = [r for r in rows if r.split == "train" and r.role is not None]
     offset = model_log_odds(np.array([scores[r.text] for r in train]))
-    roles = claim_scores.LOWERED_ROLES
+    roles = LOWERED_ROLES
     features = np.array([[r.role == role for role in roles] for r in train], dtype=float)
     labels = np.array([r.checked for r in train], dtype=float)
     weights, _ = fit_offset_logistic(offset, features, labels)
@@ -226,8 +246,12 @@ def transcript_table(
         read = {stem: _read_transcript(data_dir, stem, scorer) for stem in stems}
     finally:
         debate_scores.adjustments = shipped
+    checked_lines: dict[str, set[int]] = {}
+    for r in rows:
+        if r.checked:
+            checked_lines.setdefault(r.transcript, set()).add(r.line)
     for stem in stems:
-        checked = {r.line for r in rows if r.transcript == stem and r.checked}
+        checked = checked_lines.get(stem, set())
         claims = read[stem]
         body = [c for c in claims if c.claim_type is not None]
         lo = model_log_odds(scorer.score([c.text for c in body]))
@@ -315,9 +339,7 @@ def write_transcript_model(model: dict, path: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument(
-        "--out", type=Path, default=claim_scores.COMBINATION_FILE, help="the JSON to write"
-    )
+    parser.add_argument("--out", type=Path, default=COMBINATION_FILE, help="the JSON to write")
     parser.add_argument(
         "--roles-only", action="store_true", help="refit the role weights only (no embeddings)"
     )
