@@ -6,12 +6,14 @@ is the real one; the embedder is the word-hashing fake of tests/api_server.py.""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from factcheck.api import schemas
 from factcheck.corpus.importer import ImportOptions, import_paths
+from factcheck.storage import matches as match_store
 from tests.api_server import error_of, running
-from tests.local_server import Site
 
 ARTICLE = (
     "The city council approved a budget of 12 million euros on Monday. "
@@ -38,13 +40,6 @@ def corpus(api, tmp_path):
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     import_paths(api.db, [path], ImportOptions(format="jsonl"), settings=api.settings)
     return api
-
-
-@pytest.fixture
-def site():
-    server = Site()
-    yield server
-    server.close()
 
 
 def test_score_gives_each_sentence_a_score_and_reasons(api):
@@ -89,6 +84,43 @@ def test_an_article_text_is_extracted_matched_and_stored_once(corpus):
     assert again.status_code == 200 and again.json()["created"] is False
     assert again.json()["article_id"] == body["article_id"]
     assert api.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_an_articles_matches_are_read_in_a_bounded_number_of_queries(corpus, monkeypatch):
+    """The claims' matches are each claim's stored candidates (as storage's for_claim gives
+    them), read in as many queries for six claims as for two: no query per claim."""
+    api = corpus
+    engine = type(api.db)  # the server's connections are of the same class
+    reads: list[str] = []
+    for name in ("query", "execute"):
+        original = getattr(engine, name)
+
+        def counted(self, sql, *args, _original=original, **kwargs):
+            if re.search(r"\bSELECT\b[\s\S]*\bFROM matches\b", sql):
+                reads.append(sql)
+            return _original(self, sql, *args, **kwargs)
+
+        monkeypatch.setattr(engine, name, counted)
+
+    def post(text: str) -> tuple[dict, int]:
+        reads.clear()
+        answer = api.ann.post("/api/articles", json={"text": text})
+        assert answer.status_code == 201, answer.text
+        return answer.json(), len(reads)
+
+    short, short_reads = post(ARTICLE)
+    long, long_reads = post(
+        " ".join(f"Unemployment in region {i} fell to {i + 2}.1% in March." for i in range(6))
+    )
+    assert (len(short["claims"]), len(long["claims"])) == (2, 6)
+    assert long_reads == short_reads <= 2
+    monkeypatch.undo()
+    for claim in short["claims"] + long["claims"]:
+        stored = match_store.for_claim(api.db, claim["id"])
+        assert claim["matches"] == [
+            {key: row[key] for key in schemas.Match.model_fields} for row in stored
+        ]
+    assert any(claim["matches"] for claim in long["claims"])
 
 
 def test_a_transcript_keeps_each_claims_speaker_and_turn(api):

@@ -175,6 +175,8 @@ def add_article(
     )
     if not result.created:
         response.status_code = 200
+    rows = claim_store.list_claims(db, article_id=result.article_id)
+    matches = match_store.for_claims(db, [row["id"] for row in rows])
     claims = [
         {
             "id": row["id"],
@@ -187,9 +189,9 @@ def add_article(
             "time_start": row.get("time_start"),
             "time_end": row.get("time_end"),
             "reasons": list(row.get("reasons") or []),
-            "matches": [_match(m) for m in match_store.for_claim(db, row["id"])],
+            "matches": [_match(m) for m in matches.get(row["id"], [])],
         }
-        for row in claim_store.list_claims(db, article_id=result.article_id)
+        for row in rows
     ]
     return {
         "article_id": result.article_id,

@@ -63,17 +63,18 @@ def source_ids_by_hash(db: Database, hashes: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def insert_source(db: Database, source: dict, passages: Sequence[dict]) -> int:
-    """Insert one source and its passages; call inside a transaction. Returns the source id."""
+def _source_row(source: dict, imported_by: str) -> dict:
+    """The sources columns of ``source`` (:data:`SOURCE_COLUMNS`), ``extra`` as JSON, imported
+    now by ``imported_by`` unless it says otherwise."""
     row = {name: source.get(name) for name in SOURCE_COLUMNS}
     row["extra"] = json.dumps(source.get("extra") or {}, ensure_ascii=False, sort_keys=True)
     row["imported_at"] = row["imported_at"] or utcnow()
-    row["imported_by"] = row["imported_by"] or "cli"
-    columns = ", ".join(f'"{name}"' for name in row)
-    marks = ", ".join("?" for _ in row)
-    source_id = events.insert_id(
-        db, f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values())
-    )
+    row["imported_by"] = row["imported_by"] or imported_by
+    return row
+
+
+def _insert_passages(db: Database, source_id: int, passages: Sequence[dict]) -> None:
+    """Insert ``passages`` of ``source_id`` in one batch, in their order (ids ascending)."""
     db.executemany(
         'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -82,6 +83,17 @@ def insert_source(db: Database, source: dict, passages: Sequence[dict]) -> int:
             for p in passages
         ],
     )
+
+
+def insert_source(db: Database, source: dict, passages: Sequence[dict]) -> int:
+    """Insert one source and its passages; call inside a transaction. Returns the source id."""
+    row = _source_row(source, "cli")
+    columns = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join("?" for _ in row)
+    source_id = events.insert_id(
+        db, f"INSERT INTO sources ({columns}) VALUES ({marks})", list(row.values())
+    )
+    _insert_passages(db, source_id, passages)
     return source_id
 
 
@@ -108,10 +120,7 @@ def correct_source(
     matches and citations stay); a removed one is deleted, unless a reviewer cited it: then
     it is kept, out of the source's order (negative idx), so the citation still shows it."""
     before = get_source(db, source_id) or {}
-    row = {name: source.get(name) for name in SOURCE_COLUMNS}
-    row["extra"] = json.dumps(source.get("extra") or {}, ensure_ascii=False, sort_keys=True)
-    row["imported_at"] = row["imported_at"] or utcnow()
-    row["imported_by"] = row["imported_by"] or actor
+    row = _source_row(source, actor)
     sets = ", ".join(f'"{name}" = ?' for name in row)
     db.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*row.values(), source_id])
     old = {
@@ -122,40 +131,34 @@ def correct_source(
         )
     }
     db.execute("UPDATE passages SET idx = -id WHERE source_id = ?", [source_id])
+    added: list[dict] = []
+    updates: list[tuple] = []
     for passage in passages:
         kept = old.pop((passage["field"], passage["text_hash"]), None)
         if kept is None:
-            db.execute(
-                'INSERT INTO passages (source_id, idx, field, text, start, "end", text_hash) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    source_id,
-                    passage["idx"],
-                    passage["field"],
-                    passage["text"],
-                    passage["start"],
-                    passage["end"],
-                    passage["text_hash"],
-                ],
-            )
+            added.append(passage)
         else:
-            db.execute(
-                'UPDATE passages SET idx = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
-                [passage["idx"], passage["text"], passage["start"], passage["end"], kept],
+            updates.append(
+                (passage["idx"], passage["text"], passage["start"], passage["end"], kept)
             )
-    if old:
-        gone = list(old.values())
-        cited = {
+    # every old passage's idx is negative now: the new order's idx values cannot clash
+    db.executemany(
+        'UPDATE passages SET idx = ?, text = ?, start = ?, "end" = ? WHERE id = ?', updates
+    )
+    _insert_passages(db, source_id, added)
+    gone = list(old.values())
+    cited: set[int] = set()
+    for chunk in chunks(gone):
+        cited.update(
             r[0]
             for r in db.execute(
                 f"SELECT DISTINCT passage_id FROM citations WHERE passage_id IN "
-                f"({placeholders(gone)})",
-                gone,
+                f"({placeholders(chunk)})",
+                list(chunk),
             ).fetchall()
-        }
-        unused = [i for i in gone if i not in cited]
-        if unused:
-            db.execute(f"DELETE FROM passages WHERE id IN ({placeholders(unused)})", unused)
+        )
+    for chunk in chunks([i for i in gone if i not in cited]):
+        db.execute(f"DELETE FROM passages WHERE id IN ({placeholders(chunk)})", list(chunk))
     after = get_source(db, source_id) or {}
     changed = sorted(k for k in after if k not in ("imported_at",) and after[k] != before.get(k))
     events.record(

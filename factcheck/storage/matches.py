@@ -12,6 +12,21 @@ from collections.abc import Sequence
 from factcheck.storage import Database, chunks, placeholders, utcnow
 from factcheck.vocab import MATCH_BANDS
 
+BEST_MATCH = "(SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id)"
+"""The best match of claim ``c``: its matches' highest confidence (NULL without any); read
+from the index ``matches_claim_confidence`` (migration 0009)."""
+
+# A claim's (``c``) verdicts as the claim groups show them: ``final_label`` (the latest final
+# verdict), ``scale`` (of the latest verdict, final first), ``labels`` (the distinct
+# individual labels, sorted, comma separated).
+VERDICT_COLUMNS = """(SELECT v.label FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1
+                 ORDER BY v.updated_at DESC LIMIT 1) AS final_label,
+               (SELECT v.scale FROM verdicts v WHERE v.claim_id = c.id
+                 ORDER BY v.is_final DESC, v.updated_at DESC LIMIT 1) AS scale,
+               (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT v.label FROM verdicts v
+                 WHERE v.claim_id = c.id AND v.is_final = 0 ORDER BY v.label) AS distinct_labels)
+                 AS labels"""
+
 TRANSCRIPT_CONTEXT = 5  # sentences before a transcript's claim (as eval's CheckThat! queries)
 ARTICLE_CONTEXT = 2  # sentences before an article's claim
 
@@ -158,23 +173,32 @@ def for_claim(db: Database, claim_id: int) -> list[dict]:
     publisher, date, verdict, verdict_raw, kind, claimant, score (the similarity), rank,
     method, model, confidence, band and strength (the band; 'weak' for rows stored before
     bands existed)."""
-    sql = """
-        SELECT p.id AS passage_id, p.text, p.field, s.id AS source_id, s.external_id, s.title,
-               s.url, s.publisher, s.date, s.verdict, s.verdict_raw, s.kind, s.claimant,
-               m.score, m.rank, m.method, m.model, m.confidence, m.band
-        FROM matches m
-        JOIN passages p ON p.id = m.passage_id
-        JOIN sources s ON s.id = p.source_id
-        WHERE m.claim_id = ?
-          AND m.id = (SELECT m2.id FROM matches m2 WHERE m2.claim_id = m.claim_id
-                        AND m2.passage_id = m.passage_id ORDER BY m2.score DESC, m2.id LIMIT 1)
-        ORDER BY m.rank, m.score DESC, p.id
-    """
-    rows = list(db.query(sql, [claim_id]))
-    for row in rows:
-        row["band"] = row["band"] or "weak"
-        row["strength"] = row["band"]
-    return rows
+    return for_claims(db, [claim_id]).get(claim_id, [])
+
+
+def for_claims(db: Database, claim_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """:func:`for_claim` of many claims in one query per :data:`~factcheck.storage.IN_CHUNK`
+    of them: claim id -> its candidates in the same order (claims without any left out)."""
+    out: dict[int, list[dict]] = {}
+    for chunk in chunks(list(dict.fromkeys(claim_ids))):
+        sql = f"""
+            SELECT m.claim_id, p.id AS passage_id, p.text, p.field, s.id AS source_id,
+                   s.external_id, s.title, s.url, s.publisher, s.date, s.verdict,
+                   s.verdict_raw, s.kind, s.claimant, m.score, m.rank, m.method, m.model,
+                   m.confidence, m.band
+            FROM matches m
+            JOIN passages p ON p.id = m.passage_id
+            JOIN sources s ON s.id = p.source_id
+            WHERE m.claim_id IN ({placeholders(chunk)})
+              AND m.id = (SELECT m2.id FROM matches m2 WHERE m2.claim_id = m.claim_id
+                            AND m2.passage_id = m.passage_id ORDER BY m2.score DESC, m2.id LIMIT 1)
+            ORDER BY m.claim_id, m.rank, m.score DESC, p.id
+        """
+        for row in db.query(sql, list(chunk)):
+            row["band"] = row["band"] or "weak"
+            row["strength"] = row["band"]
+            out.setdefault(row.pop("claim_id"), []).append(row)
+    return out
 
 
 def listing(
@@ -259,16 +283,10 @@ def replace_groups(db: Database, rows: Sequence[dict]) -> int:
 def group_members(db: Database, claim_id: int) -> list[dict]:
     """The other claims in ``claim_id``'s group with their article, status and verdicts:
     ``final_label`` (the editor's or agreed final verdict) and ``labels`` (individual ones)."""
-    sql = """
+    sql = f"""
         SELECT c.id AS claim_id, c.text, c.status, c.text_hash, a.id AS article_id,
                coalesce(nullif(a.title, ''), a.source) AS article_title, g2.model,
-               (SELECT v.label FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1
-                 ORDER BY v.updated_at DESC LIMIT 1) AS final_label,
-               (SELECT v.scale FROM verdicts v WHERE v.claim_id = c.id
-                 ORDER BY v.is_final DESC, v.updated_at DESC LIMIT 1) AS scale,
-               (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT v.label FROM verdicts v
-                 WHERE v.claim_id = c.id AND v.is_final = 0 ORDER BY v.label) AS distinct_labels)
-                 AS labels
+               {VERDICT_COLUMNS}
         FROM claim_groups g
         JOIN claim_groups g2 ON g2.group_id = g.group_id AND g2.claim_id != g.claim_id
         JOIN claims c ON c.id = g2.claim_id

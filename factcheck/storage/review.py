@@ -15,6 +15,7 @@ from factcheck.storage import Database, accounts, events, utcnow
 from factcheck.storage import articles as article_store
 from factcheck.storage import claims as claim_store
 from factcheck.storage.blind import BLIND_VERSION, blinded_sql, seen_status_sql, seen_updated_sql
+from factcheck.storage.matches import BEST_MATCH
 from factcheck.types import Document, SentenceClaim
 
 
@@ -541,7 +542,7 @@ def queue_columns(viewer_id: int | None) -> str:
             ON r.id = s.reviewer_id WHERE s.claim_id = c.id AND r.id = {vid})
          ELSE (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
             ON r.id = s.reviewer_id WHERE s.claim_id = c.id) END AS assignees,
-    (SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id) AS best_match,
+    {BEST_MATCH} AS best_match,
     CASE WHEN {hidden} THEN (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id
             AND ct.created_by = (SELECT name FROM reviewers WHERE id = {vid}))
          ELSE (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) END AS citations,
@@ -557,7 +558,7 @@ QUEUE_COLUMNS = f"""
     coalesce(a.published_date, a.ingested_at) AS date,
     (SELECT group_concat(r.name, ', ') FROM assignments s JOIN reviewers r
        ON r.id = s.reviewer_id WHERE s.claim_id = c.id) AS assignees,
-    (SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id) AS best_match,
+    {BEST_MATCH} AS best_match,
     (SELECT count(*) FROM citations ct WHERE ct.claim_id = c.id) AS citations,
     (SELECT count(*) FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0) AS verdicts,
     {EFFECTIVE_VERDICT} AS verdict,
@@ -697,11 +698,7 @@ def queue_rows(
     """
     where, params = _where(filters, viewer_id=viewer_id)
     order = sort_order(sort_columns(sort, viewer_id), descending)
-    extra = (
-        ", (SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id) AS best_match"
-        if sort == "match"
-        else ""
-    )
+    extra = f", {BEST_MATCH} AS best_match" if sort == "match" else ""
     ids = [
         row[0]
         for row in db.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from factcheck.storage import Database, chunks, placeholders
+from factcheck.storage.matches import VERDICT_COLUMNS
 
 SEEN = "coalesce(a.published_date, a.ingested_at)"
 """When an article was seen: its published date, else when it was ingested."""
@@ -128,14 +129,7 @@ def group_claims(db: Database, group_ids: Sequence[int], since: str | None = Non
             f"""
             SELECT c.id AS claim_id, g.group_id, c.text, c.speaker, c.status, c.article_id,
                    coalesce(nullif(a.title, ''), a.source) AS article_title, {SEEN} AS seen,
-                   g.similarity,
-                   (SELECT v.label FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 1
-                     ORDER BY v.updated_at DESC LIMIT 1) AS final_label,
-                   (SELECT v.scale FROM verdicts v WHERE v.claim_id = c.id
-                     ORDER BY v.is_final DESC, v.updated_at DESC LIMIT 1) AS scale,
-                   (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT v.label
-                     FROM verdicts v WHERE v.claim_id = c.id AND v.is_final = 0
-                     ORDER BY v.label) AS distinct_labels) AS labels
+                   g.similarity, {VERDICT_COLUMNS}
             FROM claim_groups g JOIN claims c ON c.id = g.claim_id
             JOIN articles a ON a.id = c.article_id
             WHERE g.group_id IN ({placeholders(chunk)}) AND c.check_worthy = 1 {window}

@@ -7,6 +7,7 @@ the queue never disagree on what a filter means.
 from __future__ import annotations
 
 from factcheck.storage import Database
+from factcheck.storage.matches import BEST_MATCH
 from factcheck.storage.review import QueueFilters, _where, sort_columns, sort_joins, sort_order
 
 
@@ -23,7 +24,7 @@ def queue_ids(
     where, params = _where(filters, viewer_id=viewer_id)
     columns = sort_columns(sort, viewer_id)
     if sort == "match":  # the alias only exists in the full queue select
-        columns = ("(SELECT max(m.confidence) FROM matches m WHERE m.claim_id = c.id)",)
+        columns = (BEST_MATCH,)
     order = sort_order(columns, descending)
     sql = (
         f"SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id{sort_joins(sort)} "
