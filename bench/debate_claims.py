@@ -13,11 +13,12 @@ path (``ingest.transcript`` + ``extract.turns``), the share of the sentences Pol
 checked that are flagged at the default threshold (recall) and the share of all sentences
 flagged (the checker's workload; stage lines count as sentences, never flagged). Old: the
 floors on the model's scores; H2: model log-odds + role weight + transcript shift
-(``data/claim_scores.json``; roles only where the transcript names them); H2 + roles: the
-same with the roles the fitting inferred from the speaker labels
+(``data/claim_scores.json``; the roles stored on the claims, inferred ones included); H2 +
+roles: the same with the roles the fitting inferred from the speaker labels
 (``research.fit_claim_scores.infer_roles``); new (learned): what ``extract_transcript``
-stores now, the learned debate combination (``extract.debate_scores``). Goal: recall >= 0.90
-with <= 40% flagged.
+stores now, the learned debate combination (``extract.debate_scores``); shipped: that score
+with the default workload cap, and the same at other ``transcript_workload`` settings. Goal:
+recall >= 0.90 with <= 40% flagged.
 
 Model scores are cached by text in /tmp/factcheck-bench/claim-model-scores.npz, sentence
 embeddings in /tmp/factcheck-bench/claim-embeddings.npz.
@@ -28,6 +29,7 @@ embeddings in /tmp/factcheck-bench/claim-embeddings.npz.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 from collections import defaultdict
@@ -40,7 +42,7 @@ from sklearn.metrics import average_precision_score, precision_recall_fscore_sup
 
 from factcheck.config import load_settings  # noqa: E402
 from factcheck.extract.checkworthiness import load_scorer  # noqa: E402
-from factcheck.extract.claims import log_odds, score_sentences  # noqa: E402
+from factcheck.extract.claims import TRANSCRIPT_MIN_CAP, log_odds, score_sentences  # noqa: E402
 from factcheck.extract.turns import extract_transcript  # noqa: E402
 from factcheck.ingest.transcript import to_document  # noqa: E402
 from factcheck.models.embed import BUNDLED_MODEL, encode  # noqa: E402
@@ -50,6 +52,7 @@ from factcheck.research import train_scorer as ts  # noqa: E402
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 CACHE = Path("/tmp/factcheck-bench/claim-model-scores.npz")
 EMBED_CACHE = Path("/tmp/factcheck-bench/claim-embeddings.npz")
+WORKLOADS = (0.3, 0.4, 0.5, 0.6, 1.0)  # transcript_workload settings a desk might choose
 OLD_FLOORS = (0.05, 0.3, 0.55, 0.75)  # the shipped rule until 2026-12-06, by signal count
 _SIGNALS = re.compile(r"^claim signals: (.*) \(shown")
 
@@ -127,6 +130,18 @@ def h2_scores(claims, model: dict[str, float], role_of: dict) -> np.ndarray:
     return np.array(out)
 
 
+def capped(scores, sentence, files, threshold: float, workload: float) -> np.ndarray:
+    """The shipped rule at another ``transcript_workload``: per transcript, at most
+    max(ceil(workload x sentences), TRANSCRIPT_MIN_CAP) of those over the threshold."""
+    flagged = (scores >= threshold) & sentence
+    for stem in np.unique(files):
+        rows = np.where(files == stem)[0]
+        cap = max(math.ceil(workload * sentence[rows].sum()), TRANSCRIPT_MIN_CAP)
+        over = rows[flagged[rows]]
+        flagged[over[np.argsort(-scores[over], kind="stable")][cap:]] = False
+    return flagged
+
+
 def prf(labels, scores, threshold: float) -> str:
     p, r, f, _ = precision_recall_fscore_support(
         labels, scores >= threshold, average="binary", zero_division=0
@@ -185,6 +200,8 @@ def debates(root: Path, scorer: CachedScorer, threshold: float) -> None:
         bucket["H2 + roles"] += list(roles)
         bucket["new (learned)"] += list(new)
         bucket["shipped flags"] += [c.check_worthy for c in claims]
+        bucket["sentence"] += [c.claim_type is not None for c in claims]
+        bucket["file"] += [stem] * len(claims)
         bucket["transcripts"].append(stem)
     print(
         f"\n(b) CheckThat! 2B transcripts, threshold {threshold} (goal: recall >= 0.90, flagged <= 40%)"
@@ -212,6 +229,14 @@ def debates(root: Path, scorer: CachedScorer, threshold: float) -> None:
             f"moderator sentences flagged {shipped[moderator].mean():.1%}  "
             f"(AP as 'new (learned)')"
         )
+        new, sentence = np.array(bucket["new (learned)"]), np.array(bucket["sentence"])
+        files = np.array(bucket["file"])
+        for workload in WORKLOADS:
+            flagged = capped(new, sentence, files, threshold, workload)
+            print(
+                f"      transcript_workload {workload:.1f}: recall {flagged[checked].mean():.3f}  "
+                f"flagged {flagged.mean():.1%}"
+            )
 
 
 def main() -> None:
