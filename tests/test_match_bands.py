@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("fresh_match_cache")
 def test_the_shipped_calibration_is_a_probability_that_follows_the_score():
     shipped = calibration.shipped()
     assert 0 < shipped.suggested < shipped.strong < 1
-    assert shipped.info["target_precision"] == 0.8
+    assert shipped.info["target_precision"] == 0.9
     rng = np.random.default_rng(0)
     for method in ("rerank", "dense", "hybrid"):
         for _ in range(50):

@@ -55,7 +55,7 @@ def test_help_lists_every_setting():
     for name in Settings.model_fields:
         assert config.env_name(name) in result.output, name
     # and their defaults
-    assert "[default: 0.47]" in result.output and "[default: rerank]" in result.output
+    assert "[default: 0.64]" in result.output and "[default: rerank]" in result.output
 
 
 def test_every_setting_has_help_and_a_default():

@@ -30,7 +30,8 @@ from factcheck.storage import Database, open_db
 from factcheck.vocab import MATCH_BANDS
 
 DEPTH = 5  # candidates kept per claim (FACTCHECK_MATCH_TOP_K's default)
-TARGET_PRECISION = 0.8  # of the strong band
+TARGET_PRECISION = 0.9  # of the strong band on train: a margin over the 80% aim, as the
+# re-ranker's train scores are in-sample (at 0.8 on train, dev gave 0.797 and the app path 0.786)
 SUGGESTED = 0.3  # confidence from which a candidate is suggested
 
 
