@@ -227,6 +227,9 @@ class TranscriptTable:
     vectors: np.ndarray
     labels: np.ndarray
     groups: np.ndarray  # the transcript of each sentence
+    texts: tuple[str, ...] = ()  # each sentence's text, speaker and turn (for experiments)
+    speakers: tuple[str, ...] = ()
+    turns: tuple[int, ...] = ()
 
 
 def transcript_table(
@@ -238,7 +241,7 @@ def transcript_table(
     from factcheck.extract import debate_scores
 
     stems = sorted({r.transcript for r in rows if r.split == split})
-    tables, texts, labels, groups = [], [], [], []
+    tables, texts, labels, groups, speakers, turns = [], [], [], [], [], []
     shipped = debate_scores.adjustments
     # the table needs the app's sentences and analysis, not the shipped combination's scores
     debate_scores.adjustments = lambda claims, *_: [[] for _ in claims]
@@ -259,11 +262,16 @@ def transcript_table(
         texts += [c.text for c in body]
         labels += [c.source_line in checked for c in body]
         groups += [stem] * len(body)
+        speakers += [c.speaker or "" for c in body]
+        turns += [c.turn for c in body]
     return TranscriptTable(
         np.vstack(tables),
         np.asarray(embed(texts), dtype=float),
         np.array(labels, dtype=float),
         np.array(groups),
+        tuple(texts),
+        tuple(speakers),
+        tuple(turns),
     )
 
 
