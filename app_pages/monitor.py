@@ -78,6 +78,8 @@ feeds = pd.DataFrame(
             "last poll": short_time(feed["last_polled_at"]),
             "status": feed["last_status"] or "not polled yet",
             "last error": feed["last_error"] or "",
+            "failures": feed["consecutive_failures"],
+            "next poll": short_time(feed["next_poll_at"]) if feed["active"] else "paused",
             "ingested": feed["items_ingested"],
             "duplicates": feed["items_duplicate"],
             "failed": feed["items_failed"],
@@ -86,9 +88,11 @@ feeds = pd.DataFrame(
     ]
 )
 failing = int((feeds["status"] == "error").sum())
+backing_off = int((feeds["failures"] > 1).sum())
 st.caption(
     f"{plural(len(feeds), 'feed')} · {int(feeds['ingested'].sum())} articles ingested"
     + (f" · {failing} failing" if failing else "")
+    + (f" · {backing_off} backing off" if backing_off else "")
 )
 # st.dataframe shows cells as plain text: feed titles and errors are never read as HTML.
 st.dataframe(
@@ -103,6 +107,12 @@ st.dataframe(
             "duplicates", help="items whose article was already stored"
         ),
         "failed": st.column_config.NumberColumn("failed", help="items that could not be read"),
+        "failures": st.column_config.NumberColumn(
+            "failures",
+            help="failed polls in a row: each one after the first doubles the wait for the "
+            "next poll (at most a day); a poll that works starts again at the interval",
+        ),
+        "next poll": st.column_config.TextColumn("next poll", help="when it is due (UTC)"),
     },
 )
 

@@ -1668,7 +1668,8 @@ def watch_add(url, every, title, actor, allow_private_urls, db_path):
 @db_option
 @format_option
 def watch_list(db_path, fmt):
-    """The watched feeds: interval, last poll, its status and error, items ingested."""
+    """The watched feeds: interval, last poll, its status and error, failed polls in a row
+    (a failing feed backs off: next_poll_at), items ingested."""
     from factcheck.monitor import watch as monitor
 
     rows = monitor.list_feeds(open_database(db_path))
@@ -1684,6 +1685,8 @@ def watch_list(db_path, fmt):
             "last_polled_at",
             "last_status",
             "last_error",
+            "consecutive_failures",
+            "next_poll_at",
             "items_ingested",
             "items_failed",
         ],

@@ -494,3 +494,56 @@ def poll_feeds_now(
 
     review.account(db, actor, "review")
     return watch.run(db, settings, actor=actor, once=True, progress=progress)
+
+
+def feeds_view(db: Database, viewer: str) -> list[dict]:
+    """Every watched feed with its state (any account may read them)."""
+    from factcheck.monitor import watch
+
+    review.account(db, viewer, "read")
+    return watch.list_feeds(db)
+
+
+def feed_view(db: Database, viewer: str, feed_id: int) -> dict:
+    """One watched feed with its state (:class:`NotFoundError` if none)."""
+    from factcheck.monitor import watch
+
+    review.account(db, viewer, "read")
+    return watch.get(db, feed_id)
+
+
+def feed_polls(db: Database, viewer: str, feed_id: int, limit: int = 50) -> list[dict]:
+    """The feed's latest polls, newest first (:class:`NotFoundError` for no such feed)."""
+    from factcheck.monitor import watch
+
+    review.account(db, viewer, "read")
+    watch.get(db, feed_id)
+    return watch.recent_polls(db, feed_id, limit)
+
+
+def set_feed_active(db: Database, *, actor: str, feed_id: int, active: bool) -> dict:
+    """Pause or resume a feed as ``actor`` (an editor or admin); the feed as it is now."""
+    from factcheck.monitor import watch
+
+    review.account(db, actor, "manage_feeds")
+    return watch.set_active(db, feed_id, active, actor=actor)
+
+
+def remove_feed(db: Database, *, actor: str, feed_id: int) -> dict:
+    """Stop watching a feed as ``actor`` (an editor or admin); the removed feed."""
+    from factcheck.monitor import watch
+
+    review.account(db, actor, "manage_feeds")
+    return watch.remove(db, feed_id, actor=actor)
+
+
+def poll_feed_now(db: Database, settings: Settings, *, actor: str, feed_id: int):
+    """Poll one active feed now as ``actor`` (checkers and above), back-off or not; its
+    :class:`factcheck.monitor.watch.PollResult`. A paused feed is refused."""
+    from factcheck.monitor import watch
+
+    review.account(db, actor, "review")
+    feed = watch.get(db, feed_id)
+    if not feed["active"]:
+        raise InputError(f"feed {feed_id} is paused: resume it first")
+    return watch.poll_safely(db, feed, settings, actor=actor)

@@ -1,7 +1,7 @@
 """A property-based run of the HTTP API's own OpenAPI schema (schemathesis) against a running
 server: requests generated from the schema, valid and invalid, for every operation, as an
-editor on a desk with claims, citations, a published verdict and a reference corpus. None may
-get a 5xx. Kept short: a few dozen examples per operation."""
+editor on a desk with claims, citations, a published verdict, a reference corpus and watched
+feeds (fetching offline). None may get a 5xx. Kept short: a few dozen examples per operation."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from factcheck.api import routes
 from factcheck.corpus.importer import ImportOptions, import_paths
 from factcheck.errors import FetchError
 from factcheck.ingest import fetch
+from factcheck.monitor import watch
 from factcheck.review import workflow as review
 from tests.api_server import running
 from tests.test_review import _article, _match, _passages
@@ -35,6 +36,8 @@ def desk(tmp_path_factory):
             raise FetchError(f"{url}: no network in this test")
 
         patch.setattr(fetch, "fetch_url", offline)
+        patch.setattr(fetch, "fetch_feed", lambda url, settings, **_: offline(url, settings))
+        patch.setattr(fetch, "check_url", lambda url, *, allow_private: None)  # no DNS lookups
         with running(folder / "api.db", patch) as api:
             token = api.account("Eve", "editor")
             api.account("Ann", "checker")
@@ -53,6 +56,8 @@ def desk(tmp_path_factory):
             refs = folder / "refs.jsonl"
             refs.write_text(json.dumps({"claim": "Jobs fell.", "verdict": "true"}) + "\n")
             import_paths(api.db, [refs], ImportOptions(format="jsonl"), settings=api.settings)
+            for name in ("wire", "agency", "blog"):
+                watch.add(api.db, f"https://{name}.example/feed.xml", api.settings, actor="Eve")
             api.token = token
             yield api
 

@@ -110,3 +110,21 @@ def test_feed_titles_and_errors_are_plain_text(desk, site):
     assert "1 failing" in " ".join(texts(at.caption))
     shown = " ".join(texts(at.markdown))
     assert "<script>" not in shown and "](javascript:" not in shown
+
+
+def test_a_failing_feed_shows_its_failures_in_a_row_and_next_poll(desk, site):
+    down = site.route("/down.xml", "oops", status=500)
+    feed = watch.add(desk, down, load_settings(), actor="ed", every="10m")
+    settings = load_settings()
+    for _ in range(2):
+        watch.poll_safely(desk, watch.get(desk, feed["id"]), settings, actor="w")
+    row = watch.get(desk, feed["id"])
+    at = open_app("Vic", "viewer", page=MONITOR)
+    assert not at.exception
+    feeds = at.dataframe[0].value
+    assert feeds.loc[0, "failures"] == 2
+    assert feeds.loc[0, "next poll"] == row["next_poll_at"][:19].replace("T", " ")
+    assert "1 backing off" in " ".join(texts(at.caption))
+    watch.set_active(desk, feed["id"], False, actor="ed")
+    at = open_app("Vic", "viewer", page=MONITOR)
+    assert at.dataframe[0].value.loc[0, "next poll"] == "paused"

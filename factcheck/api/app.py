@@ -31,7 +31,8 @@ from factcheck.storage import open_db
 
 DOCS_ASSETS = "/docs/assets"
 DESCRIPTION = """The factcheck workbench for newsroom systems: score sentences, add articles,
-review claims, search the reference corpus, export verdicts and read the ClaimReview feed.
+review claims, search the reference corpus, export verdicts, read the ClaimReview feed, watch
+RSS and Atom feeds and see the claims trending across articles.
 
 Every endpoint but `/api/health` needs `Authorization: Bearer TOKEN`, a token of an account
 (`factcheck users token NAME`). A call acts as that account, with its role's permissions and
@@ -132,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
             allow_credentials=False,
             max_age=600,

@@ -450,3 +450,147 @@ def claimreview_feed(
     filters = ExportFilters(article_id, ("published",), date_from, date_to)
     data = export(db, "claimreview", filters, viewer=_name(account))
     return Response(data, media_type=MEDIA_TYPES["claimreview"])
+
+
+# ---------------------------------------------------------------- watched feeds
+
+FeedId = Annotated[int, Path(ge=1, le=schemas.MAX_ID, description="the feed's id")]
+FEED_NOT_FOUND: Responses = {404: {"model": schemas.ErrorBody, "description": "No such feed"}}
+
+
+@router.get("/feeds", response_model=list[schemas.Feed], tags=["feeds"])
+def list_feeds(db: Db, account: Caller) -> list[dict]:
+    """The watched RSS and Atom feeds, in the order they were added: interval, state, the
+    last poll's outcome, failed polls in a row (a failing feed backs off: `next_poll_at`) and
+    item counts (any account)."""
+    return workbench.feeds_view(db, _name(account))
+
+
+@router.post("/feeds", response_model=schemas.Feed, status_code=201, tags=["feeds"])
+def add_feed(body: schemas.FeedRequest, request: Request, db: Db, account: Caller) -> dict:
+    """Watch a feed (editors and admins), as `factcheck watch add`: the URL follows the URL
+    rules of `POST /api/articles`; it is polled first by the next `factcheck watch run` (or
+    `POST /api/feeds/{id}/poll`). 400 when it is watched already or the interval is bad."""
+    return workbench.add_feed(
+        db,
+        settings_of(request),
+        actor=_name(account),
+        url=body.url,
+        every=body.every,
+        title=body.title,
+    )
+
+
+@router.get(
+    "/feeds/{feed_id}", response_model=schemas.Feed, responses=FEED_NOT_FOUND, tags=["feeds"]
+)
+def get_feed(feed_id: FeedId, db: Db, account: Caller) -> dict:
+    """One watched feed and its state (any account)."""
+    return workbench.feed_view(db, _name(account), feed_id)
+
+
+@router.delete(
+    "/feeds/{feed_id}", response_model=schemas.Feed, responses=FEED_NOT_FOUND, tags=["feeds"]
+)
+def remove_feed(feed_id: FeedId, db: Db, account: Caller) -> dict:
+    """Stop watching a feed (editors and admins): its polls and items go, its articles stay.
+    Answers the feed as it was."""
+    return workbench.remove_feed(db, actor=_name(account), feed_id=feed_id)
+
+
+@router.post(
+    "/feeds/{feed_id}/pause", response_model=schemas.Feed, responses=FEED_NOT_FOUND, tags=["feeds"]
+)
+def pause_feed(feed_id: FeedId, db: Db, account: Caller) -> dict:
+    """Pause a feed: no polls until it is resumed (editors and admins)."""
+    return workbench.set_feed_active(db, actor=_name(account), feed_id=feed_id, active=False)
+
+
+@router.post(
+    "/feeds/{feed_id}/resume", response_model=schemas.Feed, responses=FEED_NOT_FOUND, tags=["feeds"]
+)
+def resume_feed(feed_id: FeedId, db: Db, account: Caller) -> dict:
+    """Resume a paused feed (editors and admins)."""
+    return workbench.set_feed_active(db, actor=_name(account), feed_id=feed_id, active=True)
+
+
+@router.post(
+    "/feeds/{feed_id}/poll",
+    response_model=schemas.PollNow,
+    responses=FEED_NOT_FOUND,
+    tags=["feeds"],
+)
+def poll_feed(feed_id: FeedId, request: Request, db: Db, account: Caller) -> dict:
+    """Poll an active feed once, now, whether due or backing off (checkers and above: its new
+    items are ingested as the caller). A feed that fails is no error of the request: the
+    answer's `status` is `error` with the reason, and the feed's failures in a row count it.
+    400 for a paused feed."""
+    result = workbench.poll_feed_now(
+        db, settings_of(request), actor=_name(account), feed_id=feed_id
+    )
+    return {
+        "status": result.status,
+        "http_status": result.http_status,
+        "seen": result.seen,
+        "new": result.new,
+        "duplicate": result.duplicate,
+        "failed": result.failed,
+        "error": result.error,
+        "message": result.message,
+        "feed": workbench.feed_view(db, _name(account), feed_id),
+    }
+
+
+@router.get(
+    "/feeds/{feed_id}/polls",
+    response_model=list[schemas.FeedPoll],
+    responses=FEED_NOT_FOUND,
+    tags=["feeds"],
+)
+def feed_polls(
+    feed_id: FeedId,
+    db: Db,
+    account: Caller,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 50,
+) -> list[dict]:
+    """The feed's latest polls, newest first (any account)."""
+    return workbench.feed_polls(db, _name(account), feed_id, limit)
+
+
+# ---------------------------------------------------------------- trending
+
+
+@router.get("/trending", response_model=schemas.TrendingPage, tags=["claims"])
+def trending_claims(
+    request: Request,
+    db: Db,
+    account: Caller,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="only claims seen in this window: 24h, 7d, 2w, or a date (2026-12-01); "
+            "default: all time",
+        ),
+    ] = None,
+    min_articles: Annotated[
+        int, Query(ge=1, le=100_000, description="only groups seen in this many articles")
+    ] = 2,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many groups")] = 20,
+) -> dict:
+    """Claims repeated across articles, as `factcheck trending --as CALLER`: near-duplicate
+    groups, most articles first, each with its claims, speakers, best fact-check match and the
+    verdicts given, as blind review lets the caller see them. Claims never grouped yet (added
+    without a reference corpus) are grouped first."""
+    from factcheck.match import trending
+
+    start = trending.since_date(since)
+    groups = trending.trending(
+        db,
+        _name(account),
+        since=start,
+        min_articles=min_articles,
+        limit=limit,
+        settings=settings_of(request),
+    )
+    return {"since": start, "min_articles": min_articles, "limit": limit, "groups": groups}

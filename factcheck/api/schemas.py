@@ -219,3 +219,115 @@ class ClaimPage(BaseModel):
     limit: int
     offset: int
     rows: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- watched feeds
+
+
+class FeedRequest(Strict):
+    url: str = Field(
+        min_length=1,
+        max_length=MAX_URL,
+        description="the RSS or Atom feed's http(s) URL (public addresses only, unless "
+        "FACTCHECK_ALLOW_PRIVATE_URLS is set on the server)",
+    )
+    every: str = Field(
+        "15m",
+        min_length=1,
+        max_length=40,
+        description="how often to poll: a number and a unit (90s, 15m, 1h, 1h30m, 1d; from 1m "
+        "to 7d)",
+    )
+    title: str | None = Field(None, max_length=500, description="a name (default: the feed's)")
+
+
+class Feed(BaseModel):
+    id: int
+    url: str
+    title: str | None = None
+    every: str = Field(description="the interval, e.g. 15m")
+    every_seconds: int
+    active: bool = Field(description="false: paused, never polled")
+    added_by: str
+    added_at: str
+    last_polled_at: str | None = None
+    last_status: str | None = Field(
+        None, description="the last poll's outcome: ok, not-modified or error (null: not yet)"
+    )
+    last_error: str | None = None
+    consecutive_failures: int = Field(
+        description="failed polls in a row (0 after a poll that works): each one after the "
+        "first doubles the wait for the next poll, at most a day"
+    )
+    next_poll_at: str = Field(description="when the feed is due (ISO 8601, UTC)")
+    items_ingested: int = Field(description="new articles from this feed")
+    items_duplicate: int = Field(description="items whose article was already stored")
+    items_failed: int = Field(description="items that could not be read")
+
+
+class FeedPoll(BaseModel):
+    id: int
+    feed_id: int
+    started_at: str
+    finished_at: str
+    status: str = Field(description="ok, not-modified or error")
+    http_status: int | None = None
+    items_seen: int
+    items_new: int
+    items_duplicate: int
+    items_failed: int
+    error: str | None = None
+
+
+class PollNow(BaseModel):
+    """A poll made now, and the feed's state after it."""
+
+    status: str = Field(description="ok, not-modified or error")
+    http_status: int | None = None
+    seen: int = Field(description="entries in the feed's answer")
+    new: int = Field(description="new articles")
+    duplicate: int = Field(description="new entries whose article was already stored")
+    failed: int = Field(description="entries that could not be ingested")
+    error: str | None = None
+    message: str
+    feed: Feed
+
+
+# ---------------------------------------------------------------- trending
+
+
+class TrendingClaim(BaseModel):
+    claim_id: int
+    text: str
+    speaker: str | None = None
+    article_id: int
+    article_title: str | None = None
+    seen: str | None = Field(None, description="the article's published date, else ingested")
+    similarity: float | None = Field(None, description="cosine to the claim it joined")
+    status: str = Field(description="as blind review lets the caller see it")
+    label: str | None = Field(None, description="its verdict, when the caller may see it")
+    scale: str | None = None
+
+
+class TrendingGroup(BaseModel):
+    group_id: int
+    claim: str = Field(description="the group's first claim")
+    articles: int
+    claims: int
+    first_seen: str | None = None
+    last_seen: str | None = None
+    speakers: list[str] = Field(description="the most frequent speakers (at most 3)")
+    best_match: str | None = Field(None, description="the best fact-check's title")
+    best_match_verdict: str | None = None
+    best_match_band: str | None = None
+    best_match_confidence: float | None = None
+    best_match_url: str | None = None
+    verdicts: list[str] = Field(description="verdicts given on its claims, as the caller sees")
+    members: list[TrendingClaim]
+
+
+class TrendingPage(BaseModel):
+    since: str | None = Field(None, description="the window's first day (null: all time)")
+    min_articles: int
+    limit: int
+    groups: list[TrendingGroup]

@@ -17,6 +17,10 @@ and, when it has a link, tried again on the next polls (also after a 304) until
 feed) is recorded on its row (``last_status`` 'error', ``last_error``) and in its poll, and
 never stops the other feeds. Every poll is a ``feed_polls`` row.
 
+A feed that keeps failing backs off: after n failed polls in a row (``consecutive_failures``;
+a poll that succeeds or answers 304 sets it back to 0) its next poll is due
+:func:`retry_delay` later, its interval times 2^(n-1), at most :data:`MAX_BACKOFF`.
+
 An article and its item row are two transactions (extraction and matching must not hold the
 write lock): if the process stops between them, the next poll meets the entry again and the
 content hash finds its article (recorded ``duplicate``); nothing is ingested twice.
@@ -48,6 +52,9 @@ MAX_ENTRIES = 100
 MAX_SLEEP = 60.0
 """The long-running poller looks at the feeds at least this often (seconds), so a feed added
 meanwhile is polled when due."""
+MAX_BACKOFF = 86400
+"""A failing feed's next poll is never put off by more than this (seconds), unless its own
+interval is longer."""
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 EVERY_FORMS = "a number and a unit, e.g. 90s, 15m, 1h, 1h30m or 1d"
 _PART = re.compile(r"(\d+)\s*([smhd])")
@@ -68,12 +75,20 @@ class PollResult:
     duplicate: int = 0
     failed: int = 0
     error: str | None = None
+    consecutive_failures: int = 0
+    next_poll_at: str | None = None
 
     @property
     def message(self) -> str:
         where = f"feed {self.feed_id} {self.url}"
         if self.status == "error":
-            return f"{where}: error: {self.error}"
+            tail = ""
+            if self.consecutive_failures > 1 and self.next_poll_at:
+                tail = (
+                    f" ({self.consecutive_failures} failures in a row: next poll at "
+                    f"{self.next_poll_at[:16].replace('T', ' ')} UTC)"
+                )
+            return f"{where}: error: {self.error}{tail}"
         if self.status == "not-modified":
             retried = self.new + self.duplicate + self.failed
             tail = f"; retried items: {self.new} new, {self.failed} failed" if retried else ""
@@ -100,6 +115,16 @@ def parse_every(value: str | int) -> int:
             f"to {format_every(MAX_EVERY)} ({EVERY_FORMS})"
         )
     return seconds
+
+
+def retry_delay(every_seconds: int, failures: int) -> int:
+    """Seconds to the next poll of a feed polled every ``every_seconds`` after ``failures``
+    failed polls in a row: the interval, doubled for each failure after the first, at most
+    :data:`MAX_BACKOFF` (never less than the interval)."""
+    if failures <= 1:
+        return every_seconds
+    backed_off = every_seconds * 2 ** min(failures - 1, 32)
+    return max(every_seconds, min(backed_off, MAX_BACKOFF))
 
 
 def format_every(seconds: int) -> str:
@@ -393,15 +418,13 @@ def _finish(
     fetched: fetch.Fetched | None,
     parsed: ParsedFeed | None = None,
 ) -> None:
-    """Write the poll and the feed's new state in one transaction."""
+    """Write the poll and the feed's new state (its failures in a row, and when it is due
+    again: :func:`retry_delay`) in one transaction; the result learns both."""
     finished = datetime.now(UTC)
     changes: dict = {
         "last_polled_at": finished.isoformat(timespec="microseconds"),
         "last_status": result.status,
         "last_error": result.error,
-        "next_poll_at": (finished + timedelta(seconds=feed["every_seconds"])).isoformat(
-            timespec="microseconds"
-        ),
     }
     if fetched is not None and fetched.status != 304:  # a new answer: its validators
         changes["etag"], changes["last_modified"] = fetched.etag, fetched.last_modified
@@ -422,4 +445,10 @@ def _finish(
         "error": result.error,
     }
     with db.write_transaction():
+        failures = store.count_outcome(db, feed["id"], failed=result.status == "error")
+        delay = retry_delay(feed["every_seconds"], failures)
+        changes["next_poll_at"] = (finished + timedelta(seconds=delay)).isoformat(
+            timespec="microseconds"
+        )
         store.finish_poll(db, feed["id"], poll, changes)
+    result.consecutive_failures, result.next_poll_at = failures, changes["next_poll_at"]

@@ -1,6 +1,6 @@
-"""SQL for watched feeds (``feeds``, ``feed_polls``, ``feed_items``, migration 0010). Adding,
-pausing and removing a feed record their events (call inside a transaction); polls are their
-own record (``feed_polls``)."""
+"""SQL for watched feeds (``feeds``, ``feed_polls``, ``feed_items``; migrations 0010 and 0012).
+Adding, pausing and removing a feed record their events (call inside a transaction); polls are
+their own record (``feed_polls``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from factcheck.storage import Database, events, one_row, utcnow
 
 FEED_COLUMNS = (
     "f.id, f.url, f.title, f.every_seconds, f.etag, f.last_modified, f.added_by, f.added_at, "
-    "f.last_polled_at, f.last_status, f.last_error, f.next_poll_at, f.active"
+    "f.last_polled_at, f.last_status, f.last_error, f.next_poll_at, f.active, "
+    "f.consecutive_failures"
 )
 COUNTS = (
     "(SELECT count(*) FROM feed_items i WHERE i.feed_id = f.id AND i.status = 'ingested') "
@@ -72,10 +73,12 @@ def next_due(db: Database) -> str | None:
 
 
 def set_active(db: Database, feed: dict, active: bool, *, actor: str) -> None:
-    """Pause or resume ``feed`` (recorded when it changes)."""
+    """Pause or resume ``feed`` (recorded when it changes); a resumed feed is due now, even
+    one that was backing off (its failure count stays, so a new failure backs off further)."""
+    due = "CASE WHEN ? = 1 THEN ? ELSE next_poll_at END"
     cursor = db.execute(
-        "UPDATE feeds SET active = ? WHERE id = ? AND active <> ?",
-        [int(active), feed["id"], int(active)],
+        f"UPDATE feeds SET active = ?, next_poll_at = {due} WHERE id = ? AND active <> ?",
+        [int(active), int(active), utcnow(), feed["id"], int(active)],
     )
     if cursor.rowcount == 1:
         events.record(
@@ -102,6 +105,19 @@ def delete(db: Database, feed: dict, *, actor: str) -> None:
 
 
 # ---------------------------------------------------------------- polls
+
+
+def count_outcome(db: Database, feed_id: int, *, failed: bool) -> int:
+    """One more consecutive failure of the feed (``failed``), else none: the count now (0 for
+    a feed removed meanwhile). Call inside the poll's write transaction, before
+    :func:`finish_poll`: the row is then locked, so concurrent polls count each failure."""
+    db.execute(
+        "UPDATE feeds SET consecutive_failures = "
+        "CASE WHEN ? = 1 THEN consecutive_failures + 1 ELSE 0 END WHERE id = ?",
+        [int(failed), feed_id],
+    )
+    row = one_row(db, "SELECT consecutive_failures FROM feeds WHERE id = ?", [feed_id])
+    return int(row["consecutive_failures"]) if row else 0
 
 
 def finish_poll(db: Database, feed_id: int, poll: dict, feed_changes: dict) -> int:
