@@ -116,6 +116,44 @@ st.dataframe(
     },
 )
 
+if view["can_manage"]:
+    with st.expander("Pause, resume or stop watching a feed", icon=":material/tune:"):
+        by_id = {feed["id"]: feed for feed in view["feeds"]}
+        chosen = st.selectbox(
+            "Feed",
+            list(by_id),
+            format_func=lambda i: (
+                f"{i}: {by_id[i]['title'] or by_id[i]['url']}"
+                + ("" if by_id[i]["active"] else " (paused)")
+            ),
+            key="fc_feed_manage",
+        )
+        active = bool(by_id[chosen]["active"])
+        pause, remove = st.columns(2)
+        toggled = pause.button(
+            "Pause" if active else "Resume (poll it next)",
+            icon=":material/pause:" if active else ":material/play_arrow:",
+            key="fc_feed_toggle",
+        )
+        removed = remove.button(
+            "Stop watching",
+            icon=":material/delete:",
+            key="fc_feed_remove",
+            help="its articles stay",
+        )
+        if toggled or removed:
+            try:
+                if removed:
+                    workbench.remove_feed(db, actor=reviewer["name"], feed_id=chosen)
+                else:
+                    workbench.set_feed_active(
+                        db, actor=reviewer["name"], feed_id=chosen, active=not active
+                    )
+            except FactcheckError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+
 st.subheader("Latest polls")
 if view["polls"]:
     st.dataframe(

@@ -128,3 +128,30 @@ def test_a_failing_feed_shows_its_failures_in_a_row_and_next_poll(desk, site):
     watch.set_active(desk, feed["id"], False, actor="ed")
     at = open_app("Vic", "viewer", page=MONITOR)
     assert at.dataframe[0].value.loc[0, "next poll"] == "paused"
+
+
+def test_an_editor_pauses_resumes_and_stops_watching_a_feed(desk, site):
+    first = watch.add(desk, feed_of(site, "wire", 1), load_settings(), actor="ed")
+    second = watch.add(desk, feed_of(site, "news", 1), load_settings(), actor="ed")
+    at = open_app("Eve", "editor", page=MONITOR)
+    assert not at.exception
+    at.selectbox(key="fc_feed_manage").set_value(first["id"]).run()
+    at.button(key="fc_feed_toggle").click().run()
+    assert not at.exception
+    assert watch.get(desk, first["id"])["active"] == 0
+    assert at.dataframe[0].value.loc[0, "next poll"] == "paused"
+    at.selectbox(key="fc_feed_manage").set_value(first["id"]).run()
+    assert at.button(key="fc_feed_toggle").label.startswith("Resume")
+    at.button(key="fc_feed_toggle").click().run()
+    assert watch.get(desk, first["id"])["active"] == 1
+    at.selectbox(key="fc_feed_manage").set_value(second["id"]).run()
+    at.button(key="fc_feed_remove").click().run()
+    assert not at.exception
+    assert [f["id"] for f in watch.list_feeds(desk)] == [first["id"]]
+
+
+def test_a_checker_cannot_manage_feeds(desk, site):
+    watch.add(desk, feed_of(site, "wire", 1), load_settings(), actor="ed")
+    at = open_app("Carl", "checker", page=MONITOR)
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("fc_feed_toggle", "fc_feed_remove")]
