@@ -276,6 +276,16 @@ def site():
 
 
 @pytest.fixture
+def feed_site():
+    """A site serving feeds and article pages on a loopback port (``feed_server.FeedSite``)."""
+    from feed_server import FeedSite
+
+    server = FeedSite()
+    yield server
+    server.close()
+
+
+@pytest.fixture
 def team(db):
     """The database with Ann and Bob (checkers) and Eve (editor) as reviewers."""
     from factcheck.review import workflow as review

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from feed_server import FeedSite, page, rss
+from feed_server import page, rss
 
 from factcheck.monitor import watch
 from factcheck.storage import articles as article_store
@@ -22,13 +22,6 @@ STORIES = [
 
 
 @pytest.fixture
-def site():
-    server = FeedSite()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def desk(db_path, monkeypatch):
     """A server that may fetch loopback URLs; Ann (checker), Eve (editor), Vic (viewer)."""
     with running(db_path, monkeypatch, allow_private_urls=True, fetch_timeout=2.0) as api:
@@ -38,14 +31,14 @@ def desk(db_path, monkeypatch):
         yield api
 
 
-def wire(site, count: int = 2) -> str:
+def wire(feed_site, count: int = 2) -> str:
     """A feed of ``count`` article pages, with an ETag; its URL."""
     items = []
     for i in range(count):
         path = f"/wire/{i}.html"
-        site.route(path, page(f"Wire {i}", STORIES[i % 2]))
-        items.append({"title": f"Wire {i}", "link": site.base + path, "guid": f"urn:wire:{i}"})
-    return site.feed("/wire.xml", rss("Wire", items), etag='"w1"')
+        feed_site.route(path, page(f"Wire {i}", STORIES[i % 2]))
+        items.append({"title": f"Wire {i}", "link": feed_site.base + path, "guid": f"urn:wire:{i}"})
+    return feed_site.feed("/wire.xml", rss("Wire", items), etag='"w1"')
 
 
 def _ok(response, status: int = 200):
@@ -57,8 +50,8 @@ def _add(desk, url: str, every: str = "30m") -> dict:
     return _ok(desk.eve.post("/api/feeds", json={"url": url, "every": every}), 201)
 
 
-def test_an_editor_watches_pauses_resumes_and_removes_a_feed(desk, site):
-    url = wire(site)
+def test_an_editor_watches_pauses_resumes_and_removes_a_feed(desk, feed_site):
+    url = wire(feed_site)
     feed = _ok(
         desk.eve.post("/api/feeds", json={"url": url, "every": "1h30m", "title": " The  wire "}),
         201,
@@ -91,8 +84,8 @@ def test_an_editor_watches_pauses_resumes_and_removes_a_feed(desk, site):
     ]
 
 
-def test_a_checker_polls_a_feed_now_and_reads_its_polls(desk, site):
-    feed = _add(desk, wire(site))
+def test_a_checker_polls_a_feed_now_and_reads_its_polls(desk, feed_site):
+    feed = _add(desk, wire(feed_site))
     first = _ok(desk.ann.post(f"/api/feeds/{feed['id']}/poll"))
     assert (first["status"], first["http_status"], first["seen"], first["new"]) == (
         "ok",
@@ -108,7 +101,7 @@ def test_a_checker_polls_a_feed_now_and_reads_its_polls(desk, site):
 
     again = _ok(desk.ann.post(f"/api/feeds/{feed['id']}/poll"))  # the ETag matches: 304
     assert (again["status"], again["http_status"], again["new"]) == ("not-modified", 304, 0)
-    assert site.conditional["/wire.xml"] == 1
+    assert feed_site.conditional["/wire.xml"] == 1
     polls = _ok(desk.vic.get(f"/api/feeds/{feed['id']}/polls"))
     assert [(p["status"], p["items_new"]) for p in polls] == [("not-modified", 0), ("ok", 2)]
     assert [p["feed_id"] for p in polls] == [feed["id"]] * 2
@@ -116,8 +109,8 @@ def test_a_checker_polls_a_feed_now_and_reads_its_polls(desk, site):
     assert len(article_store.list_with_counts(desk.db)) == 2  # each item ingested once
 
 
-def test_a_failing_feed_is_an_answer_not_an_error_and_backs_off(desk, site):
-    url = site.route("/down.xml", "oops", status=500)
+def test_a_failing_feed_is_an_answer_not_an_error_and_backs_off(desk, feed_site):
+    url = feed_site.route("/down.xml", "oops", status=500)
     feed = _add(desk, url, every="10m")
     seen = []
     for _ in range(3):
@@ -134,13 +127,13 @@ def test_a_failing_feed_is_an_answer_not_an_error_and_backs_off(desk, site):
     listed = _ok(desk.vic.get("/api/feeds"))[0]
     assert (listed["consecutive_failures"], listed["last_status"]) == (3, "error")
 
-    site.feed("/down.xml", rss("Back", []))
+    feed_site.feed("/down.xml", rss("Back", []))
     healed = _ok(desk.ann.post(f"/api/feeds/{feed['id']}/poll"))["feed"]
     assert (healed["last_status"], healed["consecutive_failures"]) == ("ok", 0)
 
 
-def test_roles_are_refused_what_they_may_not_do_and_nothing_changes(desk, site):
-    url = wire(site)
+def test_roles_are_refused_what_they_may_not_do_and_nothing_changes(desk, feed_site):
+    url = wire(feed_site)
     feed = _add(desk, url)
     before = _ok(desk.vic.get("/api/feeds"))
     for client, name in ((desk.ann, "checker"), (desk.vic, "viewer")):
@@ -160,11 +153,11 @@ def test_roles_are_refused_what_they_may_not_do_and_nothing_changes(desk, site):
     ):
         error_of(response, 401, "unauthenticated")
     assert _ok(desk.vic.get("/api/feeds")) == before
-    assert site.requests == [] and watch.recent_polls(desk.db) == []
+    assert feed_site.requests == [] and watch.recent_polls(desk.db) == []
 
 
-def test_bad_input_and_missing_feeds_are_refused(desk, site):
-    url = wire(site)
+def test_bad_input_and_missing_feeds_are_refused(desk, feed_site):
+    url = wire(feed_site)
     feed = _add(desk, url)
     assert "90s, 15m, 1h" in error_of(
         desk.eve.post("/api/feeds", json={"url": url + "?2", "every": "often"}), 400, "bad_input"
@@ -198,13 +191,15 @@ def test_bad_input_and_missing_feeds_are_refused(desk, site):
     _ok(desk.eve.post(f"/api/feeds/{feed['id']}/pause"))
     assert "paused" in error_of(desk.ann.post(f"/api/feeds/{feed['id']}/poll"), 400, "bad_input")
     assert [f["id"] for f in _ok(desk.vic.get("/api/feeds"))] == [feed["id"]]
-    assert watch.recent_polls(desk.db) == [] and site.requests == []
+    assert watch.recent_polls(desk.db) == [] and feed_site.requests == []
 
 
-def test_the_server_keeps_the_url_rules(db_path, monkeypatch, site):
+def test_the_server_keeps_the_url_rules(db_path, monkeypatch, feed_site):
     """Without FACTCHECK_ALLOW_PRIVATE_URLS a loopback feed is refused before any request."""
     with running(db_path, monkeypatch) as api:
         eve = api.as_new("Eve", "editor")
-        message = error_of(eve.post("/api/feeds", json={"url": wire(site)}), 422, "fetch_failed")
+        message = error_of(
+            eve.post("/api/feeds", json={"url": wire(feed_site)}), 422, "fetch_failed"
+        )
         assert "private, loopback or reserved" in message
-        assert _ok(eve.get("/api/feeds")) == [] and site.requests == []
+        assert _ok(eve.get("/api/feeds")) == [] and feed_site.requests == []

@@ -4,7 +4,7 @@ feed titles and errors shown as plain text."""
 
 import pytest
 from app_seed import HOSTILE, add_article, open_app, texts
-from feed_server import FeedSite, page, rss
+from feed_server import page, rss
 
 from factcheck.config import load_settings
 from factcheck.monitor import watch
@@ -15,13 +15,6 @@ SUBMIT = "FormSubmitter:fc_feed_form-Watch"
 
 
 @pytest.fixture
-def site():
-    server = FeedSite()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def desk(db, monkeypatch):
     """A database with an article (so the app loads no demo); loopback feeds allowed."""
     add_article(db, ["The new bridge cost 3 billion euros."])
@@ -29,20 +22,20 @@ def desk(db, monkeypatch):
     return db
 
 
-def feed_of(site, name: str, count: int) -> str:
+def feed_of(feed_site, name: str, count: int) -> str:
     items = []
     for i in range(count):
         path = f"/{name}/{i}.html"
-        site.route(
+        feed_site.route(
             path,
             page(f"{name} {i}", f"Unemployment fell to {i + 3}.1% in March, the office said."),
         )
-        items.append({"title": f"{name} {i}", "link": site.base + path, "guid": f"urn:{path}"})
-    return site.feed(f"/{name}.xml", rss(name.title(), items))
+        items.append({"title": f"{name} {i}", "link": feed_site.base + path, "guid": f"urn:{path}"})
+    return feed_site.feed(f"/{name}.xml", rss(name.title(), items))
 
 
-def test_a_checker_sees_the_feeds_and_polls_them_now(desk, site):
-    url = feed_of(site, "wire", 2)
+def test_a_checker_sees_the_feeds_and_polls_them_now(desk, feed_site):
+    url = feed_of(feed_site, "wire", 2)
     watch.add(desk, url, load_settings(), actor="ed", every="30m")
     at = open_app("Carl", "checker", page=MONITOR)
     assert not at.exception
@@ -67,8 +60,8 @@ def test_a_checker_sees_the_feeds_and_polls_them_now(desk, site):
     assert {a["ingested_by"] for a in article_store.list_with_counts(desk)} == {"seed", "Carl"}
 
 
-def test_an_editor_adds_a_feed_and_a_bad_one_is_refused(desk, site):
-    url = feed_of(site, "news", 1)
+def test_an_editor_adds_a_feed_and_a_bad_one_is_refused(desk, feed_site):
+    url = feed_of(feed_site, "news", 1)
     at = open_app("Eve", "editor", page=MONITOR)
     assert not at.exception
     assert any("No feeds watched yet" in t for t in texts(at.info))
@@ -87,8 +80,8 @@ def test_an_editor_adds_a_feed_and_a_bad_one_is_refused(desk, site):
     assert at.dataframe[0].value.loc[0, "url"] == url
 
 
-def test_a_viewer_reads_but_neither_adds_nor_polls(desk, site):
-    watch.add(desk, feed_of(site, "wire", 1), load_settings(), actor="ed")
+def test_a_viewer_reads_but_neither_adds_nor_polls(desk, feed_site):
+    watch.add(desk, feed_of(feed_site, "wire", 1), load_settings(), actor="ed")
     at = open_app("Vic", "viewer", page=MONITOR)
     assert not at.exception
     assert len(at.dataframe[0].value) == 1
@@ -96,8 +89,8 @@ def test_a_viewer_reads_but_neither_adds_nor_polls(desk, site):
     assert not [w for w in at.text_input if w.key == "fc_feed_url"]
 
 
-def test_feed_titles_and_errors_are_plain_text(desk, site):
-    hostile = site.route("/hostile.xml", HOSTILE, status=500)
+def test_feed_titles_and_errors_are_plain_text(desk, feed_site):
+    hostile = feed_site.route("/hostile.xml", HOSTILE, status=500)
     watch.add(desk, hostile, load_settings(), actor="ed", title=HOSTILE)
     at = open_app("Carl", "checker", page=MONITOR)
     at.button(key="fc_poll_now").click().run()
@@ -112,8 +105,8 @@ def test_feed_titles_and_errors_are_plain_text(desk, site):
     assert "<script>" not in shown and "](javascript:" not in shown
 
 
-def test_a_failing_feed_shows_its_failures_in_a_row_and_next_poll(desk, site):
-    down = site.route("/down.xml", "oops", status=500)
+def test_a_failing_feed_shows_its_failures_in_a_row_and_next_poll(desk, feed_site):
+    down = feed_site.route("/down.xml", "oops", status=500)
     feed = watch.add(desk, down, load_settings(), actor="ed", every="10m")
     settings = load_settings()
     for _ in range(2):
@@ -130,9 +123,9 @@ def test_a_failing_feed_shows_its_failures_in_a_row_and_next_poll(desk, site):
     assert at.dataframe[0].value.loc[0, "next poll"] == "paused"
 
 
-def test_an_editor_pauses_resumes_and_stops_watching_a_feed(desk, site):
-    first = watch.add(desk, feed_of(site, "wire", 1), load_settings(), actor="ed")
-    second = watch.add(desk, feed_of(site, "news", 1), load_settings(), actor="ed")
+def test_an_editor_pauses_resumes_and_stops_watching_a_feed(desk, feed_site):
+    first = watch.add(desk, feed_of(feed_site, "wire", 1), load_settings(), actor="ed")
+    second = watch.add(desk, feed_of(feed_site, "news", 1), load_settings(), actor="ed")
     at = open_app("Eve", "editor", page=MONITOR)
     assert not at.exception
     at.selectbox(key="fc_feed_manage").set_value(first["id"]).run()
@@ -150,8 +143,8 @@ def test_an_editor_pauses_resumes_and_stops_watching_a_feed(desk, site):
     assert [f["id"] for f in watch.list_feeds(desk)] == [first["id"]]
 
 
-def test_a_checker_cannot_manage_feeds(desk, site):
-    watch.add(desk, feed_of(site, "wire", 1), load_settings(), actor="ed")
+def test_a_checker_cannot_manage_feeds(desk, feed_site):
+    watch.add(desk, feed_of(feed_site, "wire", 1), load_settings(), actor="ed")
     at = open_app("Carl", "checker", page=MONITOR)
     assert not at.exception
     assert not [b for b in at.button if b.key in ("fc_feed_toggle", "fc_feed_remove")]

@@ -9,22 +9,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-import pytest
 from click.testing import CliRunner
-from feed_server import FeedSite, rss
+from feed_server import rss
 
 from factcheck import resources
 from factcheck.cli import cli
 from factcheck.monitor import watch
 from factcheck.storage import apply_migrations, open_db
 from factcheck.storage import feeds as store
-
-
-@pytest.fixture
-def site():
-    server = FeedSite()
-    yield server
-    server.close()
 
 
 def wait_of(feed: dict) -> timedelta:
@@ -54,8 +46,8 @@ def test_the_delay_doubles_after_the_first_failure_up_to_a_day():
     assert watch.retry_delay(3 * 86400, 5) == 3 * 86400  # never shorter than the interval
 
 
-def test_a_failing_feed_backs_off_and_resets_after_a_success(db, local, site):
-    url = site.route("/flaky.xml", "oops", status=500)
+def test_a_failing_feed_backs_off_and_resets_after_a_success(db, local, feed_site):
+    url = feed_site.route("/flaky.xml", "oops", status=500)
     feed = watch.add(db, url, local, actor="ed", every="1h")
     assert feed["consecutive_failures"] == 0
     waits = []
@@ -69,7 +61,7 @@ def test_a_failing_feed_backs_off_and_resets_after_a_success(db, local, site):
     assert "8 failures in a row: next poll at" in result.message
     assert [p["status"] for p in watch.recent_polls(db, feed["id"])] == ["error"] * 8
 
-    site.feed("/flaky.xml", rss("Flaky", []), etag='"v1"')
+    feed_site.feed("/flaky.xml", rss("Flaky", []), etag='"v1"')
     result, row = poll(db, local, feed["id"])
     assert (result.status, row["consecutive_failures"], wait_of(row)) == (
         "ok",
@@ -78,12 +70,12 @@ def test_a_failing_feed_backs_off_and_resets_after_a_success(db, local, site):
     )
     assert "failures in a row" not in result.message
 
-    site.validators["/flaky.xml"] = {}  # fails twice, keeping the ETag it had
-    site.route("/flaky.xml", "down", status=503)
+    feed_site.validators["/flaky.xml"] = {}  # fails twice, keeping the ETag it had
+    feed_site.route("/flaky.xml", "down", status=503)
     for _ in range(2):
         _, row = poll(db, local, feed["id"])
     assert (row["consecutive_failures"], wait_of(row)) == (2, timedelta(hours=2))
-    site.feed("/flaky.xml", rss("Flaky", []), etag='"v1"')  # the same ETag: 304
+    feed_site.feed("/flaky.xml", rss("Flaky", []), etag='"v1"')  # the same ETag: 304
     result, row = poll(db, local, feed["id"])
     assert (result.status, row["consecutive_failures"], wait_of(row)) == (
         "not-modified",
@@ -92,8 +84,8 @@ def test_a_failing_feed_backs_off_and_resets_after_a_success(db, local, site):
     )
 
 
-def test_the_poller_leaves_a_backing_off_feed_alone_until_it_is_due(db, local, site):
-    url = site.route("/down.xml", "oops", status=500)
+def test_the_poller_leaves_a_backing_off_feed_alone_until_it_is_due(db, local, feed_site):
+    url = feed_site.route("/down.xml", "oops", status=500)
     feed = watch.add(db, url, local, actor="ed", every="10m")
     for _ in range(3):
         _, row = poll(db, local, feed["id"])
@@ -105,8 +97,10 @@ def test_the_poller_leaves_a_backing_off_feed_alone_until_it_is_due(db, local, s
     assert store.next_due(db) == row["next_poll_at"]
 
 
-def test_an_unexpected_failure_counts_too(db, local, site, monkeypatch):
-    url = site.feed("/bug.xml", rss("Bug", [{"title": "t", "description": "<p>Prices rose.</p>"}]))
+def test_an_unexpected_failure_counts_too(db, local, feed_site, monkeypatch):
+    url = feed_site.feed(
+        "/bug.xml", rss("Bug", [{"title": "t", "description": "<p>Prices rose.</p>"}])
+    )
     feed = watch.add(db, url, local, actor="ed", every="5m")
 
     def broken(*args, **kwargs):
@@ -120,8 +114,8 @@ def test_an_unexpected_failure_counts_too(db, local, site, monkeypatch):
     assert wait_of(row) == timedelta(minutes=10)
 
 
-def test_watch_list_shows_the_failures_and_the_next_poll(db, db_path, local, site):
-    url = site.route("/cli.xml", "oops", status=500)
+def test_watch_list_shows_the_failures_and_the_next_poll(db, db_path, local, feed_site):
+    url = feed_site.route("/cli.xml", "oops", status=500)
     feed = watch.add(db, url, local, actor="ed", every="15m")
     for _ in range(2):
         poll(db, local, feed["id"])
@@ -186,8 +180,8 @@ def test_migration_0012_counts_the_failures_of_feeds_already_failing(tmp_path):
     }
 
 
-def test_resuming_a_backing_off_feed_makes_it_due_now_and_keeps_its_count(db, local, site):
-    url = site.route("/down.xml", "oops", status=500)
+def test_resuming_a_backing_off_feed_makes_it_due_now_and_keeps_its_count(db, local, feed_site):
+    url = feed_site.route("/down.xml", "oops", status=500)
     feed = watch.add(db, url, local, actor="ed", every="1h")
     for _ in range(3):
         poll(db, local, feed["id"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from feed_server import FeedSite, atom, page, rss
+from feed_server import atom, page, rss
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -35,21 +35,14 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture
-def site():
-    server = FeedSite()
-    yield server
-    server.close()
-
-
-def publish(site, name: str, count: int) -> list[dict]:
+def publish(feed_site, name: str, count: int) -> list[dict]:
     """``count`` article pages under /name/; the items that link to them."""
     items = []
     for i in range(count):
         path = f"/{name}/{i}.html"
-        site.route(path, page(f"{name} story {i}", f"{SENTENCES[i % 4]} Story {name} {i}."))
+        feed_site.route(path, page(f"{name} story {i}", f"{SENTENCES[i % 4]} Story {name} {i}."))
         items.append(
-            {"title": f"{name} story {i}", "link": site.base + path, "guid": f"urn:{name}:{i}"}
+            {"title": f"{name} story {i}", "link": feed_site.base + path, "guid": f"urn:{name}:{i}"}
         )
     return items
 
@@ -97,8 +90,8 @@ def test_intervals_are_read_and_refused_with_the_valid_forms():
             watch.parse_every(out_of_range)
 
 
-def test_adding_a_feed_validates_it_and_records_who(db, local, settings, site):
-    url = site.feed("/feed.xml", rss("Wire", []))
+def test_adding_a_feed_validates_it_and_records_who(db, local, settings, feed_site):
+    url = feed_site.feed("/feed.xml", rss("Wire", []))
     feed = watch.add(db, url, local, actor="ed", every="1h", title="  The  wire ")
     assert (feed["url"], feed["every"], feed["title"], feed["added_by"]) == (
         url,
@@ -122,8 +115,10 @@ def test_adding_a_feed_validates_it_and_records_who(db, local, settings, site):
         watch.get(db, 99)
 
 
-def test_pause_resume_and_remove(db, local, site):
-    feed = watch.add(db, site.feed("/f.xml", rss("F", publish(site, "f", 1))), local, actor="ed")
+def test_pause_resume_and_remove(db, local, feed_site):
+    feed = watch.add(
+        db, feed_site.feed("/f.xml", rss("F", publish(feed_site, "f", 1))), local, actor="ed"
+    )
     assert not watch.set_active(db, feed["id"], False, actor="ed")["active"]
     assert watch.run(db, local, actor="w", once=True) == []  # a paused feed is not polled
     assert watch.set_active(db, feed["id"], True, actor="ed")["active"]
@@ -138,13 +133,13 @@ def test_pause_resume_and_remove(db, local, site):
 # ---------------------------------------------------------------- polling
 
 
-def test_run_once_twice_ingests_new_items_once_and_only_once(db, local, site):
-    rss_url = site.feed("/news.rss", rss("News", publish(site, "news", 3)), etag='"v1"')
+def test_run_once_twice_ingests_new_items_once_and_only_once(db, local, feed_site):
+    rss_url = feed_site.feed("/news.rss", rss("News", publish(feed_site, "news", 3)), etag='"v1"')
     atom_items = [
         {"title": i["title"], "link": i["link"], "id": "urn:" + i["guid"]}
-        for i in publish(site, "wire", 2)
+        for i in publish(feed_site, "wire", 2)
     ]
-    atom_url = site.feed(
+    atom_url = feed_site.feed(
         "/wire.atom", atom("Wire", atom_items), modified=True, content_type="application/atom+xml"
     )
     watch.add(db, rss_url, local, actor="ed")
@@ -165,7 +160,7 @@ def test_run_once_twice_ingests_new_items_once_and_only_once(db, local, site):
         ("not-modified", 304, 0),
         ("not-modified", 304, 0),
     ]
-    assert site.conditional == {"/news.rss": 1, "/wire.atom": 1}  # ETag and Last-Modified sent
+    assert feed_site.conditional == {"/news.rss": 1, "/wire.atom": 1}  # ETag and Last-Modified sent
     assert len(article_store.list_with_counts(db)) == 5
 
     feeds = {f["url"]: f for f in watch.list_feeds(db)}
@@ -182,25 +177,25 @@ def test_run_once_twice_ingests_new_items_once_and_only_once(db, local, site):
     assert all(p["started_at"] <= p["finished_at"] for p in polls)
 
 
-def test_without_validators_the_second_poll_finds_every_item_known(db, local, site):
-    items = publish(site, "plain", 2)
-    url = site.feed("/plain.xml", rss("Plain", items))
+def test_without_validators_the_second_poll_finds_every_item_known(db, local, feed_site):
+    items = publish(feed_site, "plain", 2)
+    url = feed_site.feed("/plain.xml", rss("Plain", items))
     watch.add(db, url, local, actor="ed")
     assert run_once(db, local)[url].new == 2
-    items += publish(site, "more", 1)
-    site.feed("/plain.xml", rss("Plain", items))
+    items += publish(feed_site, "more", 1)
+    feed_site.feed("/plain.xml", rss("Plain", items))
     again = run_once(db, local)[url]
     assert (again.status, again.seen, again.new, again.duplicate) == ("ok", 3, 1, 0)
-    assert site.conditional == {}
+    assert feed_site.conditional == {}
     assert len(article_store.list_with_counts(db)) == 3
 
 
-def test_an_item_in_two_feeds_or_the_same_text_twice_is_ingested_once(db, local, site):
-    shared = publish(site, "shared", 1)
-    site.route("/copy.html", page("shared story 0", f"{SENTENCES[0]} Story shared 0."))
-    copy = {"title": "copy", "link": site.base + "/copy.html", "guid": "urn:copy"}
-    first = site.feed("/a.xml", rss("A", shared))
-    other = site.feed("/b.xml", rss("B", [dict(shared[0], guid="urn:other"), copy]))
+def test_an_item_in_two_feeds_or_the_same_text_twice_is_ingested_once(db, local, feed_site):
+    shared = publish(feed_site, "shared", 1)
+    feed_site.route("/copy.html", page("shared story 0", f"{SENTENCES[0]} Story shared 0."))
+    copy = {"title": "copy", "link": feed_site.base + "/copy.html", "guid": "urn:copy"}
+    first = feed_site.feed("/a.xml", rss("A", shared))
+    other = feed_site.feed("/b.xml", rss("B", [dict(shared[0], guid="urn:other"), copy]))
     watch.add(db, first, local, actor="ed")
     results = run_once(db, local)
     watch.add(db, other, local, actor="ed")
@@ -213,12 +208,12 @@ def test_an_item_in_two_feeds_or_the_same_text_twice_is_ingested_once(db, local,
         ("urn:other", "duplicate", article["id"]),  # by link, not fetched again
         ("urn:copy", "duplicate", article["id"]),  # fetched: the same text (content hash)
     }
-    assert site.requests.count("/shared/0.html") == 1
+    assert feed_site.requests.count("/shared/0.html") == 1
 
 
-def test_an_entry_without_a_link_is_ingested_from_its_content(db, local, site):
+def test_an_entry_without_a_link_is_ingested_from_its_content(db, local, feed_site):
     body = f"<p>{SENTENCES[1]}</p><p>{SENTENCES[2]}</p>"
-    url = site.feed("/c.atom", atom("C", [{"title": "Budget", "content": body}]))
+    url = feed_site.feed("/c.atom", atom("C", [{"title": "Budget", "content": body}]))
     watch.add(db, url, local, actor="ed")
     assert run_once(db, local)[url].new == 1
     (article,) = article_store.list_with_counts(db)
@@ -227,11 +222,11 @@ def test_an_entry_without_a_link_is_ingested_from_its_content(db, local, site):
     assert run_once(db, local)[url].new == 0
 
 
-def test_control_characters_in_a_feed_are_dropped_not_stored(db, local, site):
+def test_control_characters_in_a_feed_are_dropped_not_stored(db, local, feed_site):
     """NUL and other control characters (PostgreSQL's text refuses NUL) never reach a row."""
     body = f"<p>{SENTENCES[3]}\x00</p>"
     entry = {"title": "Wait\x00ing\x07 lists", "id": "urn:\x00x", "content": body}
-    url = site.feed("/nul.atom", atom("N\x00UL", [entry]))
+    url = feed_site.feed("/nul.atom", atom("N\x00UL", [entry]))
     watch.add(db, url, local, actor="ed")
     result = run_once(db, local)[url]
     assert (result.status, result.new) == ("ok", 1), result.error
@@ -240,19 +235,19 @@ def test_control_characters_in_a_feed_are_dropped_not_stored(db, local, site):
     assert watch.list_feeds(db)[0]["title"] == "N UL"
 
 
-def test_failing_feeds_are_reported_on_their_rows_and_never_stop_the_others(db, local, site):
+def test_failing_feeds_are_reported_on_their_rows_and_never_stop_the_others(db, local, feed_site):
     settings = local.with_overrides(fetch_timeout=1.0, max_input_bytes=20_000)
-    good = site.feed("/good.xml", rss("Good", publish(site, "good", 2)))
+    good = feed_site.feed("/good.xml", rss("Good", publish(feed_site, "good", 2)))
     bad = {
-        site.route("/500.xml", "oops", status=500): "HTTP 500",
-        site.route("/garbage.xml", b"\x00\xff<<not xml", content_type="application/xml"): (
+        feed_site.route("/500.xml", "oops", status=500): "HTTP 500",
+        feed_site.route("/garbage.xml", b"\x00\xff<<not xml", content_type="application/xml"): (
             "not an RSS or Atom feed"
         ),
-        site.route("/page.html", page("Hello", SENTENCES[0])): "not an RSS or Atom feed",
-        site.route("/slow.xml", rss("Slow", []), delay=1.5): "timed out",
-        site.route("/huge.xml", rss("Huge", [{"title": "x" * 30_000}])): "too large",
-        site.route("/cut.xml", rss("Cut", publish(site, "cut", 1))[:60]): "feed",
-        site.route("/json", "{}", content_type="application/json"): "unsupported content type",
+        feed_site.route("/page.html", page("Hello", SENTENCES[0])): "not an RSS or Atom feed",
+        feed_site.route("/slow.xml", rss("Slow", []), delay=1.5): "timed out",
+        feed_site.route("/huge.xml", rss("Huge", [{"title": "x" * 30_000}])): "too large",
+        feed_site.route("/cut.xml", rss("Cut", publish(feed_site, "cut", 1))[:60]): "feed",
+        feed_site.route("/json", "{}", content_type="application/json"): "unsupported content type",
         "http://127.0.0.1:1/closed.xml": "could not connect",
     }
     for url in [*bad, good]:
@@ -271,11 +266,11 @@ def test_failing_feeds_are_reported_on_their_rows_and_never_stop_the_others(db, 
     assert len(article_store.list_with_counts(db)) == 2
 
 
-def test_an_unexpected_failure_is_recorded_on_its_feed_only(db, local, site, monkeypatch):
+def test_an_unexpected_failure_is_recorded_on_its_feed_only(db, local, feed_site, monkeypatch):
     from factcheck import pipeline
 
-    broken = site.feed("/broken.xml", rss("Broken", publish(site, "broken", 1)))
-    fine = site.feed("/fine.xml", rss("Fine", publish(site, "fine", 1)))
+    broken = feed_site.feed("/broken.xml", rss("Broken", publish(feed_site, "broken", 1)))
+    fine = feed_site.feed("/fine.xml", rss("Fine", publish(feed_site, "fine", 1)))
     for url in (broken, fine):
         watch.add(db, url, local, actor="ed")
     real = pipeline.add_article
@@ -296,10 +291,10 @@ def test_an_unexpected_failure_is_recorded_on_its_feed_only(db, local, site, mon
     assert rows == {broken: "error", fine: "ok"}
 
 
-def test_a_failed_item_is_recorded_and_retried_until_it_works_or_gives_up(db, local, site):
-    items = publish(site, "late", 2)
-    del site.routes["/late/1.html"]  # not published yet: 404
-    url = site.feed("/late.xml", rss("Late", items), etag='"1"')
+def test_a_failed_item_is_recorded_and_retried_until_it_works_or_gives_up(db, local, feed_site):
+    items = publish(feed_site, "late", 2)
+    del feed_site.routes["/late/1.html"]  # not published yet: 404
+    url = feed_site.feed("/late.xml", rss("Late", items), etag='"1"')
     watch.add(db, url, local, actor="ed")
     first = run_once(db, local)[url]
     assert (first.new, first.failed) == (1, 1)
@@ -311,24 +306,26 @@ def test_a_failed_item_is_recorded_and_retried_until_it_works_or_gives_up(db, lo
     second = run_once(db, local)[url]  # the feed did not change: 304, the item is retried
     assert (second.status, second.failed) == ("not-modified", 1)
     assert "retried items: 0 new, 1 failed" in second.message
-    site.route("/late/1.html", page("late story 1", SENTENCES[3]))
+    feed_site.route("/late/1.html", page("late story 1", SENTENCES[3]))
     third = run_once(db, local)[url]
     assert (third.status, third.new) == ("not-modified", 1)
     assert {i["status"] for i in watch.items(db)} == {"ingested"}
 
-    site.feed("/late.xml", rss("Late", [{"title": "gone", "link": site.base + "/gone"}]))
+    feed_site.feed("/late.xml", rss("Late", [{"title": "gone", "link": feed_site.base + "/gone"}]))
     for _ in range(watch.MAX_ATTEMPTS + 2):
         run_once(db, local)
     (gone,) = [i for i in watch.items(db) if i["status"] == "failed"]
     assert gone["attempts"] == watch.MAX_ATTEMPTS  # then left alone
-    assert site.requests.count("/gone") == watch.MAX_ATTEMPTS
+    assert feed_site.requests.count("/gone") == watch.MAX_ATTEMPTS
 
 
-def test_item_links_follow_the_url_rules(db, settings, site):
+def test_item_links_follow_the_url_rules(db, settings, feed_site):
     """Under the default rules an item that links to a loopback or private address is
     refused before any connection; the feed itself is handed over as fetched."""
-    items = publish(site, "private", 1) + [{"title": "meta", "link": "http://169.254.169.254/"}]
-    site.requests.clear()
+    items = publish(feed_site, "private", 1) + [
+        {"title": "meta", "link": "http://169.254.169.254/"}
+    ]
+    feed_site.requests.clear()
     feed = watch.add(
         db,
         "https://feeds.example.org/x.xml",
@@ -340,11 +337,11 @@ def test_item_links_follow_the_url_rules(db, settings, site):
     assert (result.status, result.new, result.failed) == ("ok", 0, 2)
     errors = [i["error"] for i in watch.items(db)]
     assert all("private, loopback or reserved" in e for e in errors), errors
-    assert site.requests == [] and article_store.list_with_counts(db) == []
+    assert feed_site.requests == [] and article_store.list_with_counts(db) == []
 
 
-def test_the_poller_polls_due_feeds_and_stops_when_told(db, local, site):
-    url = site.feed("/due.xml", rss("Due", publish(site, "due", 1)))
+def test_the_poller_polls_due_feeds_and_stops_when_told(db, local, feed_site):
+    url = feed_site.feed("/due.xml", rss("Due", publish(feed_site, "due", 1)))
     watch.add(db, url, local, actor="ed")
     stop = threading.Event()
     heard = []
@@ -367,8 +364,8 @@ def invoke(*args):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_the_watch_commands(db_path, site):
-    url = site.feed("/cli.xml", rss("CLI", publish(site, "cli", 2)), etag='"e"')
+def test_the_watch_commands(db_path, feed_site):
+    url = feed_site.feed("/cli.xml", rss("CLI", publish(feed_site, "cli", 2)), etag='"e"')
     refused = invoke("watch", "add", url, "--db", str(db_path))
     assert refused.exit_code == 1 and "private, loopback or reserved" in refused.output
     bad = invoke("watch", "add", url, "--every", "5", "--allow-private-urls", "--db", str(db_path))
@@ -391,8 +388,8 @@ def test_the_watch_commands(db_path, site):
     ]
     assert "cli.xml" in invoke("watch", "list", "--db", str(db_path)).output
 
-    site.validators["/cli.xml"] = {}
-    site.route("/cli.xml", "gone", status=500)
+    feed_site.validators["/cli.xml"] = {}
+    feed_site.route("/cli.xml", "gone", status=500)
     failing = invoke("watch", "run", "--once", "--allow-private-urls", "--db", str(db_path))
     assert failing.exit_code == 1 and "error: " in failing.output and "HTTP 500" in failing.output
 
@@ -406,8 +403,8 @@ def test_the_watch_commands(db_path, site):
 # ---------------------------------------------------------------- property-based
 
 
-def _feed_for(db, site, local, name: str) -> dict:
-    url = f"{site.base}/{name}.xml"
+def _feed_for(db, feed_site, local, name: str) -> dict:
+    url = f"{feed_site.base}/{name}.xml"
     return watch.get(db, watch.add(db, url, local, actor="ed")["id"])
 
 
@@ -469,8 +466,8 @@ BYTES = (
 
 @PROPERTY
 @given(data=BYTES)
-def test_arbitrary_bytes_give_entries_or_one_error_never_a_traceback(db, local, site, data):
-    feed = _feed_for(db, site, local, f"bytes{len(watch.list_feeds(db))}")
+def test_arbitrary_bytes_give_entries_or_one_error_never_a_traceback(db, local, feed_site, data):
+    feed = _feed_for(db, feed_site, local, f"bytes{len(watch.list_feeds(db))}")
     event(_check_poll(db, feed, data, local).status)
 
 
@@ -528,10 +525,10 @@ def feed_documents(draw) -> tuple[bytes, str]:
 
 @hypothesis_settings(PROPERTY, max_examples=25)
 @given(document=feed_documents())
-def test_feed_like_xml_gives_stored_items_or_one_error(db, local, site, document):
-    publish(site, "cli", 1)
+def test_feed_like_xml_gives_stored_items_or_one_error(db, local, feed_site, document):
+    publish(feed_site, "cli", 1)
     data, content_type = document
-    feed = _feed_for(db, site, local, f"xml{len(watch.list_feeds(db))}")
+    feed = _feed_for(db, feed_site, local, f"xml{len(watch.list_feeds(db))}")
     first = _check_poll(db, feed, data, local, content_type)
     event(f"{first.status}: {first.new} new, {first.failed} failed")
     again = _check_poll(db, feed, data, local, content_type)  # the same answer again
